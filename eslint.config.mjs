@@ -1,0 +1,23 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-require-imports': 'off',
+      'no-control-regex': 'off',
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.name='eval']", message: 'eval is forbidden: user text is never executed' },
+        { selector: "NewExpression[callee.name='Function']", message: 'new Function is forbidden: user text is never executed' },
+      ],
+      'no-restricted-imports': ['error', { paths: [{ name: 'vm', message: 'vm is forbidden' }, { name: 'node:vm', message: 'vm is forbidden' }, { name: 'jsonpath-plus', message: 'eval-based JSONPath is forbidden' }, { name: 'jsonpath', message: 'eval-based JSONPath is forbidden' }] }],
+    },
+  },
+);

@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DomainExceptionFilter } from './common/errors/domain-exception.filter';
+import { AuthModule } from './auth/auth.module';
+import { CommonModule } from './common/common.module';
+import { graphqlModule } from './common/graphql/graphql.module';
+import { HealthController } from './common/health/health.controller';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { QueueModule } from './common/queue/queue.module';
+import { TrackedJobsModule } from './common/tracked-jobs/tracked-jobs.module';
+import { APP_CONFIG, AppConfig, AppRole, hasApiRole } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source';
+import { DeliveriesModule } from './deliveries/deliveries.module';
+import { EndpointsModule } from './endpoints/endpoints.module';
+import { FiltersModule } from './filters/filters.module';
+import { InboundEventsModule } from './inbound-events/inbound-events.module';
+import { IntegrationsModule } from './integrations/integrations.module';
+
+export const FEATURE_MODULES = [EndpointsModule, DeliveriesModule, FiltersModule, InboundEventsModule, IntegrationsModule];
+
+@Module({})
+export class AppModule {
+  /** api: HTTP + GraphQL; worker: queue processors only; all: both. */
+  static forRole(role: AppRole, opts: { autoSchemaFile?: string | boolean } = {}): DynamicModule {
+    const http = hasApiRole(role);
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule,
+        TypeOrmModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => dataSourceOptions(config.databaseUrl) }),
+        QueueModule,
+        CommonModule,
+        AuthModule,
+        IdempotencyModule,
+        TrackedJobsModule,
+        ...FEATURE_MODULES,
+        ...(http ? [graphqlModule({ autoSchemaFile: opts.autoSchemaFile ?? false })] : []),
+      ],
+      controllers: http ? [HealthController] : [],
+      providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],
+    };
+  }
+}

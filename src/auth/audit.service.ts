@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { Page, paginate } from '../common/graphql/pagination';
+import { AuditLogEntity } from './audit-log.entity';
+import { Principal } from './principal';
+
+/** Keys whose values never reach the audit log, whatever a caller passes. */
+const SECRET_KEY = /secret|password|passwd|token|credential|authorization|api[-_]?key|^key$|private|signature|hmac/i;
+const SECRET_VALUE = /^(whsec_|whk_)|^Bearer\s/i;
+const REDACTED = '[redacted]';
+
+export function stripSecrets(value: unknown, depth = 0): unknown {
+  if (depth > 8) return REDACTED;
+  if (typeof value === 'string') return SECRET_VALUE.test(value) ? REDACTED : value.length > 2000 ? `${value.slice(0, 2000)}…` : value;
+  if (Array.isArray(value)) return value.slice(0, 100).map((v) => stripSecrets(v, depth + 1));
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? REDACTED : stripSecrets(v, depth + 1);
+    return out;
+  }
+  return value;
+}
+
+export interface AuditTarget {
+  type: string;
+  id?: string | null;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(@InjectRepository(AuditLogEntity) private readonly logs: Repository<AuditLogEntity>) {}
+
+  /** Records who did what to which object; pass the transaction's manager to commit with the change. */
+  async record(principal: Principal, action: string, target: AuditTarget, metadata?: Record<string, unknown>, manager?: EntityManager): Promise<void> {
+    const repo = manager ? manager.getRepository(AuditLogEntity) : this.logs;
+    await repo.insert({
+      tenantId: principal.tenantId,
+      action,
+      actorType: principal.actorType,
+      actorId: principal.actorId,
+      targetType: target.type,
+      targetId: target.id ?? null,
+      metadata: metadata ? (stripSecrets(metadata) as Record<string, unknown>) : null,
+    });
+  }
+
+  async list(tenantId: string, args: { first?: number | null; after?: string | null; action?: string | null; targetId?: string | null }): Promise<Page<AuditLogEntity>> {
+    const qb = this.logs.createQueryBuilder('a').where('a.tenant_id = :tenantId', { tenantId });
+    if (args.action) qb.andWhere('a.action = :action', { action: args.action });
+    if (args.targetId) qb.andWhere('a.target_id = :targetId', { targetId: args.targetId });
+    return paginate(qb, 'a', args, (e) => e);
+  }
+}

@@ -1,0 +1,54 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import { ForbiddenError } from '../common/errors/domain-error';
+import { ADMIN_ONLY_KEY, PERMISSION_KEY, PUBLIC_KEY } from './auth.decorators';
+import { AuthService } from './auth.service';
+import { ActorType, Principal } from './principal';
+
+interface Holder {
+  principal?: Principal;
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * Deny by default: an operation runs only when it is @Public() or declares @RequirePermission(...) and the
+ * caller holds it. HTTP callers are authenticated here; WebSocket callers were authenticated at connection_init.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+
+    const holder = this.holder(context);
+    if (!holder.principal) holder.principal = await this.auth.authenticate(headerValue(holder.headers?.authorization));
+    const principal = holder.principal;
+
+    const permission = this.reflector.getAllAndOverride<string | undefined>(PERMISSION_KEY, targets);
+    if (!permission) throw new ForbiddenError('this operation is not open to any permission');
+    if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY_KEY, targets) && principal.actorType !== ActorType.User) {
+      throw new ForbiddenError('only an admin JWT may manage API keys');
+    }
+    if (!principal.permissions.includes(permission)) throw new ForbiddenError(`missing permission ${permission}`);
+    return true;
+  }
+
+  private holder(context: ExecutionContext): Holder {
+    if (context.getType<string>() === 'graphql') {
+      const ctx = GqlExecutionContext.create(context).getContext<{ req?: Holder; principal?: Principal }>();
+      if (ctx.req) return ctx.req;
+      return ctx as Holder;
+    }
+    return context.switchToHttp().getRequest<Holder>();
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,29 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { UnauthenticatedError } from '../common/errors/domain-error';
+import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service';
+import { verifyAdminJwt } from './jwt';
+import { ActorType, Principal } from './principal';
+import { TenantsService } from './tenants.service';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly apiKeys: ApiKeysService,
+    private readonly tenants: TenantsService,
+  ) {}
+
+  /** `Bearer whk_...` is an API key; any other bearer credential is an admin JWT. */
+  async authenticate(authorization: unknown): Promise<Principal> {
+    if (typeof authorization !== 'string' || authorization.length === 0) throw new UnauthenticatedError('missing credentials: send Authorization: Bearer <token>');
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw new UnauthenticatedError('malformed Authorization header: expected "Bearer <token>"');
+    const credential = match[1];
+    if (credential.length > 4096) throw new UnauthenticatedError('credential too long');
+    if (credential.startsWith(API_KEY_PREFIX)) return this.apiKeys.authenticate(credential);
+    const claims = verifyAdminJwt(credential, this.config.jwtSecret);
+    await this.tenants.ensure(claims.tenantId);
+    return { tenantId: claims.tenantId, actorType: ActorType.User, actorId: claims.sub, permissions: claims.permissions };
+  }
+}

@@ -1,0 +1,31 @@
+import { JsonWebTokenError, TokenExpiredError, verify } from 'jsonwebtoken';
+import { UnauthenticatedError } from '../common/errors/domain-error';
+
+export interface AdminClaims {
+  sub: string;
+  tenantId: string;
+  permissions: string[];
+}
+
+export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+
+/** HS256 only: `alg: none` and every other algorithm are refused; `exp` is required. */
+export function verifyAdminJwt(token: string, secret: string): AdminClaims {
+  let payload: unknown;
+  try {
+    payload = verify(token, secret, { algorithms: ['HS256'], clockTolerance: 5 });
+  } catch (error) {
+    if (error instanceof TokenExpiredError) throw new UnauthenticatedError('token expired');
+    if (error instanceof JsonWebTokenError) throw new UnauthenticatedError(`invalid token: ${error.message}`);
+    throw new UnauthenticatedError('invalid token');
+  }
+  if (typeof payload !== 'object' || payload === null) throw new UnauthenticatedError('invalid token: no claims');
+  const claims = payload as Record<string, unknown>;
+  if (typeof claims.exp !== 'number') throw new UnauthenticatedError('invalid token: exp claim required');
+  if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw new UnauthenticatedError('invalid token: sub claim required');
+  if (typeof claims.tenant_id !== 'string' || !TENANT_ID_PATTERN.test(claims.tenant_id)) {
+    throw new UnauthenticatedError('invalid token: tenant_id claim must be 1-64 characters of letters, digits, _ . : -');
+  }
+  const permissions = Array.isArray(claims.permissions) ? claims.permissions.filter((p): p is string => typeof p === 'string') : [];
+  return { sub: claims.sub, tenantId: claims.tenant_id, permissions };
+}

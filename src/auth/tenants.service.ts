@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { TenantEntity } from './tenant.entity';
+
+@Injectable()
+export class TenantsService {
+  /** Tenants this process has already made sure exist: saves an INSERT per request. */
+  private readonly known = new Set<string>();
+
+  constructor(@InjectRepository(TenantEntity) private readonly tenants: Repository<TenantEntity>) {}
+
+  async create(name: string): Promise<TenantEntity> {
+    return this.tenants.save(this.tenants.create({ name }));
+  }
+
+  /** A tenant seen first in a valid JWT is created. */
+  async ensure(tenantId: string): Promise<void> {
+    if (this.known.has(tenantId)) return;
+    await this.tenants.createQueryBuilder().insert().values({ id: tenantId, name: tenantId }).orIgnore().execute();
+    this.known.add(tenantId);
+  }
+
+  async exists(tenantId: string): Promise<boolean> {
+    return (await this.tenants.countBy({ id: tenantId })) > 0;
+  }
+}

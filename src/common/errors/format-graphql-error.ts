@@ -1,0 +1,45 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { Logger } from '@nestjs/common';
+import { GraphQLFormattedError } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import { DomainError, ErrorCode } from './domain-error';
+
+const logger = new Logger('GraphQLError');
+
+/** Codes that Apollo and graphql-js assign to client mistakes; their messages are safe to show. */
+const CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+/**
+ * The one place errors become responses: DomainErrors keep their code and message; GraphQL's own
+ * client errors pass through; anything else is logged with an error id and masked.
+ */
+export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) {
+    return {
+      message: original.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { ...original.details, code: original.code },
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+  }
+  const errorId = randomUUID();
+  logger.error({ msg: 'unexpected error', errorId, error: original instanceof Error ? original.message : String(original), stack: original instanceof Error ? original.stack : undefined, path: formatted.path });
+  return {
+    message: `Internal server error (error id ${errorId})`,
+    path: formatted.path,
+    extensions: { code: ErrorCode.Internal, errorId },
+  };
+}

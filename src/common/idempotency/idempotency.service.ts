@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { BadUserInputError, ConflictError } from '../errors/domain-error';
+import { IdempotencyKeyEntity, IdempotencyState } from './idempotency-key.entity';
+
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+/** An in-progress row older than this belongs to a process that died mid-work: it may be taken over. */
+const ABANDONED_AFTER_MS = 5 * 60_000;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function fingerprint(input: unknown): string {
+  return createHash('sha256').update(stableStringify(input)).digest('hex');
+}
+
+export interface IdempotentCall<T> {
+  tenantId: string;
+  operation: string;
+  key: string | null | undefined;
+  /** The input that must match on a repeat (without the key itself). */
+  input: unknown;
+  /** Does the work inside a transaction; returns the result and a reference to store. */
+  work: (manager: EntityManager) => Promise<{ result: T; ref: Record<string, unknown> }>;
+  /** Rebuilds the result of a completed call from its stored reference. */
+  replay: (ref: Record<string, unknown>) => Promise<T>;
+}
+
+/**
+ * Same key + same input within 24 h returns the first result without doing the work again; same key with
+ * other input is CONFLICT; a repeat while the first call is still running is CONFLICT with a retry hint.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  validateKey(key: string | null | undefined, field = 'idempotencyKey'): void {
+    if (key === null || key === undefined) return;
+    if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) throw new BadUserInputError(field, `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+    if (/[\u0000-\u001f\u007f]/.test(key)) throw new BadUserInputError(field, 'must not contain control characters');
+  }
+
+  async run<T>(call: IdempotentCall<T>): Promise<T> {
+    if (call.key === null || call.key === undefined) {
+      return this.dataSource.transaction(async (m) => (await call.work(m)).result);
+    }
+    this.validateKey(call.key);
+    const print = fingerprint(call.input);
+    const repo = this.dataSource.getRepository(IdempotencyKeyEntity);
+    const id = { tenantId: call.tenantId, operation: call.operation, key: call.key };
+
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const claimed = await repo
+        .createQueryBuilder()
+        .insert()
+        .values({ ...id, fingerprint: print, state: IdempotencyState.InProgress, result: null, expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS) })
+        .orIgnore()
+        .returning(['key'])
+        .execute();
+      if (claimed.raw.length > 0) return this.doWork(call, print);
+
+      const existing = await repo.findOneBy(id);
+      if (!existing) continue; // released between our insert and read: try again
+      const abandoned = existing.state === IdempotencyState.InProgress && Date.now() - existing.createdAt.getTime() > ABANDONED_AFTER_MS;
+      if (existing.expiresAt.getTime() <= Date.now() || abandoned) {
+        await repo.delete({ ...id, createdAt: existing.createdAt });
+        continue;
+      }
+      if (existing.fingerprint !== print) {
+        throw new ConflictError('idempotency key already used with different input', { field: 'idempotencyKey' });
+      }
+      if (existing.state === IdempotencyState.InProgress || !existing.result) {
+        throw new ConflictError('a request with this idempotency key is still in flight; retry shortly', { retryAfterMs: 1000 });
+      }
+      return call.replay(existing.result);
+    }
+    throw new ConflictError('a request with this idempotency key is still in flight; retry shortly', { retryAfterMs: 1000 });
+  }
+
+  private async doWork<T>(call: IdempotentCall<T>, print: string): Promise<T> {
+    const id = { tenantId: call.tenantId, operation: call.operation, key: call.key as string };
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const { result, ref } = await call.work(manager);
+        await manager.update(IdempotencyKeyEntity, { ...id, fingerprint: print }, { state: IdempotencyState.Completed, result: ref });
+        return result;
+      });
+    } catch (error) {
+      // The work did not commit: free the key so the caller can retry.
+      await this.dataSource.getRepository(IdempotencyKeyEntity).delete({ ...id, state: IdempotencyState.InProgress });
+      throw error;
+    }
+  }
+
+  async purgeExpired(): Promise<number> {
+    const res = await this.dataSource.getRepository(IdempotencyKeyEntity).delete({ expiresAt: LessThan(new Date()) });
+    return res.affected ?? 0;
+  }
+}

@@ -1,0 +1,28 @@
+/** Every Bull queue and job name, and the payload each job carries (ids, never payloads). */
+export enum QueueName {
+  Deliveries = 'deliveries',
+  InboundEvents = 'inbound-events',
+  TrackedJobs = 'tracked-jobs',
+  Maintenance = 'maintenance',
+}
+
+export enum JobName {
+  AttemptDelivery = 'attempt-delivery',
+  ProcessInboundEvent = 'process-inbound-event',
+  RunTrackedJob = 'run-tracked-job',
+  ReconcileDeliveries = 'reconcile-deliveries',
+}
+
+export interface AttemptDeliveryJob {
+  deliveryId: string;
+}
+export interface ProcessInboundEventJob {
+  inboundEventId: string;
+}
+export interface RunTrackedJobJob {
+  trackedJobId: string;
+}
+export type ReconcileDeliveriesJob = Record<string, never>;
+
+/** Completed jobs are removed; failed ones are kept briefly for inspection. Postgres is the truth either way. */
+export const DEFAULT_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 1000 } as const;

@@ -1,0 +1,25 @@
+import { BullModule } from '@nestjs/bull';
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { DEFAULT_JOB_OPTIONS, QueueName } from './queue.constants';
+
+const queues = BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name })));
+
+/** Bull on REDIS_URL; the only module that configures Bull. */
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        url: config.redisUrl,
+        prefix: config.queuePrefix,
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+        settings: { stalledInterval: 5_000, maxStalledCount: 2, lockDuration: 60_000 },
+      }),
+    }),
+    queues,
+  ],
+  exports: [queues],
+})
+export class QueueModule {}

@@ -1,0 +1,53 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export enum TrackedJobStatus {
+  Queued = 'QUEUED',
+  Running = 'RUNNING',
+  Completed = 'COMPLETED',
+  Failed = 'FAILED',
+}
+
+@Entity({ name: 'tracked_jobs' })
+@Index('idx_tracked_jobs_tenant_created', ['tenantId', 'createdAt'])
+@Index('idx_tracked_jobs_status', ['status'])
+export class TrackedJobEntity {
+  @PrimaryColumn('uuid', { default: () => 'gen_random_uuid()' })
+  id: string;
+
+  @Column('text', { name: 'tenant_id' })
+  tenantId: string;
+
+  @Column('text')
+  type: string;
+
+  @Column('text')
+  status: TrackedJobStatus;
+
+  @Column('int', { default: 0 })
+  progress: number;
+
+  @Column('int', { nullable: true })
+  total: number | null;
+
+  /** What the job works on (ids, filters); never secrets. */
+  @Column('jsonb', { default: () => "'{}'::jsonb" })
+  params: Record<string, unknown>;
+
+  @Column('jsonb', { nullable: true })
+  result: Record<string, unknown> | null;
+
+  @Column('text', { nullable: true })
+  error: string | null;
+
+  @Column('boolean', { name: 'cancel_requested', default: false })
+  cancelRequested: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @Column('timestamptz', { name: 'started_at', nullable: true })
+  startedAt: Date | null;
+
+  @Column('timestamptz', { name: 'finished_at', nullable: true })
+  finishedAt: Date | null;
+}

@@ -1,0 +1,131 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Queue } from 'bull';
+import { EntityManager, In, Repository } from 'typeorm';
+import { NotFoundError } from '../errors/domain-error';
+import { PubSubService, Topic } from '../graphql/pubsub';
+import { DEFAULT_JOB_OPTIONS, JobName, QueueName, RunTrackedJobJob } from '../queue/queue.constants';
+import { TrackedJobEntity, TrackedJobStatus } from './tracked-job.entity';
+import { toTrackedJobModel } from './tracked-job.model';
+
+export class TrackedJobCancelledError extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export interface TrackedJobContext {
+  job: TrackedJobEntity;
+  /** Records progress (and the total when it becomes known); throws TrackedJobCancelledError once cancelled. */
+  progress(done: number, total?: number): Promise<void>;
+}
+
+/** A kind of background work that reports progress; handlers must be safe to run again after a crash. */
+export type TrackedJobHandler = (ctx: TrackedJobContext) => Promise<Record<string, unknown>>;
+
+const PROGRESS_PUBLISH_INTERVAL_MS = 250;
+
+@Injectable()
+export class TrackedJobsService {
+  private readonly logger = new Logger(TrackedJobsService.name);
+  private readonly handlers = new Map<string, TrackedJobHandler>();
+
+  constructor(
+    @InjectRepository(TrackedJobEntity) private readonly jobs: Repository<TrackedJobEntity>,
+    @InjectQueue(QueueName.TrackedJobs) private readonly queue: Queue<RunTrackedJobJob>,
+    private readonly pubsub: PubSubService,
+  ) {}
+
+  registerHandler(type: string, handler: TrackedJobHandler): void {
+    this.handlers.set(type, handler);
+  }
+
+  /** Creates the row (QUEUED) in the caller's transaction when given one; call enqueue() after commit. */
+  async create(tenantId: string, type: string, params: Record<string, unknown>, manager?: EntityManager): Promise<TrackedJobEntity> {
+    const repo = manager ? manager.getRepository(TrackedJobEntity) : this.jobs;
+    return repo.save(repo.create({ tenantId, type, params, status: TrackedJobStatus.Queued, progress: 0, total: null }));
+  }
+
+  async enqueue(job: TrackedJobEntity): Promise<void> {
+    await this.queue.add(JobName.RunTrackedJob, { trackedJobId: job.id }, { ...DEFAULT_JOB_OPTIONS, jobId: job.id, attempts: 3, backoff: { type: 'exponential', delay: 1000 } });
+  }
+
+  async start(tenantId: string, type: string, params: Record<string, unknown>): Promise<TrackedJobEntity> {
+    const job = await this.create(tenantId, type, params);
+    await this.enqueue(job);
+    return job;
+  }
+
+  async find(tenantId: string, id: string): Promise<TrackedJobEntity> {
+    const job = await this.jobs.findOneBy({ tenantId, id });
+    if (!job) throw new NotFoundError('TrackedJob', id);
+    return job;
+  }
+
+  async cancel(tenantId: string, id: string): Promise<TrackedJobEntity> {
+    const job = await this.find(tenantId, id);
+    if (job.status === TrackedJobStatus.Queued) {
+      await this.finish(job, TrackedJobStatus.Failed, { result: job.result, error: 'cancelled' });
+    } else if (job.status === TrackedJobStatus.Running) {
+      await this.jobs.update({ tenantId, id }, { cancelRequested: true });
+      job.cancelRequested = true;
+    }
+    return job;
+  }
+
+  /** Runs one tracked job; a job already finished is left alone, so a repeated queue job does no harm. */
+  async run(id: string): Promise<void> {
+    const job = await this.jobs.findOneBy({ id });
+    if (!job || job.status === TrackedJobStatus.Completed || job.status === TrackedJobStatus.Failed) return;
+    const handler = this.handlers.get(job.type);
+    if (!handler) {
+      await this.finish(job, TrackedJobStatus.Failed, { error: `no handler for job type ${job.type}` });
+      return;
+    }
+    job.status = TrackedJobStatus.Running;
+    job.startedAt = new Date();
+    await this.jobs.update({ id }, { status: job.status, startedAt: job.startedAt });
+    await this.publish(job);
+
+    let lastPublish = 0;
+    const ctx: TrackedJobContext = {
+      job,
+      progress: async (done, total) => {
+        job.progress = done;
+        if (total !== undefined) job.total = total;
+        const row = await this.jobs.findOne({ where: { id }, select: { id: true, cancelRequested: true } });
+        await this.jobs.update({ id }, { progress: job.progress, total: job.total });
+        if (Date.now() - lastPublish >= PROGRESS_PUBLISH_INTERVAL_MS || done === job.total) {
+          lastPublish = Date.now();
+          await this.publish(job);
+        }
+        if (row?.cancelRequested) throw new TrackedJobCancelledError();
+      },
+    };
+    try {
+      const result = await handler(ctx);
+      await this.finish(job, TrackedJobStatus.Completed, { result });
+    } catch (error) {
+      if (error instanceof TrackedJobCancelledError) {
+        await this.finish(job, TrackedJobStatus.Failed, { error: 'cancelled', result: job.result });
+        return;
+      }
+      this.logger.warn({ msg: 'tracked job failed', trackedJobId: id, error: error instanceof Error ? error.message : String(error) });
+      await this.finish(job, TrackedJobStatus.Failed, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private async finish(job: TrackedJobEntity, status: TrackedJobStatus, out: { result?: Record<string, unknown> | null; error?: string }): Promise<void> {
+    job.status = status;
+    job.result = out.result ?? job.result ?? null;
+    job.error = out.error ?? null;
+    job.finishedAt = new Date();
+    await this.jobs.update({ id: job.id, status: In([TrackedJobStatus.Queued, TrackedJobStatus.Running]) }, { status, result: job.result, error: job.error, finishedAt: job.finishedAt, progress: job.progress, total: job.total });
+    await this.publish(job);
+  }
+
+  private async publish(job: TrackedJobEntity): Promise<void> {
+    await this.pubsub.publish(Topic.TrackedJobUpdated, job.tenantId, { ...toTrackedJobModel(job) });
+  }
+}
