@@ -1,0 +1,26 @@
+import { BadUserInputError } from '../../common/errors/domain-error';
+
+/** A filter or reducer hit one of FilterLimits: reported as BAD_USER_INPUT with the limit named. */
+export class FilterLimitError extends BadUserInputError {
+  constructor(field: string, reason: string, limit: number) {
+    super(field, reason, { limit });
+  }
+}
+
+/**
+ * A condition failed while running (wrong type, missing property, denied key).
+ * Never leaves the engine: the leaf becomes false and the explanation says why.
+ */
+export class ConditionRuntimeError extends Error {
+  override readonly name = 'ConditionRuntimeError';
+}
+
+/** The reason to show a person: BadUserInputError carries it without the field prefix. */
+export function errorReason(error: unknown): string {
+  if (error instanceof BadUserInputError) {
+    const reason = error.details.reason;
+    if (typeof reason === 'string') return reason;
+  }
+  if (error instanceof Error) return error.message;
+  return 'unknown error';
+}
