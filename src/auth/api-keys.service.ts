@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
 import { NotFoundError, UnauthenticatedError } from '../common/errors/domain-error';
 import { GLOBAL_CHANNEL, PubSubService, Topic } from '../common/graphql/pubsub';
+import { isUuid } from '../common/ids';
 import { ApiKeyEntity } from './api-key.entity';
 import { AuditService } from './audit.service';
 import { ActorType, Principal } from './principal';
@@ -51,7 +52,7 @@ export class ApiKeysService {
   }
 
   async revoke(principal: Principal, id: string): Promise<ApiKeyEntity> {
-    const entity = await this.keys.findOneBy({ tenantId: principal.tenantId, id });
+    const entity = isUuid(id) ? await this.keys.findOneBy({ tenantId: principal.tenantId, id }) : null;
     if (!entity) throw new NotFoundError('ApiKey', id);
     if (!entity.revokedAt) {
       entity.revokedAt = new Date();

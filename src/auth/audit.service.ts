@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Page, paginate } from '../common/graphql/pagination';
 import { AuditLogEntity } from './audit-log.entity';
 import { Principal } from './principal';
@@ -42,7 +43,7 @@ export class AuditService {
       targetType: target.type,
       targetId: target.id ?? null,
       metadata: metadata ? (stripSecrets(metadata) as Record<string, unknown>) : null,
-    });
+    } as QueryDeepPartialEntity<AuditLogEntity>);
   }
 
   async list(tenantId: string, args: { first?: number | null; after?: string | null; action?: string | null; targetId?: string | null }): Promise<Page<AuditLogEntity>> {

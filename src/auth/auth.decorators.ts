@@ -16,8 +16,9 @@ export const RequirePermission = (permission: Permission): MethodDecorator & Cla
 export const AdminOnly = (): MethodDecorator & ClassDecorator => SetMetadata(ADMIN_ONLY_KEY, true);
 
 export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
-  const holder = context.getType<string>() === 'graphql' ? GqlExecutionContext.create(context).getContext<{ principal?: Principal; req?: { principal?: Principal } }>() : context.switchToHttp().getRequest<{ principal?: Principal }>();
-  const principal = ('req' in holder && holder.req?.principal) || holder.principal;
+  type Holder = { principal?: Principal; req?: { principal?: Principal } };
+  const holder: Holder = context.getType<string>() === 'graphql' ? GqlExecutionContext.create(context).getContext<Holder>() : context.switchToHttp().getRequest<Holder>();
+  const principal = holder.req?.principal ?? holder.principal;
   if (!principal) throw new Error('CurrentPrincipal used on an operation without authentication');
   return principal;
 });

@@ -11,27 +11,27 @@ import { Permission, Principal } from './principal';
 @RequirePermission(Permission.ManageWebhooks)
 export class AuthResolver {
   constructor(
-    private readonly apiKeys: ApiKeysService,
+    private readonly keys: ApiKeysService,
     private readonly audit: AuditService,
   ) {}
 
   @Query(() => [ApiKey])
   @AdminOnly()
   async apiKeys(@CurrentPrincipal() principal: Principal): Promise<ApiKey[]> {
-    return (await this.apiKeys.list(principal.tenantId)).map(toApiKeyModel);
+    return (await this.keys.list(principal.tenantId)).map(toApiKeyModel);
   }
 
   @Mutation(() => CreateApiKeyPayload)
   @AdminOnly()
   async createApiKey(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateApiKeyInput): Promise<CreateApiKeyPayload> {
-    const { entity, key } = await this.apiKeys.create(principal, input.name, input.permissions);
+    const { entity, key } = await this.keys.create(principal, input.name, input.permissions);
     return { apiKey: toApiKeyModel(entity), key };
   }
 
   @Mutation(() => ApiKey)
   @AdminOnly()
   async revokeApiKey(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<ApiKey> {
-    return toApiKeyModel(await this.apiKeys.revoke(principal, id));
+    return toApiKeyModel(await this.keys.revoke(principal, id));
   }
 
   @Query(() => AuditLogConnection)

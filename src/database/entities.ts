@@ -3,6 +3,24 @@ import { AuditLogEntity } from '../auth/audit-log.entity';
 import { TenantEntity } from '../auth/tenant.entity';
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
 import { TrackedJobEntity } from '../common/tracked-jobs/tracked-job.entity';
+import { DeliveryAttemptEntity } from '../deliveries/delivery-attempt.entity';
+import { DeliveryEntity } from '../deliveries/delivery.entity';
+import { EventEntity } from '../deliveries/event.entity';
+import { EndpointEntity } from '../endpoints/endpoint.entity';
+import { EventTypeEntity } from '../endpoints/event-type.entity';
+import { FilterReducerEntity } from '../filters/filter-reducer.entity';
 
 /** Every table the app maps; feature modules add theirs here. */
-export const ENTITIES = [TenantEntity, ApiKeyEntity, AuditLogEntity, IdempotencyKeyEntity, TrackedJobEntity];
+export const ENTITIES = [
+  TenantEntity,
+  ApiKeyEntity,
+  AuditLogEntity,
+  IdempotencyKeyEntity,
+  TrackedJobEntity,
+  EventTypeEntity,
+  EndpointEntity,
+  EventEntity,
+  DeliveryEntity,
+  DeliveryAttemptEntity,
+  FilterReducerEntity,
+];

@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { Logger } from '@nestjs/common';
-import { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode } from './domain-error';
 
@@ -22,7 +22,9 @@ const CLIENT_CODES = new Set([
  * client errors pass through; anything else is logged with an error id and masked.
  */
 export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  let original = unwrapResolverError(error);
+  // Errors from subscriptions (graphql-ws) arrive as plain GraphQLErrors wrapping the thrown error.
+  if (original instanceof GraphQLError && original.originalError) original = original.originalError;
   if (original instanceof DomainError) {
     return {
       message: original.message,

@@ -14,5 +14,8 @@ export interface GraphqlContext {
 export function buildGraphqlContext(arg: unknown): GraphqlContext {
   const input = arg as { req?: GraphqlContext['req']; extra?: WsExtra };
   if (input?.req) return { req: input.req };
-  return { principal: input?.extra?.principal };
+  // Nest fills `req` with its first argument when missing; for WebSocket operations that would be the
+  // graphql-ws context, so give it a request-shaped holder of the principal instead.
+  const principal = input?.extra?.principal;
+  return { principal, req: { principal, headers: {} } as unknown as GraphqlContext['req'] };
 }

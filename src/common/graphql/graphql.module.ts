@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { GraphQLModule as NestGraphQLModule } from '@nestjs/graphql';
 import { join } from 'node:path';
 import type { Context } from 'graphql-ws';
+import type { ExecutionResult, GraphQLError } from 'graphql';
 import { AuthService } from '../../auth/auth.service';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { formatGraphqlError } from '../errors/format-graphql-error';
@@ -39,18 +40,23 @@ export function graphqlModule(options: { autoSchemaFile: string | boolean }) {
         'graphql-ws': {
           path: '/graphql',
           connectionInitWaitTimeout: 10_000,
-          onConnect: async (ctx: Context<Record<string, unknown> | undefined, WsExtra>) => {
+          onConnect: async (ctx: Context<Record<string, unknown> | undefined, unknown>) => {
             try {
               const principal = await auth.authenticate(ctx.connectionParams?.authorization);
-              ctx.extra.principal = principal;
-              wsAuth.track(ctx);
+              (ctx.extra as WsExtra).principal = principal;
+              wsAuth.track(ctx as Context<Record<string, unknown> | undefined, WsExtra>);
               return true;
             } catch (error) {
               if (error instanceof DomainError) return false; // graphql-ws closes with 4403 Forbidden
               throw error;
             }
           },
-          onClose: (ctx: Context<Record<string, unknown> | undefined, WsExtra>) => wsAuth.untrack(ctx),
+          // graphql-ws bypasses Apollo's formatError: apply the same mapping so codes reach WebSocket clients.
+          onNext: (_ctx: unknown, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
+            result.errors?.length ? { ...result, errors: result.errors.map((e) => formatGraphqlError(e.toJSON(), e)) } : result,
+          // Errors thrown while setting a subscription up (guard, NOT_FOUND) are sent as `error` messages.
+          ...({ onError: (_ctx: unknown, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => errors.map((e) => formatGraphqlError(e.toJSON(), e)) } as object),
+          onClose: (ctx: Context<Record<string, unknown> | undefined, unknown>) => wsAuth.untrack(ctx as Context<Record<string, unknown> | undefined, WsExtra>),
         },
       },
     }),

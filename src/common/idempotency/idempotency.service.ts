@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, LessThan } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { BadUserInputError, ConflictError } from '../errors/domain-error';
 import { IdempotencyKeyEntity, IdempotencyState } from './idempotency-key.entity';
 
@@ -93,7 +94,7 @@ export class IdempotencyService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const { result, ref } = await call.work(manager);
-        await manager.update(IdempotencyKeyEntity, { ...id, fingerprint: print }, { state: IdempotencyState.Completed, result: ref });
+        await manager.update(IdempotencyKeyEntity, { ...id, fingerprint: print }, { state: IdempotencyState.Completed, result: ref } as QueryDeepPartialEntity<IdempotencyKeyEntity>);
         return result;
       });
     } catch (error) {

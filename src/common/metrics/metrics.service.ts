@@ -33,7 +33,9 @@ export class MetricsService {
       registers: [this.registry],
       async collect() {
         for (const queue of queues) {
-          const counts = await queue.getJobCounts().catch(() => null);
+          // Bull waits for Redis indefinitely; a scrape must answer even while Redis is down.
+          const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 500).unref());
+          const counts = await Promise.race([queue.getJobCounts().catch(() => null), timeout]);
           if (!counts) continue;
           for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);
         }

@@ -1,10 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
+/** Keys are the GraphQL enum values (registerEnumType uses keys), so they are UPPER_CASE like the values. */
 export enum TrackedJobStatus {
-  Queued = 'QUEUED',
-  Running = 'RUNNING',
-  Completed = 'COMPLETED',
-  Failed = 'FAILED',
+  QUEUED = 'QUEUED',
+  RUNNING = 'RUNNING',
+  COMPLETED = 'COMPLETED',
+  FAILED = 'FAILED',
 }
 
 @Entity({ name: 'tracked_jobs' })

@@ -3,7 +3,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { EntityManager, In, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { NotFoundError } from '../errors/domain-error';
+import { isUuid } from '../ids';
 import { PubSubService, Topic } from '../graphql/pubsub';
 import { DEFAULT_JOB_OPTIONS, JobName, QueueName, RunTrackedJobJob } from '../queue/queue.constants';
 import { TrackedJobEntity, TrackedJobStatus } from './tracked-job.entity';
@@ -44,7 +46,7 @@ export class TrackedJobsService {
   /** Creates the row (QUEUED) in the caller's transaction when given one; call enqueue() after commit. */
   async create(tenantId: string, type: string, params: Record<string, unknown>, manager?: EntityManager): Promise<TrackedJobEntity> {
     const repo = manager ? manager.getRepository(TrackedJobEntity) : this.jobs;
-    return repo.save(repo.create({ tenantId, type, params, status: TrackedJobStatus.Queued, progress: 0, total: null }));
+    return repo.save(repo.create({ tenantId, type, params, status: TrackedJobStatus.QUEUED, progress: 0, total: null }));
   }
 
   async enqueue(job: TrackedJobEntity): Promise<void> {
@@ -58,16 +60,16 @@ export class TrackedJobsService {
   }
 
   async find(tenantId: string, id: string): Promise<TrackedJobEntity> {
-    const job = await this.jobs.findOneBy({ tenantId, id });
+    const job = isUuid(id) ? await this.jobs.findOneBy({ tenantId, id }) : null;
     if (!job) throw new NotFoundError('TrackedJob', id);
     return job;
   }
 
   async cancel(tenantId: string, id: string): Promise<TrackedJobEntity> {
     const job = await this.find(tenantId, id);
-    if (job.status === TrackedJobStatus.Queued) {
-      await this.finish(job, TrackedJobStatus.Failed, { result: job.result, error: 'cancelled' });
-    } else if (job.status === TrackedJobStatus.Running) {
+    if (job.status === TrackedJobStatus.QUEUED) {
+      await this.finish(job, TrackedJobStatus.FAILED, { result: job.result, error: 'cancelled' });
+    } else if (job.status === TrackedJobStatus.RUNNING) {
       await this.jobs.update({ tenantId, id }, { cancelRequested: true });
       job.cancelRequested = true;
     }
@@ -77,13 +79,13 @@ export class TrackedJobsService {
   /** Runs one tracked job; a job already finished is left alone, so a repeated queue job does no harm. */
   async run(id: string): Promise<void> {
     const job = await this.jobs.findOneBy({ id });
-    if (!job || job.status === TrackedJobStatus.Completed || job.status === TrackedJobStatus.Failed) return;
+    if (!job || job.status === TrackedJobStatus.COMPLETED || job.status === TrackedJobStatus.FAILED) return;
     const handler = this.handlers.get(job.type);
     if (!handler) {
-      await this.finish(job, TrackedJobStatus.Failed, { error: `no handler for job type ${job.type}` });
+      await this.finish(job, TrackedJobStatus.FAILED, { error: `no handler for job type ${job.type}` });
       return;
     }
-    job.status = TrackedJobStatus.Running;
+    job.status = TrackedJobStatus.RUNNING;
     job.startedAt = new Date();
     await this.jobs.update({ id }, { status: job.status, startedAt: job.startedAt });
     await this.publish(job);
@@ -105,14 +107,14 @@ export class TrackedJobsService {
     };
     try {
       const result = await handler(ctx);
-      await this.finish(job, TrackedJobStatus.Completed, { result });
+      await this.finish(job, TrackedJobStatus.COMPLETED, { result });
     } catch (error) {
       if (error instanceof TrackedJobCancelledError) {
-        await this.finish(job, TrackedJobStatus.Failed, { error: 'cancelled', result: job.result });
+        await this.finish(job, TrackedJobStatus.FAILED, { error: 'cancelled', result: job.result });
         return;
       }
       this.logger.warn({ msg: 'tracked job failed', trackedJobId: id, error: error instanceof Error ? error.message : String(error) });
-      await this.finish(job, TrackedJobStatus.Failed, { error: error instanceof Error ? error.message : String(error) });
+      await this.finish(job, TrackedJobStatus.FAILED, { error: error instanceof Error ? error.message : String(error) });
     }
   }
 
@@ -121,7 +123,7 @@ export class TrackedJobsService {
     job.result = out.result ?? job.result ?? null;
     job.error = out.error ?? null;
     job.finishedAt = new Date();
-    await this.jobs.update({ id: job.id, status: In([TrackedJobStatus.Queued, TrackedJobStatus.Running]) }, { status, result: job.result, error: job.error, finishedAt: job.finishedAt, progress: job.progress, total: job.total });
+    await this.jobs.update({ id: job.id, status: In([TrackedJobStatus.QUEUED, TrackedJobStatus.RUNNING]) }, { status, result: job.result, error: job.error, finishedAt: job.finishedAt, progress: job.progress, total: job.total } as QueryDeepPartialEntity<TrackedJobEntity>);
     await this.publish(job);
   }
 

@@ -1,0 +1,91 @@
+import { Column, CreateDateColumn, Entity, Generated, Index, ManyToOne, JoinColumn, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { EndpointEntity } from '../endpoints/endpoint.entity';
+import { EventEntity } from './event.entity';
+
+/** Keys are the GraphQL enum values (registerEnumType uses keys). */
+export enum DeliveryStatus {
+  HELD = 'HELD',
+  PENDING = 'PENDING',
+  IN_FLIGHT = 'IN_FLIGHT',
+  RETRYING = 'RETRYING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+  DEAD_LETTER = 'DEAD_LETTER',
+}
+
+export const FINAL_STATUSES = [DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED, DeliveryStatus.DEAD_LETTER];
+export const ACTIVE_STATUSES = [DeliveryStatus.PENDING, DeliveryStatus.IN_FLIGHT, DeliveryStatus.RETRYING];
+
+@Entity({ name: 'deliveries' })
+@Index('idx_deliveries_tenant_created', ['tenantId', 'createdAt', 'id'])
+@Index('idx_deliveries_endpoint_created', ['endpointId', 'createdAt'])
+@Index('idx_deliveries_event', ['eventId'])
+@Index('idx_deliveries_due', ['nextAttemptAt'], { where: "status IN ('PENDING','RETRYING','IN_FLIGHT')" })
+@Index('idx_deliveries_lane', ['endpointId', 'orderingKey', 'seq'], { where: 'ordering_key IS NOT NULL' })
+@Index('idx_deliveries_held', ['endpointId', 'seq'], { where: "status = 'HELD'" })
+export class DeliveryEntity {
+  @PrimaryColumn('uuid', { default: () => 'gen_random_uuid()' })
+  id: string;
+
+  /** Publish order: ordering lanes and HELD release follow it. */
+  @Column('bigint')
+  @Generated('increment')
+  seq: string;
+
+  @Column('text', { name: 'tenant_id' })
+  tenantId: string;
+
+  @Column('uuid', { name: 'endpoint_id' })
+  endpointId: string;
+
+  @ManyToOne(() => EndpointEntity, { onDelete: 'CASCADE', createForeignKeyConstraints: true })
+  @JoinColumn({ name: 'endpoint_id' })
+  endpoint?: EndpointEntity;
+
+  @Column('uuid', { name: 'event_id' })
+  eventId: string;
+
+  @ManyToOne(() => EventEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'event_id' })
+  event?: EventEntity;
+
+  @Column('text', { name: 'event_type' })
+  eventType: string;
+
+  @Column('text')
+  status: DeliveryStatus;
+
+  @Column('int', { name: 'attempt_count', default: 0 })
+  attemptCount: number;
+
+  @Column('timestamptz', { name: 'next_attempt_at', nullable: true })
+  nextAttemptAt: Date | null;
+
+  @Column('int', { name: 'last_response_status', nullable: true })
+  lastResponseStatus: number | null;
+
+  @Column('int', { name: 'last_response_time_ms', nullable: true })
+  lastResponseTimeMs: number | null;
+
+  @Column('text', { name: 'last_error', nullable: true })
+  lastError: string | null;
+
+  @Column('uuid', { name: 'replay_of_id', nullable: true })
+  replayOfId: string | null;
+
+  @Column('boolean', { name: 'is_test', default: false })
+  isTest: boolean;
+
+  @Column('text', { name: 'ordering_key', nullable: true })
+  orderingKey: string | null;
+
+  /** The exact JSON body sent: {id, type, timestamp, data} with data after any reducer. */
+  @Column('jsonb')
+  payload: Record<string, unknown>;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
+  updatedAt: Date;
+}

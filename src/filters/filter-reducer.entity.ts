@@ -1,0 +1,36 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { EndpointEntity } from '../endpoints/endpoint.entity';
+
+/** One filter/reducer configuration per (endpoint, event type). */
+@Entity({ name: 'endpoint_filters' })
+@Index('uq_endpoint_filters_endpoint_type', ['endpointId', 'eventType'], { unique: true })
+@Index('idx_endpoint_filters_tenant', ['tenantId'])
+export class FilterReducerEntity {
+  @PrimaryColumn('uuid', { default: () => 'gen_random_uuid()' })
+  id: string;
+
+  @Column('text', { name: 'tenant_id' })
+  tenantId: string;
+
+  @Column('uuid', { name: 'endpoint_id' })
+  endpointId: string;
+
+  @ManyToOne(() => EndpointEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'endpoint_id' })
+  endpoint?: EndpointEntity;
+
+  @Column('text', { name: 'event_type' })
+  eventType: string;
+
+  @Column('jsonb', { nullable: true })
+  filter: Record<string, unknown> | null;
+
+  @Column('jsonb', { nullable: true })
+  reducer: Record<string, unknown> | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
+  updatedAt: Date;
+}
