@@ -4,6 +4,7 @@
  *   npm run cli -- api-keys:create --tenant <id> --name ci --permissions manage_webhooks
  */
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ApiKeyEntity } from './auth/api-key.entity';
 import { generateApiKey } from './auth/api-keys.service';
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   try {
     if (command === 'tenants:create') {
       if (!values.name) throw new Error('--name is required');
-      const tenant = await dataSource.getRepository(TenantEntity).save({ name: values.name });
+      const tenant = await dataSource.getRepository(TenantEntity).save({ id: randomUUID(), name: values.name });
       process.stdout.write(`tenant ${tenant.id} (${tenant.name}) created\n`);
       return;
     }

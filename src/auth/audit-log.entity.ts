@@ -1,10 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'audit_logs' })
 @Index('idx_audit_logs_tenant_created', ['tenantId', 'createdAt', 'id'])
 @Index('idx_audit_logs_tenant_target', ['tenantId', 'targetId'])
 export class AuditLogEntity {
-  @PrimaryColumn('uuid', { default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id: string;
 
   @Column('text', { name: 'tenant_id' })

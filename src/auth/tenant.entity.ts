@@ -2,8 +2,8 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'tenants' })
 export class TenantEntity {
-  /** Text, so tenants named by an external identity provider (e.g. `acme`) work as well as generated UUIDs. */
-  @PrimaryColumn('text', { default: () => 'gen_random_uuid()::text' })
+  /** Text, so tenants named by an external identity provider (e.g. `acme`) work as well as generated UUIDs (assigned in code). */
+  @PrimaryColumn('text')
   id: string;
 
   @Column('text')

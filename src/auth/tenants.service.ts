@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { TenantEntity } from './tenant.entity';
@@ -11,7 +12,7 @@ export class TenantsService {
   constructor(@InjectRepository(TenantEntity) private readonly tenants: Repository<TenantEntity>) {}
 
   async create(name: string): Promise<TenantEntity> {
-    return this.tenants.save(this.tenants.create({ name }));
+    return this.tenants.save(this.tenants.create({ id: randomUUID(), name }));
   }
 
   /** A tenant seen first in a valid JWT is created. */

@@ -7,6 +7,7 @@ import { ENTITIES } from './entities';
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
+    uuidExtension: 'pgcrypto',
     url: databaseUrl,
     entities: ENTITIES,
     migrations: [join(__dirname, 'migrations', '*.{ts,js}')],

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { DeliveryEntity } from './delivery.entity';
 
 @Entity({ name: 'delivery_attempts' })
@@ -6,7 +6,7 @@ import { DeliveryEntity } from './delivery.entity';
 @Index('idx_attempts_tenant_started', ['tenantId', 'startedAt'])
 @Index('idx_attempts_endpoint_started', ['endpointId', 'startedAt'])
 export class DeliveryAttemptEntity {
-  @PrimaryColumn('uuid', { default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id: string;
 
   @Column('uuid', { name: 'delivery_id' })
@@ -25,7 +25,7 @@ export class DeliveryAttemptEntity {
   @Column('int', { name: 'attempt_number' })
   attemptNumber: number;
 
-  @Column('timestamptz', { name: 'started_at', precision: 3 })
+  @Column({ type: 'timestamptz', name: 'started_at', precision: 3 })
   startedAt: Date;
 
   @Column('int', { name: 'response_status', nullable: true })

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Generated, Index, ManyToOne, JoinColumn, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Generated, Index, ManyToOne, JoinColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 import { EventEntity } from './event.entity';
 
@@ -24,7 +24,7 @@ export const ACTIVE_STATUSES = [DeliveryStatus.PENDING, DeliveryStatus.IN_FLIGHT
 @Index('idx_deliveries_lane', ['endpointId', 'orderingKey', 'seq'], { where: 'ordering_key IS NOT NULL' })
 @Index('idx_deliveries_held', ['endpointId', 'seq'], { where: "status = 'HELD'" })
 export class DeliveryEntity {
-  @PrimaryColumn('uuid', { default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id: string;
 
   /** Publish order: ordering lanes and HELD release follow it. */

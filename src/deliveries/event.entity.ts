@@ -1,10 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'events' })
 @Index('idx_events_tenant_created', ['tenantId', 'createdAt', 'id'])
 @Index('idx_events_tenant_type', ['tenantId', 'eventType'])
 export class EventEntity {
-  @PrimaryColumn('uuid', { default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id: string;
 
   @Column('text', { name: 'tenant_id' })

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** Keys are the GraphQL enum values (registerEnumType uses keys). */
 export enum EndpointHealth {
@@ -11,7 +11,7 @@ export enum EndpointHealth {
 @Entity({ name: 'endpoints' })
 @Index('idx_endpoints_tenant_created', ['tenantId', 'createdAt', 'id'])
 export class EndpointEntity {
-  @PrimaryColumn('uuid', { default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id: string;
 
   @Column('text', { name: 'tenant_id' })

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 
 /** One filter/reducer configuration per (endpoint, event type). */
@@ -6,7 +6,7 @@ import { EndpointEntity } from '../endpoints/endpoint.entity';
 @Index('uq_endpoint_filters_endpoint_type', ['endpointId', 'eventType'], { unique: true })
 @Index('idx_endpoint_filters_tenant', ['tenantId'])
 export class FilterReducerEntity {
-  @PrimaryColumn('uuid', { default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id: string;
 
   @Column('text', { name: 'tenant_id' })

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** Keys are the GraphQL enum values (registerEnumType uses keys), so they are UPPER_CASE like the values. */
 export enum TrackedJobStatus {
@@ -12,7 +12,7 @@ export enum TrackedJobStatus {
 @Index('idx_tracked_jobs_tenant_created', ['tenantId', 'createdAt'])
 @Index('idx_tracked_jobs_status', ['status'])
 export class TrackedJobEntity {
-  @PrimaryColumn('uuid', { default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id: string;
 
   @Column('text', { name: 'tenant_id' })
@@ -31,7 +31,7 @@ export class TrackedJobEntity {
   total: number | null;
 
   /** What the job works on (ids, filters); never secrets. */
-  @Column('jsonb', { default: () => "'{}'::jsonb" })
+  @Column('jsonb', { default: () => "'{}'" })
   params: Record<string, unknown>;
 
   @Column('jsonb', { nullable: true })
