@@ -1,4 +1,24 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { workerOnly } from '../config/roles';
+import { EndpointsModule } from '../endpoints/endpoints.module';
+import { FiltersModule } from '../filters/filters.module';
+import { DeliveriesResolver, EventFieldsResolver } from './deliveries.resolver';
+import { DeliveriesService } from './deliveries.service';
+import { DeliveryAttemptEntity } from './delivery-attempt.entity';
+import { DeliveryEntity } from './delivery.entity';
+import { DeliveryNotifier } from './delivery-notifier';
+import { DeliveryQueue } from './delivery-queue';
+import { DispatchProcessor } from './dispatch.processor';
+import { DispatchService } from './dispatch.service';
+import { EndpointStatsResolver } from './endpoint-stats.resolver';
+import { EventEntity } from './event.entity';
+import { FanoutService } from './fanout.service';
+import { ReconcilerService } from './reconciler.service';
 
-@Module({})
+@Module({
+  imports: [TypeOrmModule.forFeature([EventEntity, DeliveryEntity, DeliveryAttemptEntity]), EndpointsModule, FiltersModule],
+  providers: [DeliveriesService, FanoutService, DeliveryQueue, DeliveryNotifier, DeliveriesResolver, EventFieldsResolver, EndpointStatsResolver, ...workerOnly(DispatchService, DispatchProcessor, ReconcilerService)],
+  exports: [DeliveriesService],
+})
 export class DeliveriesModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { DataSource, EntityManager, In, LessThan, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { BadUserInputError, ConflictError } from '../errors/domain-error';
 import { IdempotencyKeyEntity, IdempotencyState } from './idempotency-key.entity';
@@ -102,6 +102,41 @@ export class IdempotencyService {
       await this.dataSource.getRepository(IdempotencyKeyEntity).delete({ ...id, state: IdempotencyState.InProgress });
       throw error;
     }
+  }
+
+  /**
+   * For batch operations that run in one transaction: the stored reference of each item whose key was already
+   * used with the same input (null for new keys or items without a key); CONFLICT when input differs or the
+   * first call is still running.
+   */
+  async findCompletedInBatch(manager: EntityManager, tenantId: string, operation: string, items: ({ key: string; input: unknown } | null)[]): Promise<(Record<string, unknown> | null)[]> {
+    const keys = items.filter((i): i is { key: string; input: unknown } => !!i).map((i) => i.key);
+    if (keys.length === 0) return items.map(() => null);
+    const rows = await manager.getRepository(IdempotencyKeyEntity).find({ where: { tenantId, operation, key: In(keys), expiresAt: MoreThan(new Date()) } });
+    const byKey = new Map(rows.map((r) => [r.key, r]));
+    return items.map((item, index) => {
+      if (!item) return null;
+      const row = byKey.get(item.key);
+      if (!row) return null;
+      if (row.fingerprint !== fingerprint(item.input)) throw new ConflictError(`idempotency key of inputs[${index}] already used with different input`, { field: `inputs[${index}].idempotencyKey` });
+      if (row.state !== IdempotencyState.Completed || !row.result) throw new ConflictError(`a request with the idempotency key of inputs[${index}] is still in flight; retry shortly`, { retryAfterMs: 1000 });
+      return row.result;
+    });
+  }
+
+  /** Records completed keys inside the caller's transaction; a key taken concurrently aborts the whole batch. */
+  async recordInBatch(manager: EntityManager, tenantId: string, operation: string, items: { key: string; input: unknown; ref: Record<string, unknown> }[]): Promise<void> {
+    if (items.length === 0) return;
+    await manager.query('DELETE FROM idempotency_keys WHERE tenant_id = $1 AND operation = $2 AND key = ANY($3) AND expires_at <= now()', [tenantId, operation, items.map((i) => i.key)]);
+    const inserted = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(IdempotencyKeyEntity)
+      .values(items.map((i) => ({ tenantId, operation, key: i.key, fingerprint: fingerprint(i.input), state: IdempotencyState.Completed, result: i.ref, expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS) }) as QueryDeepPartialEntity<IdempotencyKeyEntity>))
+      .orIgnore()
+      .returning(['key'])
+      .execute();
+    if (inserted.raw.length !== items.length) throw new ConflictError('a request with one of these idempotency keys is still in flight; retry shortly', { retryAfterMs: 1000 });
   }
 
   async purgeExpired(): Promise<number> {

@@ -15,6 +15,8 @@ export enum JobName {
 
 export interface AttemptDeliveryJob {
   deliveryId: string;
+  /** Lets the worker apply the per-endpoint concurrency cap before touching the database. */
+  endpointId: string;
 }
 export interface ProcessInboundEventJob {
   inboundEventId: string;

@@ -1,0 +1,108 @@
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
+import { Permission, Principal } from '../auth/principal';
+import { PubSubService, Topic } from '../common/graphql/pubsub';
+import { IdempotencyKeyHeader } from '../common/idempotency/idempotency-key.decorator';
+import { TrackedJob, toTrackedJobModel } from '../common/tracked-jobs/tracked-job.model';
+import { DeliveriesService } from './deliveries.service';
+import { Delivery, DeliveryAttempt, DeliveryConnection, DeliveryStats, Event, EventConnection, PurgeDeliveriesPayload, ResponseTimePoint, TimeBucket, toDeliveryAttemptModel, toDeliveryModel, toEventModel } from './delivery.model';
+import { DeliveryFilter, EventFilter } from './dto/delivery-filter.input';
+import { PublishEventInput } from './dto/publish-event.input';
+
+@Resolver(() => Delivery)
+@RequirePermission(Permission.ManageWebhooks)
+export class DeliveriesResolver {
+  constructor(
+    private readonly service: DeliveriesService,
+    private readonly pubsub: PubSubService,
+  ) {}
+
+  @Mutation(() => Event)
+  async publishEvent(@CurrentPrincipal() p: Principal, @Args('input') input: PublishEventInput, @IdempotencyKeyHeader() key?: string): Promise<Event> {
+    return toEventModel(await this.service.publish(p, input, key));
+  }
+
+  @Mutation(() => [Event], { description: 'Up to 100 events in one call, stored in one transaction' })
+  async publishEvents(@CurrentPrincipal() p: Principal, @Args('inputs', { type: () => [PublishEventInput] }) inputs: PublishEventInput[]): Promise<Event[]> {
+    return (await this.service.publishMany(p, inputs)).map(toEventModel);
+  }
+
+  @Mutation(() => Delivery)
+  async replayDelivery(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<Delivery> {
+    return toDeliveryModel(await this.service.replay(p, id));
+  }
+
+  @Mutation(() => TrackedJob, { description: 'Replays every FAILED or DEAD_LETTER delivery of the endpoint since the given time, as a tracked job' })
+  async recoverDeliveries(@CurrentPrincipal() p: Principal, @Args('endpointId', { type: () => ID }) endpointId: string, @Args('since') since: Date): Promise<TrackedJob> {
+    return toTrackedJobModel(await this.service.startRecover(p, endpointId, since));
+  }
+
+  @Mutation(() => PurgeDeliveriesPayload)
+  async purgeDeliveries(@CurrentPrincipal() p: Principal, @Args('endpointId', { type: () => ID }) endpointId: string): Promise<PurgeDeliveriesPayload> {
+    return { count: await this.service.purge(p, endpointId) };
+  }
+
+  @Mutation(() => Delivery)
+  async sendTestDelivery(@CurrentPrincipal() p: Principal, @Args('endpointId', { type: () => ID }) endpointId: string, @Args('eventType', { type: () => String, nullable: true }) eventType?: string | null): Promise<Delivery> {
+    return toDeliveryModel(await this.service.sendTestDelivery(p, endpointId, eventType));
+  }
+
+  @Query(() => EventConnection)
+  async events(@CurrentPrincipal() p: Principal, @Args('filter', { type: () => EventFilter, nullable: true }) filter?: EventFilter, @Args('first', { type: () => Int, nullable: true }) first?: number, @Args('after', { type: () => String, nullable: true }) after?: string): Promise<EventConnection> {
+    const page = await this.service.listEvents(p.tenantId, filter, { first, after });
+    return { ...page, edges: page.edges.map((e) => ({ node: toEventModel(e.node), cursor: e.cursor })) };
+  }
+
+  @Query(() => Event, { nullable: true })
+  async event(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<Event> {
+    return toEventModel(await this.service.findEvent(p.tenantId, id));
+  }
+
+  @Query(() => DeliveryConnection)
+  async deliveries(@CurrentPrincipal() p: Principal, @Args('filter', { type: () => DeliveryFilter, nullable: true }) filter?: DeliveryFilter, @Args('first', { type: () => Int, nullable: true }) first?: number, @Args('after', { type: () => String, nullable: true }) after?: string): Promise<DeliveryConnection> {
+    const page = await this.service.listDeliveries(p.tenantId, filter, { first, after });
+    return { ...page, edges: page.edges.map((e) => ({ node: toDeliveryModel(e.node), cursor: e.cursor })) };
+  }
+
+  @Query(() => Delivery, { nullable: true })
+  async delivery(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<Delivery> {
+    return toDeliveryModel(await this.service.findDelivery(p.tenantId, id));
+  }
+
+  @Query(() => DeliveryStats)
+  async deliveryStats(@CurrentPrincipal() p: Principal, @Args('endpointId', { type: () => ID, nullable: true }) endpointId?: string, @Args('since', { type: () => Date, nullable: true }) since?: Date, @Args('until', { type: () => Date, nullable: true }) until?: Date): Promise<DeliveryStats> {
+    return this.service.stats(p.tenantId, endpointId, since, until);
+  }
+
+  @Query(() => [ResponseTimePoint])
+  async responseTimeSeries(@CurrentPrincipal() p: Principal, @Args('from') from: Date, @Args('to') to: Date, @Args('endpointId', { type: () => ID, nullable: true }) endpointId?: string, @Args('bucket', { type: () => TimeBucket, nullable: true }) bucket?: TimeBucket): Promise<ResponseTimePoint[]> {
+    return this.service.responseTimeSeries(p.tenantId, endpointId, from, to, bucket ?? undefined);
+  }
+
+  @ResolveField(() => [DeliveryAttempt])
+  async attempts(@Parent() delivery: Delivery): Promise<DeliveryAttempt[]> {
+    return (await this.service.attempts(delivery.tenantId, delivery.id)).map(toDeliveryAttemptModel);
+  }
+
+  @Subscription(() => Delivery, {
+    description: "Every status change of a delivery of the caller's tenant, optionally narrowed.",
+    filter: (payload: { deliveryUpdated: Delivery }, args: { endpointId?: string; eventId?: string }) => DeliveriesService.matches(payload.deliveryUpdated, args),
+  })
+  async deliveryUpdated(@CurrentPrincipal() p: Principal, @Args('endpointId', { type: () => ID, nullable: true }) endpointId?: string, @Args('eventId', { type: () => ID, nullable: true }) eventId?: string): Promise<AsyncIterator<Delivery>> {
+    if (endpointId) await this.service.assertEndpoint(p.tenantId, endpointId);
+    if (eventId) await this.service.findEvent(p.tenantId, eventId);
+    return this.pubsub.asyncIterator<Delivery>(Topic.DeliveryUpdated, p.tenantId);
+  }
+}
+
+@Resolver(() => Event)
+@RequirePermission(Permission.ManageWebhooks)
+export class EventFieldsResolver {
+  constructor(private readonly service: DeliveriesService) {}
+
+  @ResolveField(() => DeliveryConnection)
+  async deliveries(@Parent() event: Event, @Args('first', { type: () => Int, nullable: true }) first?: number, @Args('after', { type: () => String, nullable: true }) after?: string): Promise<DeliveryConnection> {
+    const page = await this.service.listDeliveries(event.tenantId, { eventId: event.id }, { first, after });
+    return { ...page, edges: page.edges.map((e) => ({ node: toDeliveryModel(e.node), cursor: e.cursor })) };
+  }
+}

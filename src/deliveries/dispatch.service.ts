@@ -1,0 +1,326 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { queryReturning } from '../database/returning';
+import { DataSource } from 'typeorm';
+import { OutboundHttpClient } from '../common/http/http-client';
+import { isUuid } from '../common/ids';
+import { MicroBatcher } from '../common/micro-batcher';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { EndpointsService } from '../endpoints/endpoints.service';
+import { DeliveryStatus } from './delivery.entity';
+import { DeliveryEntity } from './delivery.entity';
+import { DeliveryNotifier } from './delivery-notifier';
+import { AttemptOutcome, decideOutcome } from './delivery-outcome';
+import { DeliveryQueue } from './delivery-queue';
+import { EndpointSlots } from './endpoint-slots';
+import { FanoutService } from './fanout.service';
+import { buildSignatureHeaders } from './signing/sign-payload';
+
+const USER_AGENT = 'Hookline-Webhooks/1.0';
+/** How long past its HTTP deadline an IN_FLIGHT attempt is presumed lost (worker died) and retried. */
+const LEASE_GRACE_MS = 30_000;
+const HEALTHY_CACHE_MS = 5_000;
+const MAX_STORED_BODY = 64 * 1024;
+
+interface ClaimedRow {
+  id: string;
+  tenant_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  status: DeliveryStatus;
+  attempt_count: number;
+  payload: Record<string, unknown>;
+  ordering_key: string | null;
+  seq: string;
+  replay_of_id: string | null;
+  is_test: boolean;
+  created_at: Date;
+  url: string;
+  headers: Record<string, string> | null;
+  rate_limit_per_second: number | null;
+}
+
+interface AttemptRecord {
+  claimed: ClaimedRow;
+  startedAt: Date;
+  outcome: AttemptOutcome;
+  responseTimeMs: number | null;
+  responseBody: string | null;
+  nextAttemptAt: Date | null;
+}
+
+
+/**
+ * Attempts deliveries. Claims and results are written in micro-batches (one statement for many attempts), so
+ * Postgres sees a few commits per hundred deliveries; Postgres stays the truth: a claim is a lease
+ * (IN_FLIGHT until next_attempt_at), and anything a crash interrupts is found again by the reconciler.
+ */
+@Injectable()
+export class DispatchService implements OnApplicationShutdown {
+  private readonly logger = new Logger(DispatchService.name);
+  private readonly slots: EndpointSlots;
+  private readonly claimer: MicroBatcher<string, ClaimedRow | null>;
+  private readonly writer: MicroBatcher<AttemptRecord, DeliveryEntity | null>;
+  private readonly background = new Set<Promise<void>>();
+  private readonly knownHealthy = new Map<string, number>();
+  private closing = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly http: OutboundHttpClient,
+    private readonly endpoints: EndpointsService,
+    private readonly queue: DeliveryQueue,
+    private readonly notifier: DeliveryNotifier,
+    private readonly fanout: FanoutService,
+  ) {
+    this.slots = new EndpointSlots(config.endpointConcurrency);
+    this.claimer = new MicroBatcher((ids) => this.claimBatch(ids), { maxItems: 200, maxWaitMs: 2 });
+    this.writer = new MicroBatcher((records) => this.writeBatch(records), { maxItems: 200, maxWaitMs: 5 });
+  }
+
+  /** Runs one queue job: now when the endpoint has a free slot, else parked until one frees. */
+  async handle(deliveryId: string, endpointId: string): Promise<void> {
+    if (this.closing) return;
+    if (!this.slots.tryAcquire(endpointId)) {
+      this.slots.park(endpointId, deliveryId);
+      return;
+    }
+    await this.runHoldingSlot(deliveryId, endpointId);
+  }
+
+  private async runHoldingSlot(deliveryId: string, endpointId: string): Promise<void> {
+    try {
+      await this.attempt(deliveryId);
+    } catch (error) {
+      // The row stays claimed or due: the reconciler retries it. Never let one failure kill the worker.
+      this.logger.error({ msg: 'delivery attempt crashed', deliveryId, error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      const next = this.slots.release(endpointId);
+      if (next) {
+        if (this.closing) this.slots.release(endpointId);
+        else {
+          const run = this.runHoldingSlot(next, endpointId).finally(() => this.background.delete(run));
+          this.background.add(run);
+        }
+      }
+    }
+  }
+
+  private async attempt(deliveryId: string): Promise<void> {
+    const claimed = await this.claimer.submit(deliveryId);
+    if (!claimed) return; // final, not due, claimed elsewhere, or waiting behind its ordering lane
+    if (claimed.status === DeliveryStatus.HELD) {
+      await this.notifier.changed([rowToEntity(claimed)]);
+      return;
+    }
+    await this.notifier.changed([rowToEntity(claimed)]);
+    await this.respectRateLimit(claimed);
+
+    const body = JSON.stringify(claimed.payload);
+    const secrets = await this.endpoints.signingSecrets(claimed.endpoint_id);
+    const signature = buildSignatureHeaders({ msgId: claimed.event_id, timestamp: Math.floor(Date.now() / 1000), body, secrets });
+    const headers = { ...(claimed.headers ?? {}), 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signature };
+    const startedAt = new Date();
+    const result = await this.http.post(claimed.url, body, headers, { timeoutMs: this.config.deliveryTimeoutMs });
+    const outcome = decideOutcome(result, claimed.attempt_count, this.config.retryScheduleMs);
+    const nextAttemptAt = outcome.retryInMs !== null ? new Date(Date.now() + outcome.retryInMs) : null;
+
+    const updated = await this.writer.submit({
+      claimed,
+      startedAt,
+      outcome,
+      responseTimeMs: result.ok ? Math.round(result.durationMs) : null,
+      responseBody: result.ok ? result.body.slice(0, MAX_STORED_BODY) : null,
+      nextAttemptAt,
+    });
+    if (!updated) return; // the reconciler reclaimed it meanwhile; its own attempt will report
+
+    await this.notifier.changed([updated]);
+    if (outcome.status === DeliveryStatus.RETRYING) {
+      await this.queue.enqueueSafely([{ id: updated.id, endpointId: updated.endpointId, attemptCount: updated.attemptCount }], outcome.retryInMs ?? 0);
+    } else if (updated.orderingKey) {
+      await this.releaseLane(updated);
+    }
+    await this.updateHealth(claimed, outcome, startedAt);
+    if (outcome.status === DeliveryStatus.DEAD_LETTER && !isOperational(claimed.event_type)) {
+      await this.fanout.publishOperational(claimed.tenant_id, 'delivery.dead_lettered', {
+        deliveryId: claimed.id,
+        endpointId: claimed.endpoint_id,
+        eventId: claimed.event_id,
+        eventType: claimed.event_type,
+        attemptCount: claimed.attempt_count,
+        lastError: outcome.error,
+        lastResponseStatus: outcome.responseStatus,
+      }, claimed.endpoint_id);
+    }
+  }
+
+  private async updateHealth(claimed: ClaimedRow, outcome: AttemptOutcome, at: Date): Promise<void> {
+    const endpointId = claimed.endpoint_id;
+    if (outcome.status === DeliveryStatus.SUCCEEDED) {
+      const seen = this.knownHealthy.get(endpointId);
+      if (seen && Date.now() - seen < HEALTHY_CACHE_MS) return; // saves a write per delivery on the hot path
+      await this.endpoints.recordSuccess(endpointId, at);
+      this.knownHealthy.set(endpointId, Date.now());
+      return;
+    }
+    this.knownHealthy.delete(endpointId);
+    if (outcome.gone) {
+      const { endpoint, changed } = await this.endpoints.disable(endpointId, 'endpoint answered 410 Gone');
+      if (changed) await this.fanout.publishOperational(claimed.tenant_id, 'endpoint.disabled', { endpointId, url: endpoint.url, reason: endpoint.disabledReason, disabledAt: new Date().toISOString() }, endpointId);
+      return;
+    }
+    const { endpoint, transition } = await this.endpoints.recordFailure(endpointId, at);
+    if (transition === 'failing') {
+      await this.fanout.publishOperational(claimed.tenant_id, 'endpoint.failing', { endpointId, url: endpoint.url, health: endpoint.health, consecutiveFailures: endpoint.consecutiveFailures, disableAt: endpoint.disableAt?.toISOString() ?? null, lastError: outcome.error }, endpointId);
+    } else if (transition === 'disabled') {
+      await this.fanout.publishOperational(claimed.tenant_id, 'endpoint.disabled', { endpointId, url: endpoint.url, reason: endpoint.disabledReason, disabledAt: new Date().toISOString() }, endpointId);
+    }
+  }
+
+  /** A final delivery unblocks the next one of its ordering lane. */
+  private async releaseLane(done: DeliveryEntity): Promise<void> {
+    const next: { id: string; attempt_count: number }[] = await this.dataSource.query(
+      `SELECT id, attempt_count FROM deliveries
+        WHERE endpoint_id = $1 AND ordering_key = $2 AND status IN ('PENDING','RETRYING')
+        ORDER BY seq LIMIT 1`,
+      [done.endpointId, done.orderingKey],
+    );
+    await this.queue.enqueueSafely(next.map((n) => ({ id: n.id, endpointId: done.endpointId, attemptCount: n.attempt_count })));
+  }
+
+  /** Fixed one-second windows in Redis, shared by every worker process. */
+  private async respectRateLimit(claimed: ClaimedRow): Promise<void> {
+    const limit = claimed.rate_limit_per_second;
+    if (!limit) return;
+    for (let i = 0; i < 600; i++) {
+      const second = Math.floor(Date.now() / 1000);
+      const key = `${this.config.queuePrefix}:ratelimit:${claimed.endpoint_id}:${second}`;
+      const [[, count]] = (await this.queue.redis.multi().incr(key).pexpire(key, 2000).exec()) as [[Error | null, number], unknown];
+      if (count <= limit) return;
+      await new Promise((r) => setTimeout(r, (second + 1) * 1000 - Date.now() + 1));
+    }
+  }
+
+  private async claimBatch(requested: string[]): Promise<(ClaimedRow | null)[]> {
+    const ids = requested.filter(isUuid); // one malformed job must not fail the whole batch
+    if (ids.length === 0) return requested.map(() => null);
+    const leaseSeconds = (this.config.deliveryTimeoutMs + LEASE_GRACE_MS) / 1000;
+    const rows = await queryReturning<ClaimedRow>(
+      this.dataSource,
+      `UPDATE deliveries d SET
+          status = CASE WHEN e.is_active THEN 'IN_FLIGHT' ELSE 'HELD' END,
+          attempt_count = d.attempt_count + CASE WHEN e.is_active THEN 1 ELSE 0 END,
+          next_attempt_at = CASE WHEN e.is_active THEN now() + make_interval(secs => $2) ELSE NULL END,
+          updated_at = now()
+        FROM endpoints e
+        WHERE d.id = ANY($1::uuid[]) AND e.id = d.endpoint_id
+          AND d.status IN ('PENDING','RETRYING')
+          AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now() + interval '1 second')
+          AND (d.ordering_key IS NULL OR NOT EXISTS (
+                SELECT 1 FROM deliveries p
+                 WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key AND p.seq < d.seq
+                   AND p.status NOT IN ('SUCCEEDED','FAILED','DEAD_LETTER')))
+        RETURNING d.id, d.tenant_id, d.endpoint_id, d.event_id, d.event_type, d.status, d.attempt_count, d.payload,
+                  d.ordering_key, d.seq, d.replay_of_id, d.is_test, d.created_at, e.url, e.headers, e.rate_limit_per_second`,
+      [ids, leaseSeconds],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return requested.map((id) => byId.get(id) ?? null);
+  }
+
+  /** One statement: insert the attempts and move each delivery out of IN_FLIGHT. */
+  private async writeBatch(records: AttemptRecord[]): Promise<(DeliveryEntity | null)[]> {
+    const col = <T>(f: (r: AttemptRecord) => T): T[] => records.map(f);
+    const rows = await queryReturning(
+      this.dataSource,
+      `WITH attempts AS (
+         INSERT INTO delivery_attempts (delivery_id, tenant_id, endpoint_id, attempt_number, started_at, response_status, response_time_ms, response_body, error, success)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::int[], $5::timestamptz[], $6::int[], $7::int[], $8::text[], $9::text[], $10::bool[])
+       )
+       UPDATE deliveries d SET status = v.status, next_attempt_at = v.next_attempt_at, last_response_status = v.response_status,
+              last_response_time_ms = v.response_time_ms, last_error = v.error, updated_at = now()
+         FROM unnest($1::uuid[], $11::text[], $12::timestamptz[], $6::int[], $7::int[], $9::text[], $4::int[])
+              AS v(id, status, next_attempt_at, response_status, response_time_ms, error, attempt_number)
+        WHERE d.id = v.id AND d.status = 'IN_FLIGHT' AND d.attempt_count = v.attempt_number
+        RETURNING d.*`,
+      [
+        col((r) => r.claimed.id),
+        col((r) => r.claimed.tenant_id),
+        col((r) => r.claimed.endpoint_id),
+        col((r) => r.claimed.attempt_count),
+        col((r) => r.startedAt),
+        col((r) => r.outcome.responseStatus),
+        col((r) => r.responseTimeMs),
+        col((r) => r.responseBody),
+        col((r) => r.outcome.error),
+        col((r) => r.outcome.status === DeliveryStatus.SUCCEEDED),
+        col((r) => r.outcome.status),
+        col((r) => r.nextAttemptAt),
+      ],
+    );
+    const byId = new Map(rows.map((r) => [String(r.id), fromRow(r)]));
+    return records.map((r) => byId.get(r.claimed.id) ?? null);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    const deadline = Date.now() + this.config.deliveryTimeoutMs + 2000;
+    while (this.background.size > 0 && Date.now() < deadline) await Promise.race([...this.background, new Promise((r) => setTimeout(r, 100))]);
+    this.claimer.flush();
+    this.writer.flush();
+  }
+}
+
+function isOperational(eventType: string): boolean {
+  return eventType === 'endpoint.failing' || eventType === 'endpoint.disabled' || eventType === 'delivery.dead_lettered';
+}
+
+function rowToEntity(r: ClaimedRow): DeliveryEntity {
+  return {
+    id: r.id,
+    seq: r.seq,
+    tenantId: r.tenant_id,
+    endpointId: r.endpoint_id,
+    eventId: r.event_id,
+    eventType: r.event_type,
+    status: r.status,
+    attemptCount: r.attempt_count,
+    nextAttemptAt: null,
+    lastResponseStatus: null,
+    lastResponseTimeMs: null,
+    lastError: null,
+    replayOfId: r.replay_of_id,
+    isTest: r.is_test,
+    orderingKey: r.ordering_key,
+    payload: r.payload,
+    createdAt: r.created_at,
+    updatedAt: new Date(),
+  };
+}
+
+/** Raw `RETURNING d.*` row (snake_case) to the entity shape. */
+export function fromRow(r: Record<string, unknown>): DeliveryEntity {
+  return {
+    id: String(r.id),
+    seq: String(r.seq),
+    tenantId: String(r.tenant_id),
+    endpointId: String(r.endpoint_id),
+    eventId: String(r.event_id),
+    eventType: String(r.event_type),
+    status: r.status as DeliveryStatus,
+    attemptCount: Number(r.attempt_count),
+    nextAttemptAt: (r.next_attempt_at as Date | null) ?? null,
+    lastResponseStatus: (r.last_response_status as number | null) ?? null,
+    lastResponseTimeMs: (r.last_response_time_ms as number | null) ?? null,
+    lastError: (r.last_error as string | null) ?? null,
+    replayOfId: (r.replay_of_id as string | null) ?? null,
+    isTest: Boolean(r.is_test),
+    orderingKey: (r.ordering_key as string | null) ?? null,
+    payload: r.payload as Record<string, unknown>,
+    createdAt: r.created_at as Date,
+    updatedAt: r.updated_at as Date,
+  };
+}

@@ -1,0 +1,37 @@
+import { Field, InputType } from '@nestjs/graphql';
+import { ArrayMaxSize, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { JsonScalar } from '../../common/graphql/scalars';
+
+const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
+
+@InputType()
+export class PublishEventInput {
+  @Field()
+  @IsString()
+  @Length(1, 200)
+  @Matches(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, { message: 'eventType must look like resource.action (lower case)' })
+  eventType: string;
+
+  @Field(() => JsonScalar)
+  payload: Record<string, unknown>;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  @Matches(PRINTABLE, { each: true, message: 'channels must not contain control characters' })
+  channels?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Deliveries of events with the same ordering key to the same endpoint are attempted strictly in publish order' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @Matches(PRINTABLE, { message: 'orderingKey must not contain control characters' })
+  orderingKey?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  idempotencyKey?: string | null;
+}

@@ -1,0 +1,101 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { queryReturning } from '../database/returning';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { fromRow } from './dispatch.service';
+import { DeliveryNotifier } from './delivery-notifier';
+import { DeliveryQueue } from './delivery-queue';
+
+const RECONCILE_LOCK_ID = 727_100_002;
+export const HELD_RETENTION_DAYS = 7;
+const BATCH = 1000;
+
+export interface ReconcileReport {
+  abandoned: number;
+  requeued: number;
+  expiredHeld: number;
+}
+
+/**
+ * Postgres is the truth, Redis a cache of what to do next. On every tick (in worker processes, one at a time
+ * through an advisory lock) this finds what a lost job or a dead worker left behind:
+ * - IN_FLIGHT past its lease (the worker died mid-attempt) goes back to RETRYING;
+ * - PENDING/RETRYING overdue by more than a grace period (its job was lost: Redis flushed or restarted empty,
+ *   a stalled job given up by Bull) is queued again; re-adding a job that still exists is a no-op;
+ * - HELD for more than 7 days becomes DEAD_LETTER with that reason.
+ * It runs on a timer of its own, not as a Bull repeatable job, so a Redis that lost everything cannot stop it.
+ */
+@Injectable()
+export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ReconcilerService.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly queue: DeliveryQueue,
+    private readonly notifier: DeliveryNotifier,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.reconcile()
+        .catch((error: unknown) => this.logger.warn({ msg: 'reconcile failed', error: error instanceof Error ? error.message : String(error) }))
+        .finally(() => (this.running = null));
+    }, this.config.reconcileIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Grace before an overdue delivery is presumed to have lost its job: two ticks, at least 2 s. */
+  get graceMs(): number {
+    return Math.max(2000, 2 * this.config.reconcileIntervalMs);
+  }
+
+  async reconcile(): Promise<ReconcileReport | null> {
+    return this.dataSource.transaction(async (m) => {
+      const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RECONCILE_LOCK_ID]);
+      if (!locked) return null;
+
+      const abandoned = await queryReturning(
+        m,
+        `UPDATE deliveries SET status = 'RETRYING', next_attempt_at = now(), updated_at = now(),
+                last_error = 'attempt abandoned: the worker stopped before recording a result'
+          WHERE id IN (SELECT id FROM deliveries WHERE status = 'IN_FLIGHT' AND next_attempt_at < now() LIMIT ${BATCH})
+          RETURNING *`,
+      );
+      const overdue: { id: string; endpoint_id: string; attempt_count: number }[] = await m.query(
+        `SELECT id, endpoint_id, attempt_count FROM deliveries
+          WHERE status IN ('PENDING','RETRYING') AND next_attempt_at < now() - make_interval(secs => $1)
+          ORDER BY next_attempt_at LIMIT ${BATCH}`,
+        [this.graceMs / 1000],
+      );
+      const expired = await queryReturning(
+        m,
+        `UPDATE deliveries SET status = 'DEAD_LETTER', next_attempt_at = NULL, updated_at = now(),
+                last_error = 'held for ${HELD_RETENTION_DAYS} days while the endpoint was disabled'
+          WHERE id IN (SELECT id FROM deliveries WHERE status = 'HELD' AND created_at < now() - interval '${HELD_RETENTION_DAYS} days' LIMIT ${BATCH})
+          RETURNING *`,
+      );
+
+      const toQueue = [
+        ...abandoned.map((r) => ({ id: String(r.id), endpointId: String(r.endpoint_id), attemptCount: Number(r.attempt_count) })),
+        ...overdue.map((r) => ({ id: r.id, endpointId: r.endpoint_id, attemptCount: r.attempt_count })),
+      ];
+      await this.queue.enqueue(toQueue);
+      const changed = [...abandoned, ...expired].map(fromRow);
+      if (changed.length > 0) await this.notifier.changed(changed);
+      if (abandoned.length + overdue.length + expired.length > 0) {
+        this.logger.log({ msg: 'reconciled deliveries', abandoned: abandoned.length, requeued: overdue.length, expiredHeld: expired.length });
+      }
+      return { abandoned: abandoned.length, requeued: overdue.length, expiredHeld: expired.length };
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { applyTestEnv } from './test-env';
+import { waitUntil } from './receiver';
+
+export interface AppProcess {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  output: () => string;
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Starts the service as its own process (APP_ROLE=api or worker), as production runs it. */
+export async function startAppProcess(role: 'api' | 'worker' | 'all', env: Record<string, string> = {}): Promise<AppProcess> {
+  applyTestEnv();
+  const port = await freePort();
+  let out = '';
+  const child = spawn(process.execPath, [join(process.cwd(), 'node_modules/ts-node/dist/bin.js'), '--transpile-only', 'src/main.ts'], {
+    cwd: process.cwd(),
+    env: { ...process.env, APP_ROLE: role, PORT: String(port), LOG_LEVEL: 'info', MIGRATIONS_RUN: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(async () => {
+    if (child.exitCode !== null) throw new Error(`${role} process exited early: ${out.slice(-2000)}`);
+    return role === 'worker' ? out.includes('worker started') : fetch(`${url}/health`).then((r) => r.ok, () => false);
+  }, 60_000, 200);
+  return {
+    child,
+    url,
+    port,
+    output: () => out,
+    exited,
+    async kill(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
