@@ -1,4 +1,14 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EndpointsModule } from '../endpoints/endpoints.module';
+import { EndpointFiltersResolver } from './endpoint-filters.resolver';
+import { FilterReducerEntity } from './filter-reducer.entity';
+import { FiltersResolver } from './filters.resolver';
+import { FiltersService } from './filters.service';
 
-@Module({})
+@Module({
+  imports: [TypeOrmModule.forFeature([FilterReducerEntity]), EndpointsModule],
+  providers: [FiltersService, FiltersResolver, EndpointFiltersResolver],
+  exports: [FiltersService],
+})
 export class FiltersModule {}

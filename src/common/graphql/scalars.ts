@@ -45,10 +45,24 @@ function literalValue(ast: ValueNode, variables: Record<string, unknown> | null 
   }
 }
 
+/** Deeper JSON is refused before anything walks it recursively (class-transformer would overflow the stack). */
+export const MAX_JSON_DEPTH = 64;
+
+function assertDepth(value: unknown): unknown {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > MAX_JSON_DEPTH) throw new GraphQLError(`JSON value is nested deeper than ${MAX_JSON_DEPTH} levels`, { extensions: { code: 'BAD_USER_INPUT' } });
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return value;
+}
+
 export const JsonScalar = new GraphQLScalarType({
   name: 'JSON',
   description: 'Any JSON value',
   serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: (ast, variables) => literalValue(ast, variables),
+  parseValue: (value) => assertDepth(value),
+  parseLiteral: (ast, variables) => assertDepth(literalValue(ast, variables)),
 });

@@ -1,0 +1,64 @@
+/**
+ * The rules of validateFilter, validateReducer and of what saveFilterReducer may store.
+ * Pure: no database, so they are unit-tested directly.
+ */
+import { BadUserInputError } from '../common/errors/domain-error';
+import { compileFilter, compileReducer, FilterNode } from './engine';
+import { isPlainObject } from './engine/safe-values';
+import { FilterConditionInput } from './dto/filter-condition.input';
+import { SaveFilterReducerInput } from './dto/save-filter-reducer.input';
+import { ValidateFilterInput } from './dto/validate-filter.input';
+import { ValidateReducerInput } from './dto/validate-reducer.input';
+import { assertSampleSize, toFilterNode } from './filter-input';
+import { FilterValidationResult, ReducerValidationResult } from './filter-reducer.model';
+import { EmptyFilterReducerError } from './filters.errors';
+
+/**
+ * A malformed filter is an answer (success false, the error with its field and position), not an
+ * error; inputs over the size limits are BAD_USER_INPUT before anything is compiled.
+ */
+export function validateFilter(input: ValidateFilterInput): FilterValidationResult {
+  assertSampleSize(input.sampleData);
+  const node = toFilterNode(input.filter);
+  let filter;
+  try {
+    filter = compileFilter(node);
+  } catch (error) {
+    if (error instanceof BadUserInputError) return { success: false, message: error.message, filterResult: null };
+    throw error;
+  }
+  const { result, explanation } = filter.evaluate(input.sampleData);
+  return { success: true, message: explanation, filterResult: result };
+}
+
+export function validateReducer(input: ValidateReducerInput): ReducerValidationResult {
+  assertSampleSize(input.sampleData);
+  try {
+    const reducerResult = compileReducer(input.reducer).apply(input.sampleData);
+    return { success: true, message: null, reducerResult };
+  } catch (error) {
+    if (error instanceof BadUserInputError) return { success: false, message: error.message, reducerResult: null };
+    throw error;
+  }
+}
+
+export interface StorableConfig {
+  filter: FilterNode | null;
+  reducer: Record<string, unknown> | null;
+}
+
+/** Compiles both parts, so nothing is stored that fan-out could not run; throws BAD_USER_INPUT naming the field. */
+export function toStorableConfig(input: Pick<SaveFilterReducerInput, 'filter' | 'reducer'>): StorableConfig {
+  const hasFilter = input.filter !== undefined && input.filter !== null;
+  const hasReducer = input.reducer !== undefined && input.reducer !== null;
+  if (!hasFilter && !hasReducer) throw new EmptyFilterReducerError();
+  const filter = hasFilter ? toFilterNode(input.filter as FilterConditionInput) : null;
+  if (filter !== null) compileFilter(filter);
+  let reducer: Record<string, unknown> | null = null;
+  if (hasReducer) {
+    compileReducer(input.reducer);
+    // compileReducer accepts only a plain JSON object, so this narrows without a cast.
+    if (isPlainObject(input.reducer)) reducer = input.reducer;
+  }
+  return { filter, reducer };
+}

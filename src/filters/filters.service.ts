@@ -1,0 +1,150 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { AuditService } from '../auth/audit.service';
+import { Principal } from '../auth/principal';
+import { NotFoundError } from '../common/errors/domain-error';
+import { isUuid } from '../common/ids';
+import { EndpointsService } from '../endpoints/endpoints.service';
+import { findEventType } from '../endpoints/event-types/event-type-catalog';
+import { CompiledConfigs, FanoutDecision } from './compiled-configs';
+import { SaveFilterReducerInput } from './dto/save-filter-reducer.input';
+import { ValidateFilterInput } from './dto/validate-filter.input';
+import { ValidateReducerInput } from './dto/validate-reducer.input';
+import { FilterReducerEntity } from './filter-reducer.entity';
+import { FilterValidationResult, ReducerValidationResult } from './filter-reducer.model';
+import { toStorableConfig, validateFilter, validateReducer } from './filter-validation';
+import { UnknownEventTypeError } from './filters.errors';
+
+export type { FanoutDecision } from './compiled-configs';
+
+const AUDIT_TARGET = 'endpoint_filter';
+const FOREIGN_KEY_VIOLATION = '23503';
+
+/**
+ * One row per (endpoint, event type). updated_at only moves forward, even for two saves in the
+ * same millisecond, because it is the version that the compiled caches of every process check.
+ */
+const UPSERT = `
+  INSERT INTO endpoint_filters (tenant_id, endpoint_id, event_type, filter, reducer)
+  VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)
+  ON CONFLICT (endpoint_id, event_type) DO UPDATE
+    SET filter = EXCLUDED.filter,
+        reducer = EXCLUDED.reducer,
+        updated_at = GREATEST(clock_timestamp(), endpoint_filters.updated_at + interval '1 millisecond')
+    WHERE endpoint_filters.tenant_id = EXCLUDED.tenant_id
+  RETURNING id`;
+
+@Injectable()
+export class FiltersService {
+  private readonly logger = new Logger(FiltersService.name);
+  private readonly compiled = new CompiledConfigs((problem) =>
+    this.logger.warn({ msg: 'filter configuration could not run at fan-out; delivering the original payload', ...problem }),
+  );
+
+  constructor(
+    @InjectRepository(FilterReducerEntity) private readonly configs: Repository<FilterReducerEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly endpoints: EndpointsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  validateFilter(input: ValidateFilterInput): FilterValidationResult {
+    return validateFilter(input);
+  }
+
+  validateReducer(input: ValidateReducerInput): ReducerValidationResult {
+    return validateReducer(input);
+  }
+
+  /** Replaces the endpoint's configuration for the event type (a part left out is removed). */
+  async save(principal: Principal, endpointId: string, input: SaveFilterReducerInput): Promise<FilterReducerEntity> {
+    const { tenantId } = principal;
+    await this.endpoints.find(tenantId, endpointId);
+    if (findEventType(input.eventType) === undefined) throw new UnknownEventTypeError(input.eventType);
+    const { filter, reducer } = toStorableConfig(input);
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const rows = await this.upsert(manager, [tenantId, endpointId, input.eventType, json(filter), json(reducer)], endpointId);
+      if (rows.length === 0) throw new NotFoundError('Endpoint', endpointId);
+      const entity = await manager.findOneByOrFail(FilterReducerEntity, { id: rows[0].id, tenantId });
+      await this.audit.record(
+        principal,
+        'filter_reducer.saved',
+        { type: AUDIT_TARGET, id: entity.id },
+        { endpointId, eventType: input.eventType, hasFilter: filter !== null, hasReducer: reducer !== null },
+        manager,
+      );
+      return entity;
+    });
+    this.compiled.invalidate(saved.id);
+    return saved;
+  }
+
+  async delete(principal: Principal, endpointId: string, eventType: string): Promise<boolean> {
+    const { tenantId } = principal;
+    await this.endpoints.find(tenantId, endpointId);
+    const deletedId = await this.dataSource.transaction(async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .delete()
+        .from(FilterReducerEntity)
+        .where('tenant_id = :tenantId AND endpoint_id = :endpointId AND event_type = :eventType', { tenantId, endpointId, eventType })
+        .returning('id')
+        .execute();
+      const rows = result.raw as { id: string }[];
+      if (rows.length === 0) return null;
+      await this.audit.record(principal, 'filter_reducer.deleted', { type: AUDIT_TARGET, id: rows[0].id }, { endpointId, eventType }, manager);
+      return rows[0].id;
+    });
+    if (deletedId === null) return false;
+    this.compiled.invalidate(deletedId);
+    return true;
+  }
+
+  /** For Endpoint.filters: the endpoint's configurations, by event type. */
+  async listForEndpoint(tenantId: string, endpointId: string): Promise<FilterReducerEntity[]> {
+    if (!isUuid(endpointId)) return [];
+    return this.configs.find({ where: { tenantId, endpointId }, order: { eventType: 'ASC' } });
+  }
+
+  /**
+   * The fan-out's question: for each of these endpoints, deliver this event, and with which data?
+   * One query for all of them. Endpoints without a configuration are absent from the map: deliver
+   * the original payload. Never throws for a configuration that cannot run (see CompiledConfigs).
+   */
+  async evaluateForFanout(tenantId: string, endpointIds: string[], eventType: string, payload: Record<string, unknown>): Promise<Map<string, FanoutDecision>> {
+    const decisions = new Map<string, FanoutDecision>();
+    const ids = [...new Set(endpointIds.filter(isUuid))];
+    if (ids.length === 0) return decisions;
+    const configs = await this.configs
+      .createQueryBuilder('f')
+      .select(['f.id', 'f.endpointId', 'f.filter', 'f.reducer', 'f.updatedAt'])
+      .where('f.tenant_id = :tenantId', { tenantId })
+      .andWhere('f.endpoint_id = ANY(:ids)', { ids })
+      .andWhere('f.event_type = :eventType', { eventType })
+      .getMany();
+    for (const config of configs) decisions.set(config.endpointId, this.compiled.decide(config, payload));
+    return decisions;
+  }
+
+  /** Drops this process's compiled copy; other processes notice the new updatedAt on their next use. */
+  invalidate(configId: string): void {
+    this.compiled.invalidate(configId);
+  }
+
+  private async upsert(manager: EntityManager, params: unknown[], endpointId: string): Promise<{ id: string }[]> {
+    try {
+      return (await manager.query(UPSERT, params)) as { id: string }[];
+    } catch (error) {
+      // The endpoint was deleted between the check and the insert.
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === FOREIGN_KEY_VIOLATION) {
+        throw new NotFoundError('Endpoint', endpointId);
+      }
+      throw error;
+    }
+  }
+}
+
+function json(value: object | null): string | null {
+  return value === null ? null : JSON.stringify(value);
+}

@@ -1,0 +1,401 @@
+import { Webhook } from 'standardwebhooks';
+import { DataSource } from 'typeorm';
+import { findEventType } from '../../src/endpoints/event-types/event-type-catalog';
+import { FilterReducerEntity } from '../../src/filters/filter-reducer.entity';
+import { FiltersService } from '../../src/filters/filters.service';
+import { createTestApp, TestApp } from '../support/app';
+import { dataOf, errorCode, gql, GqlResponse } from '../support/graphql-client';
+import { Receiver } from '../support/receiver';
+import { adminToken, newTenantId } from '../support/tokens';
+
+const VALIDATE_FILTER = `query($input: ValidateFilterInput!) { validateFilter(input: $input) { success message filterResult } }`;
+const VALIDATE_REDUCER = `query($input: ValidateReducerInput!) { validateReducer(input: $input) { success message reducerResult } }`;
+const SAVE = `mutation($endpointId: ID!, $input: SaveFilterReducerInput!) {
+  saveFilterReducer(endpointId: $endpointId, input: $input) { id endpointId eventType filter reducer updatedAt }
+}`;
+const DELETE = `mutation($endpointId: ID!, $eventType: String!) { deleteFilterReducer(endpointId: $endpointId, eventType: $eventType) }`;
+const ENDPOINT_FILTERS = `query($id: ID!) { endpoint(id: $id) { id filters { id endpointId eventType filter reducer updatedAt } } }`;
+const CREATE_ENDPOINT = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { endpoint { id } secret } }`;
+const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`;
+const EVENT_DELIVERIES = `query($id: ID!) { event(id: $id) { deliveries(first: 10) { edges { node { endpointId payload } } } } }`;
+const AUDIT = `query($action: String, $targetId: String) { auditLogs(first: 20, action: $action, targetId: $targetId) { edges { node { action targetType targetId metadata } } } }`;
+
+interface Config {
+  id: string;
+  endpointId: string;
+  eventType: string;
+  filter: Record<string, unknown> | null;
+  reducer: Record<string, unknown> | null;
+  updatedAt: string;
+}
+
+const EXAMPLE = { query: '$.order.total', condition: '(v) => v > 100' };
+const order = (total: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  order: { id: 'ord_1', total, country: 'US', email: 'maya@example.com', line_items: [{ sku: 'SKU-1', quantity: 2 }], ...extra },
+});
+
+/** Escape attempts from the engine's spec: each must be refused when compiling, with this reason. */
+const ESCAPES: [string, RegExp][] = [
+  ['v => v.constructor.constructor("return process")()', /property "constructor" is not allowed/],
+  ['v => this', /"this" is not allowed/],
+  ['v => globalThis', /identifier "globalThis" is not allowed/],
+  ['v => process.exit()', /identifier "process" is not allowed/],
+  ['v => require("fs")', /calling "require" is not allowed/],
+  ['v => import("fs")', /"import" is not supported/],
+  ['v => eval("1")', /calling "eval" is not allowed/],
+  ['v => Function("return 1")()', /calling "Function" is not allowed/],
+  ['v => v["__proto__"]', /property "__proto__" is not allowed/],
+  ['v => (v.x = 1)', /assignment is not supported/],
+  ['v => { while(true){} }', /blocks, statements and object literals are not supported/],
+  ['v => [].constructor', /property "constructor" is not allowed/],
+  ['v => Object.assign({}, v)', /object literals are not supported/],
+  ['v => `${v}`', /template literals are not supported/],
+  ['v => new Date()', /"new" is not supported/],
+  ['v => /a/.test(v)', /regular expressions are not supported/],
+  [`v => ${'('.repeat(500)}v${')'.repeat(500)}`, /nested deeper than 32 levels/],
+  [`v => ${'v + '.repeat(250_000)}1`, /characters long; the limit is 2000/],
+];
+
+/** Test titles: the 1 MB and 500-deep conditions would flood the report. */
+const escapeCases = ESCAPES.map(([condition, reason]) => ({ title: condition.length > 60 ? `${condition.slice(0, 40)}… (${condition.length} characters)` : condition, condition, reason }));
+
+describe('filters and reducers (real Postgres)', () => {
+  let t: TestApp;
+  let ds: DataSource;
+  const tenantA = newTenantId();
+  const tenantB = newTenantId();
+  const adminA = adminToken({ tenantId: tenantA });
+  const adminB = adminToken({ tenantId: tenantB });
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ds = t.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function createEndpoint(token: string, eventTypes: string[] = ['order.created']): Promise<string> {
+    const res = await gql(t.graphqlUrl, CREATE_ENDPOINT, { input: { url: 'http://127.0.0.1:65000/hook', eventTypes } }, token);
+    return dataOf(res).createEndpoint.endpoint.id as string;
+  }
+
+  async function save(token: string, endpointId: string, input: Record<string, unknown>): Promise<GqlResponse<{ saveFilterReducer: Config }>> {
+    return gql<{ saveFilterReducer: Config }>(t.graphqlUrl, SAVE, { endpointId, input }, token);
+  }
+
+  async function storedFor(endpointId: string): Promise<FilterReducerEntity[]> {
+    return ds.getRepository(FilterReducerEntity).findBy({ endpointId });
+  }
+
+  async function validateFilter(sampleData: unknown, filter: unknown): Promise<{ success: boolean; message: string | null; filterResult: boolean | null }> {
+    return dataOf(await gql(t.graphqlUrl, VALIDATE_FILTER, { input: { sampleData, filter } }, adminA)).validateFilter;
+  }
+
+  describe('validateFilter', () => {
+    it('explains the issue example: true for 150, false for 80', async () => {
+      expect(await validateFilter(order(150), EXAMPLE)).toEqual({
+        success: true,
+        filterResult: true,
+        message: '$.order.total extracted 150, (v) => v > 100 returned true',
+      });
+      expect(await validateFilter(order(80), EXAMPLE)).toEqual({
+        success: true,
+        filterResult: false,
+        message: '$.order.total extracted 80, (v) => v > 100 returned false',
+      });
+    });
+
+    it('evaluates nested AND/OR and names the deciding leaf', async () => {
+      const filter = {
+        logic: 'AND',
+        conditions: [
+          { query: '$.order.country', condition: 'v => ["US","CA"].includes(v)' },
+          { logic: 'OR', conditions: [EXAMPLE, { query: '$.order.line_items[*].sku', condition: '(sku) => sku.startsWith("VIP-")' }] },
+        ],
+      };
+      expect(await validateFilter(order(80), filter)).toEqual({
+        success: true,
+        filterResult: false,
+        message:
+          'AND failed at conditions[1]: OR failed: none of 2 conditions were true, the last at conditions[1]: $.order.line_items[*].sku extracted "SKU-1", (sku) => sku.startsWith("VIP-") returned false',
+      });
+      const passed = await validateFilter(order(150), filter);
+      expect(passed).toMatchObject({ success: true, filterResult: true });
+      expect(passed.message).toMatch(/^AND passed: all 2 conditions were true, the last at conditions\[1\]: OR passed at conditions\[0\]: \$\.order\.total extracted 150/);
+      expect(await validateFilter({}, { logic: 'AND', conditions: [] })).toMatchObject({ success: true, filterResult: true });
+    });
+
+    it('answers a malformed filter with success false, the field and the position', async () => {
+      expect(await validateFilter(order(1), { logic: 'OR', conditions: [EXAMPLE, { query: '$.order.total', condition: '(v) => v >' }] })).toEqual({
+        success: false,
+        filterResult: null,
+        message: 'filter.conditions[1].condition: parse error at position 10: Expected expression after >',
+      });
+      const badPath = await validateFilter(order(1), { query: '$.order[' });
+      expect(badPath.success).toBe(false);
+      expect(badPath.message).toMatch(/^filter\.query: invalid JSONPath at position 8/);
+    });
+
+    it('refuses a tree over 50 nodes or 32 levels, and a sample over 256 KiB, with BAD_USER_INPUT', async () => {
+      const wide = await gql(t.graphqlUrl, VALIDATE_FILTER, { input: { sampleData: {}, filter: { conditions: Array.from({ length: 51 }, () => EXAMPLE) } } }, adminA);
+      expect(errorCode(wide)).toBe('BAD_USER_INPUT');
+      expect(wide.errors?.[0].extensions).toMatchObject({ field: 'filter.conditions[49]', limit: 50 });
+
+      let deep: Record<string, unknown> = EXAMPLE;
+      for (let i = 0; i < 40; i++) deep = { logic: 'OR', conditions: [deep] };
+      const tooDeep = await gql(t.graphqlUrl, VALIDATE_FILTER, { input: { sampleData: {}, filter: deep } }, adminA);
+      expect(errorCode(tooDeep)).toBe('BAD_USER_INPUT');
+      expect(tooDeep.errors?.[0].message).toMatch(/filter is nested deeper than 32 levels/);
+
+      const big = await gql(t.graphqlUrl, VALIDATE_FILTER, { input: { sampleData: { s: 'x'.repeat(300_000) }, filter: EXAMPLE } }, adminA);
+      expect(errorCode(big)).toBe('BAD_USER_INPUT');
+      expect(big.errors?.[0].extensions).toMatchObject({ field: 'sampleData', limit: 262144 });
+    });
+
+    it('needs manage_webhooks', async () => {
+      const res = await gql(t.graphqlUrl, VALIDATE_FILTER, { input: { sampleData: {}, filter: EXAMPLE } }, adminToken({ tenantId: tenantA, permissions: ['read_only'] }));
+      expect(errorCode(res)).toBe('FORBIDDEN');
+    });
+  });
+
+  describe('validateReducer', () => {
+    it('returns the reducer output', async () => {
+      const reducer = { orderId: '$.order.id', skus: '$.order.line_items[*].sku', meta: { source: 'shop', tags: ['a', '$.order.country'] }, coupon: '$.order.coupon' };
+      const res = dataOf(await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: order(150), reducer } }, adminA)).validateReducer;
+      expect(res).toEqual({ success: true, message: null, reducerResult: { orderId: 'ord_1', skus: 'SKU-1', meta: { source: 'shop', tags: ['a', 'US'] }, coupon: null } });
+    });
+
+    it('answers a failing path with success false', async () => {
+      const res = dataOf(await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: order(1), reducer: { order: { id: '$.order.id', bad: '$.order[' } } } }, adminA)).validateReducer;
+      expect(res.success).toBe(false);
+      expect(res.reducerResult).toBeNull();
+      expect(res.message).toMatch(/^reducer\.order\.bad: invalid JSONPath at position 8/);
+      const notObject = dataOf(await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: {}, reducer: '$.order' } }, adminA)).validateReducer;
+      expect(notObject).toEqual({ success: false, reducerResult: null, message: 'reducer: must be a JSON object, e.g. { "id": "$.order.id" }' });
+    });
+
+    it('answers a reducer whose output passes 256 KiB with success false', async () => {
+      const res = dataOf(
+        await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: { text: 'x'.repeat(150_000) }, reducer: { a: '$.text', b: '$..*' } } }, adminA),
+      ).validateReducer;
+      expect(res).toEqual({ success: false, reducerResult: null, message: expect.stringMatching(/^reducer: output is larger than 262144 characters/) });
+    });
+  });
+
+  describe('saveFilterReducer, Endpoint.filters, deleteFilterReducer', () => {
+    it('stores one configuration per endpoint and event type, shows it on the endpoint, and deletes it', async () => {
+      const endpointId = await createEndpoint(adminA);
+      const first = dataOf(await save(adminA, endpointId, { eventType: 'order.created', filter: EXAMPLE, reducer: { id: '$.order.id' } })).saveFilterReducer;
+      expect(first).toMatchObject({ endpointId, eventType: 'order.created', filter: EXAMPLE, reducer: { id: '$.order.id' } });
+
+      // Saving again replaces the row (same id, later updatedAt); a part left out is removed.
+      const second = dataOf(await save(adminA, endpointId, { eventType: 'order.created', reducer: { total: '$.order.total' } })).saveFilterReducer;
+      expect(second).toMatchObject({ id: first.id, filter: null, reducer: { total: '$.order.total' } });
+      expect(Date.parse(second.updatedAt)).toBeGreaterThan(Date.parse(first.updatedAt));
+      const other = dataOf(await save(adminA, endpointId, { eventType: 'order.cancelled', filter: { logic: 'OR', conditions: [EXAMPLE, { query: '$.order.vip' }] } })).saveFilterReducer;
+      expect(other.filter).toEqual({ logic: 'OR', conditions: [EXAMPLE, { query: '$.order.vip' }] });
+
+      const listed = dataOf(await gql(t.graphqlUrl, ENDPOINT_FILTERS, { id: endpointId }, adminA)).endpoint.filters as Config[];
+      expect(listed.map((c) => [c.eventType, c.id])).toEqual([
+        ['order.cancelled', other.id],
+        ['order.created', first.id],
+      ]);
+      expect(await storedFor(endpointId)).toHaveLength(2);
+
+      expect(dataOf(await gql(t.graphqlUrl, DELETE, { endpointId, eventType: 'order.created' }, adminA)).deleteFilterReducer).toBe(true);
+      expect(dataOf(await gql(t.graphqlUrl, DELETE, { endpointId, eventType: 'order.created' }, adminA)).deleteFilterReducer).toBe(false);
+      const after = dataOf(await gql(t.graphqlUrl, ENDPOINT_FILTERS, { id: endpointId }, adminA)).endpoint.filters as Config[];
+      expect(after.map((c) => c.eventType)).toEqual(['order.cancelled']);
+
+      const saved = dataOf(await gql(t.graphqlUrl, AUDIT, { action: 'filter_reducer.saved', targetId: first.id }, adminA)).auditLogs.edges;
+      expect(saved).toHaveLength(2);
+      expect(saved[0].node).toMatchObject({ targetType: 'endpoint_filter', metadata: { endpointId, eventType: 'order.created' } });
+      const deleted = dataOf(await gql(t.graphqlUrl, AUDIT, { action: 'filter_reducer.deleted', targetId: first.id }, adminA)).auditLogs.edges;
+      expect(deleted).toHaveLength(1);
+    });
+
+    it('refuses an unknown event type and an empty configuration with BAD_USER_INPUT', async () => {
+      const endpointId = await createEndpoint(adminA);
+      const unknown = await save(adminA, endpointId, { eventType: 'order.exploded', filter: EXAMPLE });
+      expect(errorCode(unknown)).toBe('BAD_USER_INPUT');
+      expect(unknown.errors?.[0].extensions?.field).toBe('eventType');
+      const empty = await save(adminA, endpointId, { eventType: 'order.created' });
+      expect(errorCode(empty)).toBe('BAD_USER_INPUT');
+      expect(empty.errors?.[0].extensions?.field).toBe('input');
+      const badReducer = await save(adminA, endpointId, { eventType: 'order.created', filter: EXAMPLE, reducer: { id: '$.order.id', x: { y: '$[' } } });
+      expect(errorCode(badReducer)).toBe('BAD_USER_INPUT');
+      expect(badReducer.errors?.[0].extensions?.field).toBe('reducer.x.y');
+      expect(await storedFor(endpointId)).toHaveLength(0);
+    });
+
+    it("answers NOT_FOUND for another tenant's endpoint and changes nothing", async () => {
+      const endpointId = await createEndpoint(adminA);
+      const mine = dataOf(await save(adminA, endpointId, { eventType: 'order.created', filter: EXAMPLE })).saveFilterReducer;
+
+      expect(errorCode(await save(adminB, endpointId, { eventType: 'order.created', filter: { query: '$.x' } }))).toBe('NOT_FOUND');
+      expect(errorCode(await save(adminB, endpointId, { eventType: 'order.updated', reducer: { a: '$.a' } }))).toBe('NOT_FOUND');
+      expect(errorCode(await gql(t.graphqlUrl, DELETE, { endpointId, eventType: 'order.created' }, adminB))).toBe('NOT_FOUND');
+      expect(errorCode(await save(adminA, 'not-a-uuid', { eventType: 'order.created', filter: EXAMPLE }))).toBe('NOT_FOUND');
+      expect(errorCode(await save(adminA, '00000000-0000-4000-8000-000000000000', { eventType: 'order.created', filter: EXAMPLE }))).toBe('NOT_FOUND');
+
+      const stored = await storedFor(endpointId);
+      expect(stored.map((c) => [c.id, c.tenantId, c.eventType, c.filter])).toEqual([[mine.id, tenantA, 'order.created', EXAMPLE]]);
+      expect(stored[0].updatedAt.toISOString()).toBe(mine.updatedAt);
+      expect(await t.app.get(FiltersService).listForEndpoint(tenantB, endpointId)).toEqual([]);
+    });
+  });
+
+  describe('escape attempts through the API', () => {
+    it.each(escapeCases)('$title: validateFilter answers success false with the reason; saveFilterReducer stores nothing', async ({ title, condition, reason }) => {
+      const validated = await validateFilter(order(150), { logic: 'AND', conditions: [EXAMPLE, { query: '$.order', condition }] });
+      expect({ title, ...validated }).toEqual({ title, success: false, filterResult: null, message: expect.stringMatching(reason) });
+      expect(validated.message).toMatch(/^filter\.conditions\[1\]\.condition: /);
+
+      const endpointId = await createEndpoint(adminA);
+      const saved = await save(adminA, endpointId, { eventType: 'order.created', filter: { query: '$.order', condition } });
+      expect(errorCode(saved)).toBe('BAD_USER_INPUT');
+      expect(saved.errors?.[0].extensions?.field).toBe('filter.condition');
+      expect(saved.errors?.[0].message).toMatch(reason);
+      expect(await storedFor(endpointId)).toHaveLength(0);
+    });
+
+    it('refuses a JSONPath filter expression that tries to run code, in a filter and in a reducer', async () => {
+      const query = "$[?(@.constructor.constructor('return process')())]";
+      const validated = await validateFilter(order(1), { query });
+      expect(validated.success).toBe(false);
+      expect(validated.message).toMatch(/^filter\.query: invalid JSONPath at position \d+/);
+      const reduced = dataOf(await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: order(1), reducer: { x: query } } }, adminA)).validateReducer;
+      expect(reduced.message).toMatch(/^reducer\.x: invalid JSONPath/);
+
+      const endpointId = await createEndpoint(adminA);
+      expect(errorCode(await save(adminA, endpointId, { eventType: 'order.created', reducer: { x: query } }))).toBe('BAD_USER_INPUT');
+      expect(await storedFor(endpointId)).toHaveLength(0);
+
+      // The global ValidationPipe (class-transformer) drops "__proto__" keys of JSON inputs before the
+      // engine sees them (the engine refuses them too, see reducer.spec.ts): nothing reaches a prototype.
+      const proto = await save(adminA, endpointId, { eventType: 'order.created', reducer: JSON.parse('{"__proto__": {"polluted": "$.order"}, "id": "$.order.id"}') });
+      expect(dataOf(proto).saveFilterReducer.reducer).toEqual({ id: '$.order.id' });
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      const decision = (await t.app.get(FiltersService).evaluateForFanout(tenantA, [endpointId], 'order.created', order(1))).get(endpointId);
+      expect(decision).toEqual({ deliver: true, data: { id: 'ord_1' } });
+    });
+
+    it('makes a leaf false, with the reason, for an escape only visible at run time', async () => {
+      const res = await validateFilter(order(1), { query: '$.order', condition: 'v => v["con" + "structor"]' });
+      expect(res).toEqual({ success: true, filterResult: false, message: expect.stringMatching(/property "constructor" is not allowed/) });
+    });
+  });
+
+  describe('evaluateForFanout', () => {
+    it('answers for every configured endpoint in one call, from the saved configurations', async () => {
+      const filters = t.app.get(FiltersService);
+      const [filtered, reduced, both, plain] = [await createEndpoint(adminA), await createEndpoint(adminA), await createEndpoint(adminA), await createEndpoint(adminA)];
+      dataOf(await save(adminA, filtered, { eventType: 'order.created', filter: EXAMPLE }));
+      dataOf(await save(adminA, reduced, { eventType: 'order.created', reducer: { id: '$.order.id', skus: '$.order.line_items[*].sku' } }));
+      dataOf(await save(adminA, both, { eventType: 'order.created', filter: { query: '$.order.country', condition: 'v => v === "CA"' }, reducer: { id: '$.order.id' } }));
+      dataOf(await save(adminA, plain, { eventType: 'order.updated', filter: { query: '$.nothing' } }));
+      const ids = [filtered, reduced, both, plain];
+
+      const big = order(150);
+      const decisions = await filters.evaluateForFanout(tenantA, ids, 'order.created', big);
+      expect([...decisions.keys()].sort()).toEqual([filtered, reduced, both].sort());
+      expect(decisions.get(filtered)).toEqual({ deliver: true, data: big });
+      expect(decisions.get(reduced)).toEqual({ deliver: true, data: { id: 'ord_1', skus: 'SKU-1' } });
+      expect(decisions.get(both)?.deliver).toBe(false);
+
+      const small = await filters.evaluateForFanout(tenantA, ids, 'order.created', order(80, { country: 'CA' }));
+      expect(small.get(filtered)?.deliver).toBe(false);
+      expect(small.get(both)).toEqual({ deliver: true, data: { id: 'ord_1' } });
+
+      // Another tenant's view of the same endpoints is empty; no endpoints means no query at all.
+      expect((await filters.evaluateForFanout(tenantB, ids, 'order.created', big)).size).toBe(0);
+      expect((await filters.evaluateForFanout(tenantA, [], 'order.created', big)).size).toBe(0);
+    });
+
+    it('uses the new configuration right after a save or a delete', async () => {
+      const filters = t.app.get(FiltersService);
+      const endpointId = await createEndpoint(adminA);
+      dataOf(await save(adminA, endpointId, { eventType: 'order.created', filter: EXAMPLE }));
+      expect((await filters.evaluateForFanout(tenantA, [endpointId], 'order.created', order(80))).get(endpointId)?.deliver).toBe(false);
+      dataOf(await save(adminA, endpointId, { eventType: 'order.created', filter: { query: '$.order.total', condition: 'v => v > 50' } }));
+      expect((await filters.evaluateForFanout(tenantA, [endpointId], 'order.created', order(80))).get(endpointId)?.deliver).toBe(true);
+
+      // A save by another process: this one was not told, but the newer updatedAt makes it rebuild.
+      await ds.query(`UPDATE endpoint_filters SET filter = $1::jsonb, updated_at = updated_at + interval '1 second' WHERE endpoint_id = $2`, [
+        JSON.stringify({ query: '$.order.total', condition: 'v => v > 500' }),
+        endpointId,
+      ]);
+      expect((await filters.evaluateForFanout(tenantA, [endpointId], 'order.created', order(80))).get(endpointId)?.deliver).toBe(false);
+
+      expect(dataOf(await gql(t.graphqlUrl, DELETE, { endpointId, eventType: 'order.created' }, adminA)).deleteFilterReducer).toBe(true);
+      expect((await filters.evaluateForFanout(tenantA, [endpointId], 'order.created', order(80))).has(endpointId)).toBe(false);
+    });
+  });
+
+  describe('through publishing', () => {
+    let receivers: Receiver[] = [];
+    afterEach(async () => {
+      await Promise.all(receivers.map((r) => r.close()));
+      receivers = [];
+    });
+
+    const reducer = { orderId: '$.order.id', total: '$.order.total', skus: '$.order.line_items[*].sku', coupon: '$.order.coupon', source: 'hookline' };
+    const sample = findEventType('order.created')?.samplePayload as { order: Record<string, unknown> & { id: string; line_items: { sku: string }[] } };
+    const payload = (total: number): Record<string, unknown> => ({ ...sample, order: { ...sample.order, total } });
+    const reduced = (total: number): Record<string, unknown> => ({ orderId: sample.order.id, total, skus: sample.order.line_items.map((i) => i.sku), coupon: null, source: 'hookline' });
+
+    /** A tenant of its own with a filtered and an unfiltered endpoint, each with a real receiver. */
+    async function setUp(): Promise<{ token: string; filtered: Receiver; unfiltered: Receiver; withFilter: { id: string; secret: string }; without: { id: string } }> {
+      const token = adminToken({ tenantId: newTenantId() });
+      const [filtered, unfiltered] = [await Receiver.start(), await Receiver.start()];
+      receivers = [filtered, unfiltered];
+      const create = async (url: string): Promise<{ id: string; secret: string }> => {
+        const created = dataOf(await gql(t.graphqlUrl, CREATE_ENDPOINT, { input: { url, eventTypes: ['order.created'] } }, token)).createEndpoint;
+        return { id: created.endpoint.id, secret: created.secret };
+      };
+      const withFilter = await create(filtered.url);
+      const without = await create(unfiltered.url);
+      dataOf(await save(token, withFilter.id, { eventType: 'order.created', filter: EXAMPLE, reducer }));
+      return { token, filtered, unfiltered, withFilter, without };
+    }
+
+    async function publish(token: string, total: number): Promise<string> {
+      return dataOf(await gql(t.graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: payload(total) } }, token)).publishEvent.id as string;
+    }
+
+    async function deliveriesOf(token: string, eventId: string): Promise<{ endpointId: string; payload: { data: unknown } }[]> {
+      const edges = dataOf(await gql(t.graphqlUrl, EVENT_DELIVERIES, { id: eventId }, token)).event.deliveries.edges as { node: { endpointId: string; payload: { data: unknown } } }[];
+      return edges.map((e) => e.node);
+    }
+
+    it('a saved filter creates no delivery for a non-matching event, and the reducer output is the delivery payload data', async () => {
+      const { token, withFilter, without } = await setUp();
+      const small = await publish(token, 80);
+      const large = await publish(token, 150);
+      expect((await deliveriesOf(token, small)).map((d) => [d.endpointId, d.payload.data])).toEqual([[without.id, payload(80)]]);
+      const delivered = await deliveriesOf(token, large);
+      expect(delivered.find((d) => d.endpointId === withFilter.id)?.payload.data).toEqual(reduced(150));
+      expect(delivered.find((d) => d.endpointId === without.id)?.payload.data).toEqual(payload(150));
+    });
+
+    it('the receiver gets exactly the reducer output, and it verifies with standardwebhooks', async () => {
+      const { token, filtered, unfiltered, withFilter } = await setUp();
+      await publish(token, 80);
+      const large = await publish(token, 150);
+
+      // The endpoint without a configuration gets both events, unchanged.
+      const plain = await unfiltered.waitFor(2);
+      expect(plain.map((r) => (JSON.parse(r.body) as { data: unknown }).data)).toEqual(expect.arrayContaining([payload(80), payload(150)]));
+      const [received] = await filtered.waitFor(1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(filtered.requests).toHaveLength(1);
+
+      const verified = new Webhook(withFilter.secret).verify(received.body, received.headers) as { id: string; type: string; data: Record<string, unknown> };
+      expect(verified).toMatchObject({ id: large, type: 'order.created' });
+      expect(verified.data).toEqual(reduced(150));
+      // Deep equality, not key order: jsonb (the stored reducer and Delivery.payload) keeps its own key order.
+      expect((JSON.parse(received.body) as { data: unknown }).data).toStrictEqual(reduced(150));
+    }, 30_000);
+  });
+});
