@@ -1,0 +1,74 @@
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
+import { Permission, Principal } from '../auth/principal';
+import { IdempotencyKeyHeader } from '../common/idempotency/idempotency-key.decorator';
+import { CreateEndpointInput } from './dto/create-endpoint.input';
+import { EndpointFilter } from './dto/endpoint-filter.input';
+import { UpdateEndpointInput } from './dto/update-endpoint.input';
+import { Endpoint, EndpointConnection, toEndpointModel } from './endpoint.model';
+import {
+  CreateEndpointPayload,
+  DeleteEndpointPayload,
+  RotateEndpointSecretPayload,
+  toCreateEndpointPayload,
+  toEndpointConnection,
+  toRotateEndpointSecretPayload,
+  toVerificationResult,
+  VerificationResult,
+} from './endpoint-payloads.model';
+import { EndpointsService } from './endpoints.service';
+
+@Resolver(() => Endpoint)
+@RequirePermission(Permission.ManageWebhooks)
+export class EndpointsResolver {
+  constructor(private readonly service: EndpointsService) {}
+
+  @Query(() => EndpointConnection)
+  async endpoints(
+    @CurrentPrincipal() principal: Principal,
+    @Args('filter', { type: () => EndpointFilter, nullable: true }) filter?: EndpointFilter,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<EndpointConnection> {
+    return toEndpointConnection(await this.service.list(principal.tenantId, filter, { first, after }));
+  }
+
+  @Query(() => Endpoint, { nullable: true })
+  async endpoint(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<Endpoint> {
+    return toEndpointModel(await this.service.find(principal.tenantId, id));
+  }
+
+  @Mutation(() => CreateEndpointPayload)
+  async createEndpoint(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: CreateEndpointInput,
+    @IdempotencyKeyHeader() idempotencyKey?: string,
+  ): Promise<CreateEndpointPayload> {
+    return toCreateEndpointPayload(await this.service.create(principal, input, idempotencyKey));
+  }
+
+  @Mutation(() => Endpoint)
+  async updateEndpoint(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateEndpointInput): Promise<Endpoint> {
+    return toEndpointModel(await this.service.update(principal, id, input));
+  }
+
+  @Mutation(() => DeleteEndpointPayload)
+  async deleteEndpoint(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<DeleteEndpointPayload> {
+    return this.service.remove(principal, id);
+  }
+
+  @Mutation(() => Endpoint)
+  async toggleEndpoint(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<Endpoint> {
+    return toEndpointModel(await this.service.toggle(principal, id));
+  }
+
+  @Mutation(() => RotateEndpointSecretPayload)
+  async rotateEndpointSecret(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<RotateEndpointSecretPayload> {
+    return toRotateEndpointSecretPayload(await this.service.rotateSecret(principal, id));
+  }
+
+  @Mutation(() => VerificationResult)
+  async verifyEndpoint(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<VerificationResult> {
+    return toVerificationResult(await this.service.verify(principal, id));
+  }
+}
