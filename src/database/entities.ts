@@ -9,6 +9,9 @@ import { EventEntity } from '../deliveries/event.entity';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 import { EventTypeEntity } from '../endpoints/event-type.entity';
 import { FilterReducerEntity } from '../filters/filter-reducer.entity';
+import { InboundEventEntity } from '../inbound-events/inbound-event.entity';
+import { IntegrationEntity } from '../integrations/integration.entity';
+import { TemuWebhookEntity } from '../integrations/temu-webhook.entity';
 
 /** Every table the app maps; feature modules add theirs here. */
 export const ENTITIES = [
@@ -23,4 +26,7 @@ export const ENTITIES = [
   DeliveryEntity,
   DeliveryAttemptEntity,
   FilterReducerEntity,
+  IntegrationEntity,
+  TemuWebhookEntity,
+  InboundEventEntity,
 ];

@@ -1,4 +1,27 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { workerOnly } from '../config/roles';
+import { DeliveriesModule } from '../deliveries/deliveries.module';
+import { PayloadValidator } from '../endpoints/event-types/payload-validator';
+import { IntegrationsModule } from '../integrations/integrations.module';
+import { InboundEventEntity } from './inbound-event.entity';
+import { InboundEventsProcessor } from './inbound-events.processor';
+import { InboundEventsResolver } from './inbound-events.resolver';
+import { InboundEventsService } from './inbound-events.service';
+import { InboundProcessingService } from './inbound-processing.service';
+import { InboundReceiverService } from './inbound-receiver.service';
+import { InboundController } from './inbound.controller';
 
-@Module({})
+@Module({
+  imports: [TypeOrmModule.forFeature([InboundEventEntity]), IntegrationsModule, DeliveriesModule],
+  controllers: [InboundController],
+  providers: [
+    InboundReceiverService,
+    InboundProcessingService,
+    InboundEventsService,
+    InboundEventsResolver,
+    PayloadValidator,
+    ...workerOnly(InboundEventsProcessor),
+  ],
+})
 export class InboundEventsModule {}

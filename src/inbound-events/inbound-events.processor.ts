@@ -1,0 +1,15 @@
+import { Process, Processor } from '@nestjs/bull';
+import type { Job } from 'bull';
+import { JobName, ProcessInboundEventJob, QueueName } from '../common/queue/queue.constants';
+import { InboundProcessingService } from './inbound-processing.service';
+
+@Processor(QueueName.InboundEvents)
+export class InboundEventsProcessor {
+  constructor(private readonly processing: InboundProcessingService) {}
+
+  /** Failures are recorded on the row (FAILED, lastError), so the job itself never fails or retries. */
+  @Process({ name: JobName.ProcessInboundEvent, concurrency: 10 })
+  async process(job: Job<ProcessInboundEventJob>): Promise<void> {
+    await this.processing.process(job.data.inboundEventId);
+  }
+}

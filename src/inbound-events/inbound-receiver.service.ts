@@ -1,0 +1,99 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Queue } from 'bull';
+import { Repository } from 'typeorm';
+import { DEFAULT_JOB_OPTIONS, JobName, ProcessInboundEventJob, QueueName } from '../common/queue/queue.constants';
+import { IntegrationsService } from '../integrations/integrations.service';
+import type { InboundRequest } from '../integrations/providers';
+import { getProviderAdapter } from '../integrations/providers';
+import { InboundEventEntity, InboundEventStatus } from './inbound-event.entity';
+import { InboundProcessingService } from './inbound-processing.service';
+import { redactHeaders } from './redact-headers';
+
+export interface InboundCallback extends InboundRequest {
+  contentType: string | undefined;
+}
+
+/**
+ * What the controller answers. 202 is used for every provider, Temu included: the contract says 202, and
+ * Temu (like Faire) treats any 2xx answered quickly as delivered; we answer once the row is stored.
+ */
+export type InboundReceipt =
+  | { status: 202; body: { id: string } }
+  | { status: 200; body: { id: string; duplicate: true } }
+  | { status: 400 | 401 | 404 | 415; body: { error: { code: string; message: string } } };
+
+const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
+
+function refuse(status: 400 | 401 | 404 | 415, code: string, message: string): InboundReceipt {
+  return { status, body: { error: { code, message } } };
+}
+
+@Injectable()
+export class InboundReceiverService {
+  private readonly logger = new Logger(InboundReceiverService.name);
+
+  constructor(
+    @InjectRepository(InboundEventEntity) private readonly events: Repository<InboundEventEntity>,
+    @InjectQueue(QueueName.InboundEvents) private readonly queue: Queue<ProcessInboundEventJob>,
+    private readonly integrations: IntegrationsService,
+    private readonly processing: InboundProcessingService,
+  ) {}
+
+  /** Verifies the raw body, stores the event PENDING (once per provider event id) and queues its processing. */
+  async receive(provider: string, integrationId: string, callback: InboundCallback): Promise<InboundReceipt> {
+    const adapter = getProviderAdapter(provider);
+    const found = adapter ? await this.integrations.findActiveForCallback(provider, integrationId) : null;
+    if (!adapter || !found) return refuse(404, 'NOT_FOUND', 'unknown or inactive integration');
+    if (!callback.contentType || !JSON_CONTENT_TYPE.test(callback.contentType)) {
+      return refuse(415, 'UNSUPPORTED_MEDIA_TYPE', 'content-type must be application/json');
+    }
+    const request: InboundRequest = { rawBody: callback.rawBody, headers: callback.headers };
+    const verified = adapter.verify(request, found.secrets);
+    if (!verified.ok) return refuse(401, 'UNAUTHENTICATED', `invalid signature: ${verified.reason}`);
+
+    let body: unknown;
+    try {
+      body = adapter.decodeBody ? adapter.decodeBody(request, found.secrets) : JSON.parse(request.rawBody.toString('utf8'));
+    } catch {
+      return refuse(400, 'BAD_REQUEST', 'body is not valid JSON');
+    }
+    if (typeof body !== 'object' || body === null) return refuse(400, 'BAD_REQUEST', 'body must be a JSON object or array');
+    const { eventCode, externalId } = adapter.extract(request, body);
+    const { integration } = found;
+    const row = {
+      tenantId: integration.tenantId,
+      integrationId: integration.id,
+      provider,
+      eventCode,
+      externalId,
+      status: InboundEventStatus.PENDING,
+      jsonData: body,
+      headers: redactHeaders(callback.headers, adapter.signatureHeaderNames()),
+    };
+    // ON CONFLICT DO NOTHING: concurrent copies of one provider event make one row, the others see it as a duplicate.
+    const inserted = await this.events.createQueryBuilder().insert().values(row).orIgnore().returning(['id']).execute();
+    const id = (inserted.raw as { id: string }[])[0]?.id;
+    if (!id) {
+      if (externalId === null) throw new Error('inbound event insert returned no id');
+      const existing = await this.events.findOne({ where: { integrationId: integration.id, externalId }, select: { id: true } });
+      if (existing) return { status: 200, body: { id: existing.id, duplicate: true } };
+      return this.receive(provider, integrationId, callback); // the first copy was deleted meanwhile
+    }
+    const stored = await this.events.findOneByOrFail({ id });
+    await this.processing.notify(stored);
+    await this.enqueue(stored.id);
+    return { status: 202, body: { id: stored.id } };
+  }
+
+  /** jobId = event id, so a second enqueue of the same event collapses into one job. */
+  async enqueue(id: string): Promise<void> {
+    try {
+      await this.queue.add(JobName.ProcessInboundEvent, { inboundEventId: id }, { ...DEFAULT_JOB_OPTIONS, jobId: id });
+    } catch (error) {
+      // The row is stored PENDING: processPendingInboundEvents picks it up once Redis is back.
+      this.logger.error({ msg: 'could not queue inbound event', inboundEventId: id, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

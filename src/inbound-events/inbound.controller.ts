@@ -1,0 +1,24 @@
+import { Controller, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Public } from '../auth/auth.decorators';
+import { InboundCallback, InboundReceiverService } from './inbound-receiver.service';
+
+/** Provider callbacks: authenticated by the provider's signature over the raw body, not by a bearer token. */
+@Controller('inbound')
+@Public()
+export class InboundController {
+  constructor(private readonly receiver: InboundReceiverService) {}
+
+  @Post(':provider/:integrationId')
+  async receive(@Param('provider') provider: string, @Param('integrationId') integrationId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const receipt = await this.receiver.receive(provider, integrationId, toCallback(req));
+    res.status(receipt.status).json(receipt.body);
+  }
+}
+
+/** main.ts mounts express.raw on /inbound, so the body is the exact bytes received. */
+function toCallback(req: Request): InboundCallback {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  return { rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), headers, contentType: headers['content-type'] };
+}

@@ -1,0 +1,35 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity({ name: 'integrations' })
+@Index('idx_integrations_tenant_created', ['tenantId', 'createdAt', 'id'])
+export class IntegrationEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text', { name: 'tenant_id' })
+  tenantId: string;
+
+  /** An adapter name from integrations/providers (faire, temu, generic). */
+  @Column('text')
+  provider: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('boolean', { name: 'is_active', default: true })
+  isActive: boolean;
+
+  /** SecretBox of the webhook signing secret; never selected by default, never in GraphQL. */
+  @Column('text', { name: 'webhook_secret_encrypted', nullable: true, select: false })
+  webhookSecretEncrypted: string | null;
+
+  /** SecretBox of the credentials JSON (API keys, base URL); never selected by default, never in GraphQL. */
+  @Column('text', { name: 'credentials_encrypted', nullable: true, select: false })
+  credentialsEncrypted: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
+  updatedAt: Date;
+}

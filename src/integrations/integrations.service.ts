@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { AuditService } from '../auth/audit.service';
+import { Principal } from '../auth/principal';
+import { SecretBox } from '../common/crypto/secret-box';
+import { BadUserInputError, NotFoundError } from '../common/errors/domain-error';
+import { isUuid } from '../common/ids';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { CreateIntegrationInput } from './dto/create-integration.input';
+import { UpdateIntegrationInput } from './dto/update-integration.input';
+import { checkProviderSecrets } from './integration-secrets';
+import { IntegrationEntity } from './integration.entity';
+import { getProviderAdapter, type ProviderSecrets } from './providers';
+
+export interface IntegrationWithSecrets {
+  integration: IntegrationEntity;
+  secrets: ProviderSecrets;
+}
+
+const AUDIT_TARGET = 'integration';
+
+@Injectable()
+export class IntegrationsService {
+  private readonly box: SecretBox;
+
+  constructor(
+    @InjectRepository(IntegrationEntity) private readonly integrations: Repository<IntegrationEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
+  ) {
+    this.box = new SecretBox(config.encryptionKey);
+  }
+
+  async create(principal: Principal, input: CreateIntegrationInput): Promise<IntegrationEntity> {
+    if (!getProviderAdapter(input.provider)) throw new BadUserInputError('provider', `unknown provider "${input.provider}"`);
+    const secrets: ProviderSecrets = { webhookSecret: input.webhookSecret ?? null, credentials: input.credentials ?? null };
+    await checkProviderSecrets(input.provider, secrets, this.config.allowPrivateTargets);
+    return this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(IntegrationEntity);
+      const saved = await repo.save(
+        repo.create({ tenantId: principal.tenantId, provider: input.provider, name: input.name, isActive: true, ...this.encrypt(secrets) }),
+      );
+      await this.audit.record(principal, 'integration.created', { type: AUDIT_TARGET, id: saved.id }, { provider: saved.provider, name: saved.name }, manager);
+      return saved;
+    });
+  }
+
+  list(tenantId: string): Promise<IntegrationEntity[]> {
+    return this.integrations.find({ where: { tenantId }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  async find(tenantId: string, id: string): Promise<IntegrationEntity> {
+    const found = isUuid(id) ? await this.integrations.findOneBy({ tenantId, id }) : null;
+    if (!found) throw new NotFoundError('Integration', id);
+    return found;
+  }
+
+  async findWithSecrets(tenantId: string, id: string): Promise<IntegrationWithSecrets> {
+    const found = isUuid(id) ? await this.withSecrets().where('i.tenant_id = :tenantId AND i.id = :id', { tenantId, id }).getOne() : null;
+    if (!found) throw new NotFoundError('Integration', id);
+    return { integration: found, secrets: this.decrypt(found) };
+  }
+
+  /**
+   * The one lookup without a tenant: a provider callback names only the integration, whose row then
+   * fixes the tenant. Unknown, inactive or another provider's integration: null (the caller answers 404).
+   */
+  async findActiveForCallback(provider: string, id: string): Promise<IntegrationWithSecrets | null> {
+    if (!isUuid(id)) return null;
+    const found = await this.withSecrets().where('i.id = :id AND i.provider = :provider AND i.is_active', { id, provider }).getOne();
+    return found ? { integration: found, secrets: this.decrypt(found) } : null;
+  }
+
+  async update(principal: Principal, id: string, input: UpdateIntegrationInput): Promise<IntegrationEntity> {
+    const { integration, secrets } = await this.findWithSecrets(principal.tenantId, id);
+    const next: ProviderSecrets = {
+      webhookSecret: input.webhookSecret ?? secrets.webhookSecret ?? null,
+      credentials: input.credentials ?? secrets.credentials ?? null,
+    };
+    if (input.webhookSecret != null || input.credentials != null) await checkProviderSecrets(integration.provider, next, this.config.allowPrivateTargets);
+    const changes: Partial<IntegrationEntity> = {
+      ...(input.name != null ? { name: input.name } : {}),
+      ...(input.isActive != null ? { isActive: input.isActive } : {}),
+      ...(input.webhookSecret != null ? { webhookSecretEncrypted: this.encrypt(next).webhookSecretEncrypted } : {}),
+      ...(input.credentials != null ? { credentialsEncrypted: this.encrypt(next).credentialsEncrypted } : {}),
+    };
+    const changed = Object.keys(input).filter((key) => input[key as keyof UpdateIntegrationInput] != null);
+    return this.dataSource.transaction(async (manager) => {
+      if (Object.keys(changes).length > 0) await manager.getRepository(IntegrationEntity).update({ tenantId: principal.tenantId, id }, changes);
+      await this.audit.record(principal, 'integration.updated', { type: AUDIT_TARGET, id }, { fields: changed }, manager);
+      return manager.getRepository(IntegrationEntity).findOneByOrFail({ tenantId: principal.tenantId, id });
+    });
+  }
+
+  async deactivate(principal: Principal, id: string): Promise<IntegrationEntity> {
+    await this.find(principal.tenantId, id);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(IntegrationEntity).update({ tenantId: principal.tenantId, id }, { isActive: false });
+      await this.audit.record(principal, 'integration.deactivated', { type: AUDIT_TARGET, id }, undefined, manager);
+      return manager.getRepository(IntegrationEntity).findOneByOrFail({ tenantId: principal.tenantId, id });
+    });
+  }
+
+  /** Deletes the integration with its inbound events and subscription mirror (ON DELETE CASCADE). */
+  async delete(principal: Principal, id: string): Promise<{ id: string; deletedAt: Date }> {
+    const integration = await this.find(principal.tenantId, id);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(IntegrationEntity).delete({ tenantId: principal.tenantId, id });
+      await this.audit.record(principal, 'integration.deleted', { type: AUDIT_TARGET, id }, { provider: integration.provider, name: integration.name }, manager);
+    });
+    return { id, deletedAt: new Date() };
+  }
+
+  private withSecrets() {
+    return this.integrations.createQueryBuilder('i').addSelect(['i.webhookSecretEncrypted', 'i.credentialsEncrypted']);
+  }
+
+  private encrypt(secrets: ProviderSecrets): Pick<IntegrationEntity, 'webhookSecretEncrypted' | 'credentialsEncrypted'> {
+    return {
+      webhookSecretEncrypted: secrets.webhookSecret ? this.box.encrypt(secrets.webhookSecret) : null,
+      credentialsEncrypted: secrets.credentials ? this.box.encrypt(JSON.stringify(secrets.credentials)) : null,
+    };
+  }
+
+  private decrypt(entity: IntegrationEntity): ProviderSecrets {
+    return {
+      webhookSecret: entity.webhookSecretEncrypted ? this.box.decrypt(entity.webhookSecretEncrypted) : null,
+      credentials: entity.credentialsEncrypted ? (JSON.parse(this.box.decrypt(entity.credentialsEncrypted)) as Record<string, unknown>) : null,
+    };
+  }
+}
