@@ -63,6 +63,10 @@ class EnvSchema {
   @IsInt() @Min(200) @Max(600_000)
   RECONCILE_INTERVAL_MS = 15_000;
 
+  /** How long past its HTTP deadline an IN_FLIGHT attempt is presumed lost (its worker died) and retried. */
+  @IsInt() @Min(500) @Max(600_000)
+  DELIVERY_LEASE_GRACE_MS = 30_000;
+
   @IsIn(['debug', 'info', 'warn', 'error', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -86,13 +90,14 @@ export interface AppConfig {
   workerConcurrency: number;
   endpointConcurrency: number;
   reconcileIntervalMs: number;
+  leaseGraceMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   dataDir: string;
 }
 
 export class ConfigError extends Error {}
 
-const NUMERIC = ['PORT', 'DELIVERY_TIMEOUT_MS', 'WORKER_CONCURRENCY', 'ENDPOINT_CONCURRENCY', 'RECONCILE_INTERVAL_MS'] as const;
+const NUMERIC = ['PORT', 'DELIVERY_TIMEOUT_MS', 'WORKER_CONCURRENCY', 'ENDPOINT_CONCURRENCY', 'RECONCILE_INTERVAL_MS', 'DELIVERY_LEASE_GRACE_MS'] as const;
 
 /** Reads and validates the environment; throws ConfigError with one line naming the variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -144,6 +149,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     workerConcurrency: env.WORKER_CONCURRENCY,
     endpointConcurrency: env.ENDPOINT_CONCURRENCY,
     reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+    leaseGraceMs: env.DELIVERY_LEASE_GRACE_MS,
     logLevel: env.LOG_LEVEL as AppConfig['logLevel'],
     dataDir,
   };

@@ -17,8 +17,6 @@ import { FanoutService } from './fanout.service';
 import { buildSignatureHeaders } from './signing/sign-payload';
 
 const USER_AGENT = 'Hookline-Webhooks/1.0';
-/** How long past its HTTP deadline an IN_FLIGHT attempt is presumed lost (worker died) and retried. */
-const LEASE_GRACE_MS = 30_000;
 const HEALTHY_CACHE_MS = 5_000;
 const MAX_STORED_BODY = 64 * 1024;
 
@@ -207,7 +205,7 @@ export class DispatchService implements OnApplicationShutdown {
   private async claimBatch(requested: string[]): Promise<(ClaimedRow | null)[]> {
     const ids = requested.filter(isUuid); // one malformed job must not fail the whole batch
     if (ids.length === 0) return requested.map(() => null);
-    const leaseSeconds = (this.config.deliveryTimeoutMs + LEASE_GRACE_MS) / 1000;
+    const leaseSeconds = (this.config.deliveryTimeoutMs + this.config.leaseGraceMs) / 1000;
     const rows = await queryReturning<ClaimedRow>(
       this.dataSource,
       `UPDATE deliveries d SET

@@ -14,6 +14,7 @@ export function applyTestEnv(): void {
   process.env.DELIVERY_RETRY_SCHEDULE ??= '1s,1s,1s';
   process.env.DELIVERY_TIMEOUT_MS ??= '3000';
   process.env.RECONCILE_INTERVAL_MS ??= '1000';
+  process.env.DELIVERY_LEASE_GRACE_MS ??= '2000';
   process.env.LOG_LEVEL ??= 'error';
   process.env.MIGRATIONS_RUN ??= 'false';
 }
