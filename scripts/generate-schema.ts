@@ -4,9 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../src/app.module';
 import { AppRole, loadConfig } from '../src/config/app-config';
 import { ensureDatabaseExists } from '../src/database/data-source';
+import { runMigrations } from '../src/database/migrate';
 
 async function main(): Promise<void> {
-  await ensureDatabaseExists(loadConfig().databaseUrl);
+  const { databaseUrl } = loadConfig();
+  await ensureDatabaseExists(databaseUrl);
+  await runMigrations(databaseUrl); // the app seeds the event-type catalog at boot
   const app = await NestFactory.create(AppModule.forRole(AppRole.Api, { autoSchemaFile: 'schema.gql' }), { logger: ['error'] });
   await app.init();
   await app.close();
