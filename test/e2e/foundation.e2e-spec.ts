@@ -1,5 +1,5 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { sign } from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { AuditLogEntity } from '../../src/auth/audit-log.entity';
@@ -82,6 +82,19 @@ describe('foundation (real Postgres + Redis)', () => {
       expect(errorCode(res)).toBe('BAD_USER_INPUT');
       expect(res.errors?.[0].extensions?.field).toBe('permissions');
     });
+  });
+
+  describe('operator CLI', () => {
+    it('creates a tenant and an API key that can query the audit log', async () => {
+      const run = (args: string[]) => execFileSync(process.execPath, ['node_modules/ts-node/dist/bin.js', '--transpile-only', 'src/cli.ts', ...args], { encoding: 'utf8', env: process.env });
+      const tenantId = /tenant (\S+)/.exec(run(['tenants:create', '--name', 'Acme CLI']))?.[1];
+      expect(tenantId).toMatch(/^[0-9a-f-]{36}$/);
+      const key = run(['api-keys:create', '--tenant', String(tenantId), '--name', 'ci', '--permissions', 'manage_webhooks']).trim().split('\n').pop();
+      expect(key).toMatch(/^whk_/);
+      const res = dataOf(await gql(t.graphqlUrl, '{ auditLogs(first: 5) { edges { node { action actorType } } } }', {}, key));
+      expect(res.auditLogs.edges[0].node).toEqual({ action: 'api_key.created', actorType: 'system' });
+      expect(() => run(['api-keys:create', '--tenant', 'no-such-tenant', '--name', 'x'])).toThrow();
+    }, 60_000);
   });
 
   describe('tenant isolation', () => {
