@@ -36,7 +36,7 @@ export class AppModule {
         IdempotencyModule,
         TrackedJobsModule,
         ...FEATURE_MODULES,
-        ...(http ? [graphqlModule({ autoSchemaFile: opts.autoSchemaFile ?? false })] : []),
+        ...(http ? [graphqlModule({ autoSchemaFile: opts.autoSchemaFile ?? true })] : []),
       ],
       controllers: http ? [HealthController] : [],
       providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],

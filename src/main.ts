@@ -53,7 +53,7 @@ export async function bootstrap(): Promise<INestApplication | INestApplicationCo
   const logger = new JsonLogger(config.logLevel);
   await prepareDatabase(config, logger);
 
-  const module = AppModule.forRole(config.role, { autoSchemaFile: config.env === 'production' ? false : 'schema.gql' });
+  const module = AppModule.forRole(config.role, { autoSchemaFile: config.env === 'production' ? true : 'schema.gql' });
   if (!hasApiRole(config.role)) {
     const ctx = await NestFactory.createApplicationContext(module, { logger });
     ctx.enableShutdownHooks();
