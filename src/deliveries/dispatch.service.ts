@@ -14,6 +14,7 @@ import { AttemptOutcome, decideOutcome } from './delivery-outcome';
 import { DeliveryQueue } from './delivery-queue';
 import { EndpointSlots } from './endpoint-slots';
 import { FanoutService } from './fanout.service';
+import { deadLetteredPayload, endpointDisabledPayload, endpointFailingPayload } from './operational-events';
 import { buildSignatureHeaders } from './signing/sign-payload';
 
 const USER_AGENT = 'Hookline-Webhooks/1.0';
@@ -143,15 +144,8 @@ export class DispatchService implements OnApplicationShutdown {
     }
     await this.updateHealth(claimed, outcome, startedAt);
     if (outcome.status === DeliveryStatus.DEAD_LETTER && !isOperational(claimed.event_type)) {
-      await this.fanout.publishOperational(claimed.tenant_id, 'delivery.dead_lettered', {
-        deliveryId: claimed.id,
-        endpointId: claimed.endpoint_id,
-        eventId: claimed.event_id,
-        eventType: claimed.event_type,
-        attemptCount: claimed.attempt_count,
-        lastError: outcome.error,
-        lastResponseStatus: outcome.responseStatus,
-      }, claimed.endpoint_id);
+      const payload = deadLetteredPayload({ deliveryId: claimed.id, endpointId: claimed.endpoint_id, url: claimed.url, eventId: claimed.event_id, eventType: claimed.event_type, attempts: claimed.attempt_count, lastError: outcome.error, lastResponseStatus: outcome.responseStatus });
+      await this.fanout.publishOperational(claimed.tenant_id, 'delivery.dead_lettered', payload, claimed.endpoint_id);
     }
   }
 
@@ -167,14 +161,14 @@ export class DispatchService implements OnApplicationShutdown {
     this.knownHealthy.delete(endpointId);
     if (outcome.gone) {
       const { endpoint, changed } = await this.endpoints.disable(endpointId, 'endpoint answered 410 Gone');
-      if (changed) await this.fanout.publishOperational(claimed.tenant_id, 'endpoint.disabled', { endpointId, url: endpoint.url, reason: endpoint.disabledReason, disabledAt: new Date().toISOString() }, endpointId);
+      if (changed) await this.fanout.publishOperational(claimed.tenant_id, 'endpoint.disabled', endpointDisabledPayload(endpoint, 'GONE', outcome.error), endpointId);
       return;
     }
     const { endpoint, transition } = await this.endpoints.recordFailure(endpointId, at);
     if (transition === 'failing') {
-      await this.fanout.publishOperational(claimed.tenant_id, 'endpoint.failing', { endpointId, url: endpoint.url, health: endpoint.health, consecutiveFailures: endpoint.consecutiveFailures, disableAt: endpoint.disableAt?.toISOString() ?? null, lastError: outcome.error }, endpointId);
+      await this.fanout.publishOperational(claimed.tenant_id, 'endpoint.failing', endpointFailingPayload(endpoint, outcome.error, at), endpointId);
     } else if (transition === 'disabled') {
-      await this.fanout.publishOperational(claimed.tenant_id, 'endpoint.disabled', { endpointId, url: endpoint.url, reason: endpoint.disabledReason, disabledAt: new Date().toISOString() }, endpointId);
+      await this.fanout.publishOperational(claimed.tenant_id, 'endpoint.disabled', endpointDisabledPayload(endpoint, 'FAILING', outcome.error), endpointId);
     }
   }
 

@@ -6,6 +6,9 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { fromRow } from './dispatch.service';
 import { DeliveryNotifier } from './delivery-notifier';
 import { DeliveryQueue } from './delivery-queue';
+import { EndpointsService } from '../endpoints/endpoints.service';
+import { FanoutService } from './fanout.service';
+import { endpointDisabledPayload } from './operational-events';
 
 const RECONCILE_LOCK_ID = 727_100_002;
 export const HELD_RETENTION_DAYS = 7;
@@ -15,6 +18,8 @@ export interface ReconcileReport {
   abandoned: number;
   requeued: number;
   expiredHeld: number;
+  /** FAILING endpoints disabled because their disableAt passed. */
+  disabledEndpoints: number;
 }
 
 /**
@@ -23,7 +28,8 @@ export interface ReconcileReport {
  * - IN_FLIGHT past its lease (the worker died mid-attempt) goes back to RETRYING;
  * - PENDING/RETRYING overdue by more than a grace period (its job was lost: Redis flushed or restarted empty,
  *   a stalled job given up by Bull) is queued again; re-adding a job that still exists is a no-op;
- * - HELD for more than 7 days becomes DEAD_LETTER with that reason.
+ * - HELD for more than 7 days becomes DEAD_LETTER with that reason;
+ * - a FAILING endpoint whose disableAt has passed is disabled (endpoint.disabled is published).
  * It runs on a timer of its own, not as a Bull repeatable job, so a Redis that lost everything cannot stop it.
  */
 @Injectable()
@@ -37,6 +43,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly queue: DeliveryQueue,
     private readonly notifier: DeliveryNotifier,
+    private readonly endpoints: EndpointsService,
+    private readonly fanout: FanoutService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -60,6 +68,17 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async reconcile(): Promise<ReconcileReport | null> {
+    const report = await this.reconcileDeliveries();
+    if (report) {
+      for (const endpoint of await this.endpoints.disableOverdue()) {
+        await this.fanout.publishOperational(endpoint.tenantId, 'endpoint.disabled', endpointDisabledPayload(endpoint, 'FAILING', null), endpoint.id);
+        report.disabledEndpoints += 1;
+      }
+    }
+    return report;
+  }
+
+  private async reconcileDeliveries(): Promise<ReconcileReport | null> {
     return this.dataSource.transaction(async (m) => {
       const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RECONCILE_LOCK_ID]);
       if (!locked) return null;
@@ -95,7 +114,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       if (abandoned.length + overdue.length + expired.length > 0) {
         this.logger.log({ msg: 'reconciled deliveries', abandoned: abandoned.length, requeued: overdue.length, expiredHeld: expired.length });
       }
-      return { abandoned: abandoned.length, requeued: overdue.length, expiredHeld: expired.length };
+      return { abandoned: abandoned.length, requeued: overdue.length, expiredHeld: expired.length, disabledEndpoints: 0 };
     });
   }
 }

@@ -307,6 +307,26 @@ export class EndpointsService {
     });
   }
 
+  /**
+   * A FAILING endpoint is disabled at disableAt even when no further attempt comes to notice it (a platform
+   * sweep across tenants, run by the reconciler). Returns the endpoints this call disabled.
+   */
+  async disableOverdue(now = new Date()): Promise<EndpointEntity[]> {
+    const due = await this.dataSource
+      .getRepository(EndpointEntity)
+      .createQueryBuilder('e')
+      .where('e.is_active AND e.disable_at IS NOT NULL AND e.disable_at <= :now', { now })
+      .orderBy('e.disable_at')
+      .take(100)
+      .getMany();
+    const disabled: EndpointEntity[] = [];
+    for (const e of due) {
+      const { endpoint, changed } = await this.disable(e.id, failingReason(e.firstFailureAt ?? (e.disableAt as Date)));
+      if (changed) disabled.push(endpoint);
+    }
+    return disabled;
+  }
+
   /** Called, after commit, whenever an endpoint goes from inactive to active (e.g. to release HELD deliveries). */
   onEnabled(listener: EnabledListener): void {
     this.enabledListeners.push(listener);

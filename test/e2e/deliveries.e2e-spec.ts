@@ -200,6 +200,33 @@ describe('deliveries (real Postgres, Redis and receivers)', () => {
     expect(errorCode(replayPending)).toBe('UNPROCESSABLE');
   }, 30_000);
 
+  it('publishes endpoint.failing after 24 h of failures and disables the endpoint at disableAt, telling subscribed endpoints only', async () => {
+    const a = tenant();
+    const failing = await receiver(ok(503));
+    const watcher = await receiver();
+    const e = await createEndpoint(t, a, { url: failing.url, eventTypes: ['order.created'] });
+    const w = await createEndpoint(t, a, { url: watcher.url, eventTypes: ['endpoint.failing', 'endpoint.disabled'] });
+    const ds = t.app.get(DataSource);
+    // Time travel: the endpoint has been failing for 25 hours.
+    await ds.query(`UPDATE endpoints SET health = 'DEGRADED', consecutive_failures = 40, first_failure_at = now() - interval '25 hours' WHERE id = $1`, [e.id]);
+    await publish(t, a, {});
+    await watcher.waitFor(1);
+    const failingNotice = verify(w.secret, watcher.requests[0]) as { type: string; data: Record<string, unknown> };
+    expect(failingNotice).toMatchObject({ type: 'endpoint.failing', data: { endpointId: e.id, health: 'FAILING' } });
+    const failingView = dataOf(await gql(t.graphqlUrl, 'query($id: ID!) { endpoint(id: $id) { health isActive disableAt } }', { id: e.id }, a.token)).endpoint;
+    expect(failingView).toMatchObject({ health: 'FAILING', isActive: true });
+    expect(new Date(failingView.disableAt).getTime()).toBeGreaterThan(Date.now());
+
+    // Five days on, with no success: the sweep disables it even though no attempt is made.
+    await ds.query(`UPDATE endpoints SET disable_at = now() - interval '1 minute' WHERE id = $1`, [e.id]);
+    await watcher.waitFor(2, 10_000);
+    const disabledNotice = verify(w.secret, watcher.requests.find((r) => JSON.parse(r.body).type === 'endpoint.disabled') as ReceivedRequest) as { data: Record<string, unknown> };
+    expect(disabledNotice.data).toMatchObject({ endpointId: e.id, reason: 'FAILING', health: 'DISABLED' });
+    const disabledView = dataOf(await gql(t.graphqlUrl, 'query($id: ID!) { endpoint(id: $id) { health isActive disabledReason } }', { id: e.id }, a.token)).endpoint;
+    expect(disabledView).toMatchObject({ health: 'DISABLED', isActive: false });
+    expect(failing.requests.every((r) => !JSON.parse(r.body).type.startsWith('endpoint.'))).toBe(true); // never told about itself
+  }, 30_000);
+
   it('refuses to replay a delivery that is still in progress, and another tenant\'s delivery is NOT_FOUND', async () => {
     const a = tenant();
     const slow = await receiver(() => undefined); // never answers

@@ -1,0 +1,30 @@
+import { EndpointEntity, EndpointHealth } from '../endpoints/endpoint.entity';
+import { PayloadValidator } from '../endpoints/event-types/payload-validator';
+import { deadLetteredPayload, endpointDisabledPayload, endpointFailingPayload } from './operational-events';
+
+const endpoint = {
+  id: '3f1c0b9e-5c43-4d39-a7a4-2b1f0f6de901',
+  url: 'https://hooks.example.com/orders',
+  health: EndpointHealth.FAILING,
+  consecutiveFailures: 12,
+  firstFailureAt: new Date('2026-11-01T00:00:00Z'),
+  disableAt: new Date('2026-11-06T00:00:00Z'),
+  disabledReason: 'failing since 2026-11-01T00:00:00.000Z',
+} as EndpointEntity;
+
+describe('operational event payloads', () => {
+  const validator = new PayloadValidator();
+
+  it('match the catalog schemas of their types', () => {
+    expect(() => validator.validate('endpoint.disabled', endpointDisabledPayload(endpoint, 'FAILING', 'HTTP 503'))).not.toThrow();
+    expect(() => validator.validate('endpoint.failing', endpointFailingPayload(endpoint, 'HTTP 503', new Date()))).not.toThrow();
+    expect(() =>
+      validator.validate('delivery.dead_lettered', deadLetteredPayload({ deliveryId: 'd1', endpointId: endpoint.id, url: endpoint.url, eventId: 'e1', eventType: 'order.created', attempts: 8, lastError: 'timeout', lastResponseStatus: null })),
+    ).not.toThrow();
+  });
+
+  it('would be caught by the validator if a required field went missing', () => {
+    const broken = { ...endpointDisabledPayload(endpoint, 'GONE', null), endpointId: undefined };
+    expect(() => validator.validate('endpoint.disabled', JSON.parse(JSON.stringify(broken)))).toThrow();
+  });
+});
