@@ -7,7 +7,7 @@
  * Children are stopped when the parent exits.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -131,6 +131,15 @@ export async function ensureServices(opts: { database: string; dataDir?: string;
       const port = opts.forceEmbedded ? 54329 : 5432;
       const pg = await startEmbeddedPostgres(dataRoot, port, log);
       stops.push(() => pg.stop());
+      // However the parent ends (the app may call process.exit itself), the postmaster gets a fast shutdown.
+      process.once('exit', () => {
+        try {
+          const pid = Number(readFileSync(join(dataRoot, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+          if (pid > 0) process.kill(pid, 'SIGINT');
+        } catch {
+          // already stopped
+        }
+      });
       databaseUrl = `postgres://postgres:postgres@127.0.0.1:${port}/${opts.database}`;
     }
   }
@@ -145,6 +154,7 @@ export async function ensureServices(opts: { database: string; dataDir?: string;
       stops.push(async () => {
         child.kill('SIGTERM');
       });
+      process.once('exit', () => child.kill('SIGTERM'));
       redisUrl = `redis://127.0.0.1:${port}`;
     }
   }

@@ -28,7 +28,8 @@ export function configureHttpApp(app: NestExpressApplication): void {
   app.use('/inbound', raw({ type: () => true, limit: INBOUND_BODY_LIMIT }));
   app.use('/graphql', json({ limit: '2mb' }));
   app.useGlobalPipes(validationPipe());
-  app.enableShutdownHooks();
+  // Exit 0 once shutdown completes (Nest would otherwise re-raise the signal: exit code 143 on SIGTERM).
+  app.enableShutdownHooks([], { useProcessExit: true });
 }
 
 export async function prepareDatabase(config: AppConfig, logger: JsonLogger): Promise<void> {
@@ -56,7 +57,7 @@ export async function bootstrap(): Promise<INestApplication | INestApplicationCo
   const module = AppModule.forRole(config.role, { autoSchemaFile: config.env === 'production' ? true : 'schema.gql' });
   if (!hasApiRole(config.role)) {
     const ctx = await NestFactory.createApplicationContext(module, { logger });
-    ctx.enableShutdownHooks();
+    ctx.enableShutdownHooks([], { useProcessExit: true });
     logger.log({ msg: 'worker started', role: config.role }, 'Bootstrap');
     return ctx;
   }

@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../common/graphql/scalars';
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -60,6 +61,7 @@ export class InboundReceiverService {
       return refuse(400, 'BAD_REQUEST', 'body is not valid JSON');
     }
     if (typeof body !== 'object' || body === null) return refuse(400, 'BAD_REQUEST', 'body must be a JSON object or array');
+    if (nestedDeeperThan(body)) return refuse(400, 'BAD_REQUEST', `body is nested deeper than ${MAX_JSON_DEPTH} levels`);
     const { eventCode, externalId } = adapter.extract(request, body);
     const { integration } = found;
     const row = {

@@ -26,9 +26,14 @@ export class PubSubService implements OnModuleDestroy {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.prefix = `${config.queuePrefix}:pubsub:`;
     const options = { maxRetriesPerRequest: null, lazyConnect: false };
+    const publisher = new Redis(config.redisUrl, options);
+    const subscriber = new Redis(config.redisUrl, options);
+    // ioredis reconnects by itself; without listeners its errors would be reported as unhandled.
+    publisher.on('error', () => undefined);
+    subscriber.on('error', () => undefined);
     this.pubsub = new RedisPubSub({
-      publisher: new Redis(config.redisUrl, options),
-      subscriber: new Redis(config.redisUrl, options),
+      publisher,
+      subscriber,
       reviver: (key: string, value: unknown) => value,
     });
   }

@@ -48,14 +48,20 @@ function literalValue(ast: ValueNode, variables: Record<string, unknown> | null 
 /** Deeper JSON is refused before anything walks it recursively (class-transformer would overflow the stack). */
 export const MAX_JSON_DEPTH = 64;
 
-function assertDepth(value: unknown): unknown {
+/** Iterative (no recursion to overflow): true when a JSON value nests deeper than `max` levels. */
+export function nestedDeeperThan(value: unknown, max = MAX_JSON_DEPTH): boolean {
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
     const [current, depth] = stack.pop() as [unknown, number];
     if (current === null || typeof current !== 'object') continue;
-    if (depth > MAX_JSON_DEPTH) throw new GraphQLError(`JSON value is nested deeper than ${MAX_JSON_DEPTH} levels`, { extensions: { code: 'BAD_USER_INPUT' } });
+    if (depth > max) return true;
     for (const child of Object.values(current)) stack.push([child, depth + 1]);
   }
+  return false;
+}
+
+function assertDepth(value: unknown): unknown {
+  if (nestedDeeperThan(value)) throw new GraphQLError(`JSON value is nested deeper than ${MAX_JSON_DEPTH} levels`, { extensions: { code: 'BAD_USER_INPUT' } });
   return value;
 }
 
