@@ -17,20 +17,21 @@ export interface QueuedDelivery {
 export class DeliveryQueue {
   constructor(@InjectQueue(QueueName.Deliveries) private readonly queue: Queue<AttemptDeliveryJob>) {}
 
-  async enqueue(deliveries: QueuedDelivery[], delayMs = 0): Promise<void> {
+  /** `requeue` names a second job for the same attempt, for when the first one is the job still running. */
+  async enqueue(deliveries: QueuedDelivery[], delayMs = 0, requeue = false): Promise<void> {
     if (deliveries.length === 0) return;
     await this.queue.addBulk(
       deliveries.map((d) => ({
         name: JobName.AttemptDelivery,
         data: { deliveryId: d.id, endpointId: d.endpointId },
-        opts: { jobId: `${d.id}_${d.attemptCount}`, delay: Math.max(0, Math.round(delayMs)), removeOnComplete: true, removeOnFail: true, attempts: 1 },
+        opts: { jobId: requeue ? `${d.id}_${d.attemptCount}_r${Date.now()}` : `${d.id}_${d.attemptCount}`, delay: Math.max(0, Math.round(delayMs)), removeOnComplete: true, removeOnFail: true, attempts: 1 },
       })),
     );
   }
 
   /** Best effort for after-commit enqueues: a lost job is found again by the reconciler. */
-  async enqueueSafely(deliveries: QueuedDelivery[], delayMs = 0): Promise<void> {
-    await this.enqueue(deliveries, delayMs).catch(() => undefined);
+  async enqueueSafely(deliveries: QueuedDelivery[], delayMs = 0, requeue = false): Promise<void> {
+    await this.enqueue(deliveries, delayMs, requeue).catch(() => undefined);
   }
 
   get redis(): Queue['client'] {

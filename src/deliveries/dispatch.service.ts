@@ -115,7 +115,10 @@ export class DispatchService implements OnApplicationShutdown {
       return;
     }
     await this.notifier.changed([rowToEntity(claimed)]);
-    await this.respectRateLimit(claimed);
+    if (!(await this.respectRateLimit(claimed))) {
+      await this.unclaim(claimed, 1000);
+      return;
+    }
 
     const body = JSON.stringify(claimed.payload);
     const secrets = await this.endpoints.signingSecrets(claimed.endpoint_id);
@@ -183,17 +186,37 @@ export class DispatchService implements OnApplicationShutdown {
     await this.queue.enqueueSafely(next.map((n) => ({ id: n.id, endpointId: done.endpointId, attemptCount: n.attempt_count })));
   }
 
-  /** Fixed one-second windows in Redis, shared by every worker process. */
-  private async respectRateLimit(claimed: ClaimedRow): Promise<void> {
+  /**
+   * Fixed one-second windows in Redis, shared by every worker process. Waits for a free window, but never for
+   * longer than half the lease: false means "give the delivery back and try again later".
+   */
+  private async respectRateLimit(claimed: ClaimedRow): Promise<boolean> {
     const limit = claimed.rate_limit_per_second;
-    if (!limit) return;
-    for (let i = 0; i < 600; i++) {
+    if (!limit) return true;
+    const giveUpAt = Date.now() + this.config.leaseGraceMs / 2;
+    for (;;) {
       const second = Math.floor(Date.now() / 1000);
       const key = `${this.config.queuePrefix}:ratelimit:${claimed.endpoint_id}:${second}`;
       const [[, count]] = (await this.queue.redis.multi().incr(key).pexpire(key, 2000).exec()) as [[Error | null, number], unknown];
-      if (count <= limit) return;
-      await new Promise((r) => setTimeout(r, (second + 1) * 1000 - Date.now() + 1));
+      if (count <= limit) return true;
+      const nextWindow = (second + 1) * 1000 + 1;
+      if (nextWindow > giveUpAt) return false;
+      await new Promise((r) => setTimeout(r, nextWindow - Date.now()));
     }
+  }
+
+  /** Hands a claimed delivery back, as if never attempted, to be tried again after `delayMs`. */
+  private async unclaim(claimed: ClaimedRow, delayMs: number): Promise<void> {
+    const rows = await queryReturning(
+      this.dataSource,
+      `UPDATE deliveries SET status = CASE WHEN attempt_count > 1 THEN 'RETRYING' ELSE 'PENDING' END, attempt_count = attempt_count - 1,
+              next_attempt_at = now() + make_interval(secs => $2), updated_at = now()
+        WHERE id = $1 AND status = 'IN_FLIGHT' AND attempt_count = $3 RETURNING *`,
+      [claimed.id, delayMs / 1000, claimed.attempt_count],
+    );
+    const back = rows.map(fromRow);
+    await this.notifier.changed(back);
+    await this.queue.enqueueSafely(back.map((d) => ({ id: d.id, endpointId: d.endpointId, attemptCount: d.attemptCount })), delayMs, true);
   }
 
   private async claimBatch(requested: string[]): Promise<(ClaimedRow | null)[]> {

@@ -281,6 +281,18 @@ describe('deliveries (real Postgres, Redis and receivers)', () => {
     expect(slow.requests.length).toBeLessThanOrEqual(t.config.endpointConcurrency);
   }, 20_000);
 
+  it('honours rateLimitPerSecond: no second carries more requests than the limit', async () => {
+    const a = tenant();
+    const r = await receiver();
+    await createEndpoint(t, a, { url: r.url, rateLimitPerSecond: 2 });
+    for (let i = 0; i < 6; i++) await publish(t, a, { payload: { order: { ...ORDER.order, id: `rl-${i}` } } });
+    await r.waitFor(6, 15_000);
+    const perSecond = new Map<number, number>();
+    for (const q of r.requests) perSecond.set(Math.floor(q.receivedAt / 1000), (perSecond.get(Math.floor(q.receivedAt / 1000)) ?? 0) + 1);
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(2);
+    expect(r.requests[5].receivedAt - r.requests[0].receivedAt).toBeGreaterThanOrEqual(1000);
+  }, 20_000);
+
   it('releases HELD deliveries in publish order when the endpoint is enabled again', async () => {
     const own = await createTestApp({ WORKER_CONCURRENCY: '1', ENDPOINT_CONCURRENCY: '1', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}held` });
     try {

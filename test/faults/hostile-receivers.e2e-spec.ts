@@ -1,0 +1,176 @@
+/**
+ * Fault scenario 5 (issue 7): receivers that hold the connection open, trickle one byte a second, send a 50 MB
+ * body, or redirect to the cloud metadata address. Every attempt ends within DELIVERY_TIMEOUT_MS with a clear
+ * error, deliveries end as the contract says, and the process does not balloon.
+ */
+import type { ServerResponse } from 'node:http';
+import { createTestApp, TestApp } from '../support/app';
+import { expectReceived, expectSettled } from '../support/fault-checks';
+import { dataOf, gql } from '../support/graphql-client';
+import { Receiver } from '../support/receiver';
+import { adminToken, newTenantId } from '../support/tokens';
+
+const TIMEOUT_MS = 2000;
+const ATTEMPTS = 4; // DELIVERY_RETRY_SCHEDULE=1s,1s,1s
+const CREATE = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }`;
+const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`;
+const ATTEMPTS_OF = `query($id: ID!) { delivery(id: $id) { status attemptCount lastError lastResponseStatus attempts { attemptNumber startedAt responseStatus responseTimeMs responseBody error } } }`;
+const ORDER = { order: { id: 'ord_fault5', status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] } };
+const MB = 1024 * 1024;
+
+interface Attempt {
+  attemptNumber: number;
+  startedAt: string;
+  responseStatus: number | null;
+  responseTimeMs: number | null;
+  responseBody: string | null;
+  error: string | null;
+}
+
+describe('fault 5: hostile receivers', () => {
+  let t: TestApp;
+  let token = '';
+  const receivers: Receiver[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+
+  const receiver = async (...args: Parameters<typeof Receiver.start>): Promise<Receiver> => {
+    const r = await Receiver.start(...args);
+    receivers.push(r);
+    return r;
+  };
+  const endpoint = async (url: string): Promise<{ id: string; secret: string }> => {
+    const res = dataOf(await gql(t.graphqlUrl, CREATE, { input: { url } }, token)).createEndpoint;
+    return { id: res.endpoint.id, secret: res.secret };
+  };
+  const publish = async (): Promise<string> => dataOf(await gql(t.graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: ORDER } }, token)).publishEvent.id;
+  const attemptsOf = async (deliveryId: string): Promise<Attempt[]> => dataOf(await gql(t.graphqlUrl, ATTEMPTS_OF, { id: deliveryId }, token)).delivery.attempts;
+  /** Writes `text` to the raw socket one byte a second, until done or the peer goes away. */
+  const trickle = (res: ServerResponse, text: string): void => {
+    let i = 0;
+    const timer = setInterval(() => {
+      const socket = res.socket;
+      if (!socket || socket.destroyed || i >= text.length) {
+        clearInterval(timer);
+        timers.delete(timer);
+        return;
+      }
+      socket.write(text[i++]);
+    }, 1000);
+    timers.add(timer);
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp({ DELIVERY_TIMEOUT_MS: String(TIMEOUT_MS), QUEUE_PREFIX: `${process.env.QUEUE_PREFIX ?? 'hlt'}f5${Date.now().toString(36)}` });
+  });
+  beforeEach(() => {
+    token = adminToken({ tenantId: newTenantId() }); // a tenant per test: each publish reaches only its own receivers
+  });
+  afterAll(async () => {
+    for (const timer of timers) clearInterval(timer);
+    await Promise.all(receivers.map((r) => r.close()));
+    await t?.close();
+  });
+
+  it('a receiver that never answers, one that trickles its status line and one that trickles its body: every attempt times out at the deadline, then DEAD_LETTER', async () => {
+    const silent = await receiver(() => undefined);
+    const trickleHead = await receiver((_req, res) => trickle(res, 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{"ok":true}'));
+    const trickleBody = await receiver((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' });
+      res.flushHeaders();
+      trickle(res, `{"pad":"${'x'.repeat(190)}"}`);
+    });
+    const eps = [await endpoint(silent.url), await endpoint(trickleHead.url), await endpoint(trickleBody.url)];
+    const started = Date.now();
+    const eventId = await publish();
+
+    const settled = await Promise.all(eps.map((e) => expectSettled(t.graphqlUrl, token, e.id, { [eventId]: 'DEAD_LETTER' }, 40_000)));
+    // 4 attempts of at most 2 s, 3 retry delays of at most 1.2 s, plus scheduling slack.
+    expect(Date.now() - started).toBeLessThan(ATTEMPTS * TIMEOUT_MS + 3 * 1200 + 6000);
+
+    for (const [d] of settled) {
+      expect(d.attemptCount).toBe(ATTEMPTS);
+      expect(d.lastResponseStatus).toBeNull();
+      expect(d.lastError).toBe(`timeout after ${TIMEOUT_MS} ms; no retries left after ${ATTEMPTS} attempts`);
+      const attempts = await attemptsOf(d.id);
+      expect(attempts).toHaveLength(ATTEMPTS);
+      for (const a of attempts) {
+        const suffix = a.attemptNumber === ATTEMPTS ? `; no retries left after ${ATTEMPTS} attempts` : '';
+        expect(a).toMatchObject({ responseStatus: null, error: `timeout after ${TIMEOUT_MS} ms${suffix}` });
+      }
+      const starts = attempts.map((a) => Date.parse(a.startedAt)).sort((x, y) => x - y);
+      // The next attempt starts one timeout plus one jittered retry delay later: an attempt never outlived the deadline.
+      for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeLessThan(TIMEOUT_MS + 1200 + 1500);
+    }
+    for (const r of [silent, trickleHead, trickleBody]) expect(r.requests).toHaveLength(ATTEMPTS);
+    for (const [r, e] of [[silent, eps[0]], [trickleHead, eps[1]], [trickleBody, eps[2]]] as const) expectReceived(r.requests, e.secret, []);
+  }, 60_000);
+
+  it('a 50 MB response body: read up to the cap, SUCCEEDED within the deadline, RSS grows by far less than 100 MB', async () => {
+    let written = 0;
+    const huge = await receiver((_req, res) => {
+      res.on('error', () => undefined);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(50 * MB) });
+      const chunk = Buffer.alloc(64 * 1024, 'z');
+      const pump = (): void => {
+        while (written < 50 * MB && !res.destroyed) {
+          written += chunk.length;
+          if (!res.write(chunk)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        if (!res.destroyed) res.end();
+      };
+      pump();
+    });
+    const e = await endpoint(huge.url);
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    }, 20);
+    timers.add(sampler);
+    try {
+      const eventId = await publish();
+      const [d] = await expectSettled(t.graphqlUrl, token, e.id, { [eventId]: 'SUCCEEDED' }, 20_000);
+      expect(d).toMatchObject({ attemptCount: 1, lastResponseStatus: 200, lastError: null });
+      const [attempt] = await attemptsOf(d.id);
+      expect(attempt.responseTimeMs).toBeLessThan(TIMEOUT_MS);
+      expect(attempt.responseBody?.length).toBeLessThanOrEqual(64 * 1024);
+      expect(attempt.responseBody?.length).toBeGreaterThan(0);
+      expectReceived(huge.requests, e.secret, [eventId]);
+    } finally {
+      clearInterval(sampler);
+      timers.delete(sampler);
+    }
+    const rssAfter = process.memoryUsage().rss;
+    expect((rssPeak - rssBefore) / MB).toBeLessThan(100);
+    expect((rssAfter - rssBefore) / MB).toBeLessThan(100);
+    // The client stopped reading at the cap: the receiver never got to push all 50 MB.
+    expect(written).toBeLessThan(50 * MB);
+  }, 30_000);
+
+  it('a redirect to 169.254.169.254 (and one to another receiver) is not followed: FAILED at once with the reason', async () => {
+    const target = await receiver();
+    const toMetadata = await receiver((_req, res) => {
+      res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/' }).end();
+    });
+    const toTarget = await receiver((_req, res) => {
+      res.writeHead(307, { location: target.url }).end();
+    });
+    const eMeta = await endpoint(toMetadata.url);
+    const eTarget = await endpoint(toTarget.url);
+    const started = Date.now();
+    const eventId = await publish();
+    const [meta] = await expectSettled(t.graphqlUrl, token, eMeta.id, { [eventId]: 'FAILED' });
+    const [other] = await expectSettled(t.graphqlUrl, token, eTarget.id, { [eventId]: 'FAILED' });
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 3000);
+    expect(meta).toMatchObject({ attemptCount: 1, lastResponseStatus: 302, lastError: 'HTTP 302 redirect to http://169.254.169.254/latest/meta-data/iam/security-credentials/ not followed' });
+    expect(other).toMatchObject({ attemptCount: 1, lastResponseStatus: 307 });
+    expect(other.lastError).toMatch(/^HTTP 307 redirect to .* not followed$/);
+    expect(toMetadata.requests).toHaveLength(1);
+    expect(toTarget.requests).toHaveLength(1);
+    expect(target.requests).toHaveLength(0);
+    expectReceived(toMetadata.requests, eMeta.secret, []);
+  }, 30_000);
+});
