@@ -10,6 +10,7 @@ import { InboundEventsResolver } from './inbound-events.resolver';
 import { InboundEventsService } from './inbound-events.service';
 import { InboundProcessingService } from './inbound-processing.service';
 import { InboundReceiverService } from './inbound-receiver.service';
+import { InboundSweeperService } from './inbound-sweeper.service';
 import { InboundController } from './inbound.controller';
 
 @Module({
@@ -21,7 +22,7 @@ import { InboundController } from './inbound.controller';
     InboundEventsService,
     InboundEventsResolver,
     PayloadValidator,
-    ...workerOnly(InboundEventsProcessor),
+    ...workerOnly(InboundEventsProcessor, InboundSweeperService),
   ],
 })
 export class InboundEventsModule {}

@@ -10,7 +10,7 @@ import { InboundEventEntity, InboundEventStatus } from './inbound-event.entity';
 import { toInboundEventModel } from './inbound-event.model';
 
 /** A PROCESSING row untouched this long belongs to a worker that died; it may be claimed again. */
-const STALE_PROCESSING_MS = 5 * 60_000;
+export const STALE_PROCESSING_MS = 5 * 60_000;
 const MAX_ERROR_LENGTH = 2000;
 
 export type ProcessOutcome = InboundEventStatus.PROCESSED | InboundEventStatus.FAILED | InboundEventStatus.SKIPPED;

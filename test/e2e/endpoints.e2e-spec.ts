@@ -307,7 +307,7 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
   describe('SSRF guard (ALLOW_PRIVATE_TARGETS=false)', () => {
     let strict: TestApp;
     beforeAll(async () => {
-      strict = await createTestApp({ ALLOW_PRIVATE_TARGETS: 'false', VERIFICATION_TIMEOUT_MS: '1000' });
+      strict = await createTestApp({ ALLOW_PRIVATE_TARGETS: 'false', VERIFICATION_TIMEOUT_MS: '1000', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}strict` }); // its own queues: its worker must not take the other app's deliveries
     });
     afterAll(async () => {
       await strict.close();

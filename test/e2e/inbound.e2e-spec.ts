@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createTestApp, TestApp } from '../support/app';
 import { dataOf, errorCode, gql } from '../support/graphql-client';
@@ -159,6 +160,26 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
       expect(again).toEqual({ status: 'PROCESSED', attempts: before.attempts + 1, producedEventId: before.producedEventId });
       await settle(1000);
       expect(receiverA.requests).toHaveLength(1);
+    });
+  });
+
+  describe('nothing lost', () => {
+    it('queues again a PENDING event whose job was lost and a PROCESSING one whose worker died', async () => {
+      const integration = await createFaire(adminA, 'sweeper');
+      const ids: string[] = [];
+      for (const n of [1, 2]) {
+        const res = await postFaire(integration.inboundPath, faireOrder(`bo_sweep_${n}_${randomUUID().slice(0, 6)}`, 'b_sweep'));
+        ids.push(((await res.json()) as { id: string }).id);
+      }
+      for (const id of ids) await eventWith(id, (e) => e.status === 'PROCESSED');
+      const ds = t.app.get(DataSource);
+      // As if the queue had lost the first one's job, and a worker had died holding the second for 6 minutes.
+      await ds.query(`UPDATE inbound_events SET status = 'PENDING', processed_at = NULL, updated_at = now() - interval '1 minute' WHERE id = $1`, [ids[0]]);
+      await ds.query(`UPDATE inbound_events SET status = 'PROCESSING', processed_at = NULL, updated_at = now() - interval '6 minutes' WHERE id = $1`, [ids[1]]);
+      for (const id of ids) {
+        const done = await eventWith(id, (e) => e.status === 'PROCESSED');
+        expect(done.attempts).toBe(2);
+      }
     });
   });
 

@@ -1,0 +1,59 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { STALE_PROCESSING_MS } from './inbound-processing.service';
+import { InboundReceiverService } from './inbound-receiver.service';
+
+const SWEEP_LOCK_ID = 727_100_003;
+
+/**
+ * Inbound events are stored before they are queued, so Postgres knows what is left to do. On every tick (in
+ * worker processes, one at a time) this queues again PENDING events whose job was lost (Redis flushed or down
+ * when they arrived) and PROCESSING events whose worker died. Queuing an event whose job still exists is a no-op.
+ */
+@Injectable()
+export class InboundSweeperService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(InboundSweeperService.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly receiver: InboundReceiverService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.sweep()
+        .catch((error: unknown) => this.logger.warn({ msg: 'inbound sweep failed', error: error instanceof Error ? error.message : String(error) }))
+        .finally(() => (this.running = null));
+    }, this.config.reconcileIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  async sweep(): Promise<number> {
+    const ids = await this.dataSource.transaction(async (m) => {
+      const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SWEEP_LOCK_ID]);
+      if (!locked) return [];
+      const rows: { id: string }[] = await m.query(
+        `SELECT id FROM inbound_events
+          WHERE (status = 'PENDING' AND updated_at < now() - make_interval(secs => $1))
+             OR (status = 'PROCESSING' AND updated_at < now() - make_interval(secs => $2))
+          ORDER BY received_at LIMIT 500`,
+        [Math.max(2000, 2 * this.config.reconcileIntervalMs) / 1000, STALE_PROCESSING_MS / 1000],
+      );
+      return rows.map((r) => r.id);
+    });
+    for (const id of ids) await this.receiver.enqueue(id);
+    if (ids.length > 0) this.logger.log({ msg: 'queued inbound events again', count: ids.length });
+    return ids.length;
+  }
+}
