@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { queryReturning } from '../database/returning';
 import { DataSource } from 'typeorm';
+import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { fromRow } from './dispatch.service';
 import { DeliveryNotifier } from './delivery-notifier';
@@ -35,8 +36,7 @@ export interface ReconcileReport {
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReconcilerService.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly task: PeriodicTask;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -45,21 +45,16 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly notifier: DeliveryNotifier,
     private readonly endpoints: EndpointsService,
     private readonly fanout: FanoutService,
-  ) {}
+  ) {
+    this.task = new PeriodicTask('reconcile', config.reconcileIntervalMs, () => this.reconcile(), this.logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.reconcile()
-        .catch((error: unknown) => this.logger.warn({ msg: 'reconcile failed', error: error instanceof Error ? error.message : String(error) }))
-        .finally(() => (this.running = null));
-    }, this.config.reconcileIntervalMs);
-    this.timer.unref();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   /** Grace before an overdue delivery is presumed to have lost its job: two ticks, at least 2 s. */

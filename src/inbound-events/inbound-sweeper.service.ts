@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { STALE_PROCESSING_MS } from './inbound-processing.service';
 import { InboundReceiverService } from './inbound-receiver.service';
@@ -15,28 +16,22 @@ const SWEEP_LOCK_ID = 727_100_003;
 @Injectable()
 export class InboundSweeperService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InboundSweeperService.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly task: PeriodicTask;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly receiver: InboundReceiverService,
-  ) {}
+  ) {
+    this.task = new PeriodicTask('inbound sweep', config.reconcileIntervalMs, () => this.sweep(), this.logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.sweep()
-        .catch((error: unknown) => this.logger.warn({ msg: 'inbound sweep failed', error: error instanceof Error ? error.message : String(error) }))
-        .finally(() => (this.running = null));
-    }, this.config.reconcileIntervalMs);
-    this.timer.unref();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   async sweep(): Promise<number> {

@@ -1,5 +1,6 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { sign } from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { AuditLogEntity } from '../../src/auth/audit-log.entity';
@@ -14,6 +15,8 @@ import { waitUntil } from '../support/receiver';
 import { operationFor, rootFields } from '../support/schema-walk';
 import { adminToken, newTenantId } from '../support/tokens';
 import { rawSocket, subscribe } from '../support/ws-client';
+
+const execFileAsync = promisify(execFile);
 
 const CREATE_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id name prefix permissions revokedAt } } }`;
 const AUDIT = `query($action: String) { auditLogs(first: 50, action: $action) { edges { node { id action actorType actorId targetType targetId metadata } cursor } pageInfo { hasNextPage endCursor } } }`;
@@ -86,14 +89,16 @@ describe('foundation (real Postgres + Redis)', () => {
 
   describe('operator CLI', () => {
     it('creates a tenant and an API key that can query the audit log', async () => {
-      const run = (args: string[]) => execFileSync(process.execPath, ['node_modules/ts-node/dist/bin.js', '--transpile-only', 'src/cli.ts', ...args], { encoding: 'utf8', env: process.env });
-      const tenantId = /tenant (\S+)/.exec(run(['tenants:create', '--name', 'Acme CLI']))?.[1];
+      // Asynchronous on purpose: a blocked event loop would also stall the app this process hosts.
+      const run = async (args: string[]): Promise<string> =>
+        (await execFileAsync(process.execPath, ['node_modules/ts-node/dist/bin.js', '--transpile-only', 'src/cli.ts', ...args], { encoding: 'utf8', env: process.env })).stdout;
+      const tenantId = /tenant (\S+)/.exec(await run(['tenants:create', '--name', 'Acme CLI']))?.[1];
       expect(tenantId).toMatch(/^[0-9a-f-]{36}$/);
-      const key = run(['api-keys:create', '--tenant', String(tenantId), '--name', 'ci', '--permissions', 'manage_webhooks']).trim().split('\n').pop();
+      const key = (await run(['api-keys:create', '--tenant', String(tenantId), '--name', 'ci', '--permissions', 'manage_webhooks'])).trim().split('\n').pop();
       expect(key).toMatch(/^whk_/);
       const res = dataOf(await gql(t.graphqlUrl, '{ auditLogs(first: 5) { edges { node { action actorType } } } }', {}, key));
       expect(res.auditLogs.edges[0].node).toEqual({ action: 'api_key.created', actorType: 'system' });
-      expect(() => run(['api-keys:create', '--tenant', 'no-such-tenant', '--name', 'x'])).toThrow();
+      await expect(run(['api-keys:create', '--tenant', 'no-such-tenant', '--name', 'x'])).rejects.toThrow(/tenant no-such-tenant not found/);
     }, 60_000);
   });
 

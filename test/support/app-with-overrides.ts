@@ -1,44 +1,8 @@
-import { Test } from '@nestjs/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AddressInfo } from 'node:net';
-import { AppModule } from '../../src/app.module';
-import { AppRole, loadConfig } from '../../src/config/app-config';
-import { JsonLogger } from '../../src/common/logging/json-logger';
-import { configureHttpApp } from '../../src/main';
-import type { TestApp } from './app';
-import { applyTestEnv } from './test-env';
+import { createTestApp, ProviderOverride, TestApp } from './app';
 
-export interface ProviderOverride {
-  token: string | symbol | (abstract new (...args: never[]) => unknown);
-  value: unknown;
-}
+export type { ProviderOverride };
 
-/**
- * Like createTestApp (APP_ROLE=all, in process, on a free port), but built through Nest's testing module so
- * that providers can be replaced, e.g. the HTTP_RESOLVER DNS hook with a stub.
- */
-export async function createTestAppWithOverrides(overrides: ProviderOverride[], env: Record<string, string> = {}): Promise<TestApp> {
-  applyTestEnv();
-  const saved: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(env)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-  try {
-    const config = loadConfig();
-    let builder = Test.createTestingModule({ imports: [AppModule.forRole(AppRole.All, { autoSchemaFile: true })] });
-    for (const { token, value } of overrides) builder = builder.overrideProvider(token).useValue(value);
-    const moduleRef = await builder.compile();
-    const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: new JsonLogger(config.logLevel), bodyParser: false });
-    configureHttpApp(app);
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    const url = `http://127.0.0.1:${port}`;
-    return { app, url, graphqlUrl: `${url}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, config, close: () => app.close() };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+/** createTestApp with providers replaced, e.g. the HTTP_RESOLVER DNS hook with a stub. */
+export function createTestAppWithOverrides(overrides: ProviderOverride[], env: Record<string, string> = {}): Promise<TestApp> {
+  return createTestApp(env, overrides);
 }
