@@ -75,8 +75,10 @@ export class DispatchService implements OnApplicationShutdown {
     private readonly fanout: FanoutService,
   ) {
     this.slots = new EndpointSlots(config.endpointConcurrency);
-    this.claimer = new MicroBatcher((ids) => this.claimBatch(ids), { maxItems: 200, maxWaitMs: 2 });
-    this.writer = new MicroBatcher((records) => this.writeBatch(records), { maxItems: 200, maxWaitMs: 5 });
+    // Windows of 10 and 20 ms: a few tens of milliseconds of latency buy batches of tens of deliveries,
+    // i.e. about 0.1 Postgres commits per delivery instead of 2 (bench/deliveries.bench.ts measures both).
+    this.claimer = new MicroBatcher((ids) => this.claimBatch(ids), { maxItems: 200, maxWaitMs: 10 });
+    this.writer = new MicroBatcher((records) => this.writeBatch(records), { maxItems: 200, maxWaitMs: 20 });
   }
 
   /** Runs one queue job: now when the endpoint has a free slot, else parked until one frees. */
