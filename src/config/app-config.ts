@@ -53,12 +53,13 @@ class EnvSchema {
   @IsString() @Matches(/^[a-z0-9_:-]{1,40}$/)
   QUEUE_PREFIX = 'hookline';
 
-  @IsInt() @Min(1) @Max(500)
-  WORKER_CONCURRENCY = 50;
+  /** Attempts are I/O-bound: many in flight per process, and larger claim/record batches in Postgres. */
+  @IsInt() @Min(1) @Max(1000)
+  WORKER_CONCURRENCY = 200;
 
   /** In-flight attempts allowed per endpoint, so one slow endpoint cannot take every worker slot. */
   @IsInt() @Min(1) @Max(500)
-  ENDPOINT_CONCURRENCY = 10;
+  ENDPOINT_CONCURRENCY = 20;
 
   @IsInt() @Min(200) @Max(600_000)
   RECONCILE_INTERVAL_MS = 15_000;
