@@ -1,0 +1,454 @@
+/**
+ * Soak and tenant isolation under load. Run: npm run soak [-- --minutes 1] [--skip-baseline]
+ * (or with DATABASE_URL and REDIS_URL set: npx ts-node --transpile-only bench/soak.ts --minutes 1).
+ *
+ * Starts api + worker as production does and publishes, paced and open loop, RATE events/s of tenant A (each to
+ * A's 3 healthy endpoints) while tenant Z publishes BAD_RATE events/s to an endpoint that accepts every request
+ * and never answers (DELIVERY_TIMEOUT_MS 5 s). A baseline run of the same length without tenant Z comes first.
+ * Checks, and exits non-zero when one fails:
+ * - nothing lost: after a drain, every event published for A reached each of A's 3 endpoints;
+ * - duplicates < 0.1 % of the requests received;
+ * - A's publish→receive p95 within 20 % of the baseline's;
+ * - RSS of api and worker, Postgres backends' private memory and Redis used_memory drift ≤ 10 % between the start
+ *   (after a warm-up of 15 % of the run) and the end;
+ * - Bull waiting + delayed, sampled every 5 s, not growing through the run.
+ * Writes bench/results/soak.json.
+ *
+ * The production retry schedule (5s,5m,30m,… over 28 h) cannot reach a steady state in minutes: the soak uses a
+ * compressed one (--retry-schedule, default 2s,5s,10s) so the bad tenant's deliveries go all the way to
+ * DEAD_LETTER during the run and its retries cycle through Redis as they would over days.
+ */
+import Bull from 'bull';
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { QueueName } from '../src/common/queue/queue.constants';
+import {
+  adminToken,
+  benchDatabaseUrl,
+  CREATE_ENDPOINT,
+  databaseName,
+  DELIVERY_STATS,
+  DeliveryStatsView,
+  effectiveConfig,
+  freshDatabase,
+  GraphqlClient,
+  processMemoryKb,
+  PUBLISH_EVENT,
+  redisUrl,
+  runPrefix,
+  ServiceProcess,
+  startService,
+} from './support/hookline';
+import { cpuSample, cpuShares, machineBusyPercent, nowMs, Percentiles, percentiles, redisCounters, redisPid, round, sleep } from './support/metrics';
+import { orderPayload } from './support/payload';
+import { ReceiverAudit, Receivers } from './support/receivers';
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function numberOption(name: string, fallback: number): number {
+  const raw = option(name);
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+}
+
+const CONFIG = {
+  minutes: numberOption('minutes', 10),
+  rate: numberOption('rate', 100),
+  badRate: numberOption('bad-rate', 10),
+  healthyEndpoints: 3,
+  skipBaseline: process.argv.includes('--skip-baseline'),
+  retrySchedule: option('retry-schedule') ?? '2s,5s,10s',
+  deliveryTimeoutMs: 5_000,
+  warmupFraction: 0.15,
+  memorySampleMs: 1_000,
+  queueSampleMs: 5_000,
+  drainTimeoutMs: 90_000,
+  warmEvents: 100,
+  maxInFlight: 2_000,
+};
+
+const LIMITS = { duplicatesPct: 0.1, latencyRatio: 1.2, memoryDrift: 0.1, queueGrowth: 1.5, queueSlack: 200 };
+
+const STARTED = nowMs();
+const log = (line: string): void => {
+  process.stdout.write(`${`${Math.round((nowMs() - STARTED) / 1000)}`.padStart(5)}s ${line}\n`);
+};
+
+interface MemorySample {
+  at: number;
+  apiRssMb: number;
+  workerRssMb: number;
+  redisUsedMb: number;
+  /** Private (anonymous) memory of the Postgres backends serving the soak database, and how many there are. */
+  pgBackendsAnonMb: number;
+  pgBackends: number;
+  pgDatabaseMb: number;
+}
+
+interface QueueSample {
+  at: number;
+  waiting: number;
+  delayed: number;
+  active: number;
+}
+
+interface Publisher {
+  published: string[];
+  errors: number;
+  callMs: number[];
+  maxBehind: number;
+  /** Events the schedule owed but that were not sent because CONFIG.maxInFlight calls were still unanswered. */
+  skipped: number;
+  stop(): Promise<void>;
+}
+
+/** Open loop: publishes what the schedule owes every 10 ms without waiting for answers, as independent clients would. */
+function startPublisher(gql: GraphqlClient, token: string, rate: number, seqBase: number): Publisher {
+  const state: Publisher = { published: [], errors: 0, callMs: [], maxBehind: 0, skipped: 0, stop: async () => undefined };
+  const inFlight = new Set<Promise<void>>();
+  let sent = 0;
+  let running = true;
+  const t0 = nowMs();
+  const loop = (async () => {
+    while (running) {
+      const owed = Math.floor((rate * (nowMs() - t0)) / 1000) - sent - state.skipped;
+      state.maxBehind = Math.max(state.maxBehind, inFlight.size);
+      for (let i = 0; i < owed; i++) {
+        if (inFlight.size >= CONFIG.maxInFlight) {
+          // The api is not keeping up: count what the schedule owed instead of queueing without bound.
+          state.skipped += owed - i;
+          break;
+        }
+        const seq = seqBase + sent++;
+        const sentAt = nowMs();
+        const call = gql
+          .call<{ publishEvent: { id: string } }>(token, PUBLISH_EVENT, { input: { eventType: 'order.created', payload: orderPayload(seq, sentAt) } })
+          .then(
+            (res) => {
+              state.callMs.push(nowMs() - sentAt);
+              state.published.push(res.publishEvent.id);
+            },
+            () => {
+              state.errors += 1;
+            },
+          )
+          .finally(() => inFlight.delete(call));
+        inFlight.add(call);
+      }
+      await sleep(10);
+    }
+  })();
+  state.stop = async () => {
+    running = false;
+    await loop;
+    await Promise.all(inFlight);
+  };
+  return state;
+}
+
+interface RunResult {
+  label: string;
+  service: { workerConcurrency: number; endpointConcurrency: number; deliveryTimeoutMs: number; retryScheduleMs: number[] };
+  withBadTenant: boolean;
+  seconds: number;
+  healthy: {
+    published: number;
+    publishErrors: number;
+    publishCallMs: Percentiles;
+    /** Publish→receive, after the warm-up. */
+    endToEndMs: Percentiles;
+    receivers: ReceiverAudit[];
+    lost: number;
+    duplicates: number;
+    duplicatesPct: number;
+    deliveryStats: DeliveryStatsView;
+    drainSeconds: number;
+  };
+  /** Events the schedule owed but not sent because the api had CONFIG.maxInFlight calls unanswered (A + Z). */
+  skipped: number;
+  bad: { published: number; publishErrors: number; publishCallMs: Percentiles; requestsToDeadEndpoint: number; deliveryStats: DeliveryStatsView } | null;
+  publisherMaxInFlight: number;
+  memory: { start: MemorySample; end: MemorySample; drift: Record<string, number>; samples: MemorySample[] };
+  queue: { samples: QueueSample[]; max: number; firstQuarterMedian: number; lastQuarterMedian: number };
+  cpu: Record<string, number>;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** The per-field median of the samples taken in [from, to) seconds into the run. */
+function medianSample(samples: MemorySample[], from: number, to: number): MemorySample {
+  const inWindow = samples.filter((s) => s.at >= from && s.at < to);
+  const pick = (f: (s: MemorySample) => number): number => round(median(inWindow.map(f)), 2);
+  return {
+    at: round(from, 1),
+    apiRssMb: pick((s) => s.apiRssMb),
+    workerRssMb: pick((s) => s.workerRssMb),
+    redisUsedMb: pick((s) => s.redisUsedMb),
+    pgBackendsAnonMb: pick((s) => s.pgBackendsAnonMb),
+    pgBackends: pick((s) => s.pgBackends),
+    pgDatabaseMb: pick((s) => s.pgDatabaseMb),
+  };
+}
+
+/** What the current run started, stopped in reverse order at its end or on SIGINT/SIGTERM. */
+const cleanups: (() => Promise<unknown>)[] = [];
+
+async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) await cleanups.pop()?.().catch((e: unknown) => log(`cleanup: ${String(e)}`));
+}
+
+async function run(label: string, withBadTenant: boolean, databaseUrl: string, redis: Redis): Promise<RunResult> {
+  const database = databaseName(databaseUrl);
+  const prefix = runPrefix('soak');
+  cleanups.push(async () => {
+    // Whatever the run left in Redis under its prefix goes with it (after the processes, pushed first).
+    const keys: string[] = [];
+    for await (const batch of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) keys.push(...(batch as string[]));
+    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+  });
+  try {
+    await freshDatabase(databaseUrl);
+    const receivers = await Receivers.start({ healthy: CONFIG.healthyEndpoints, hold: 1, trackIds: true });
+    cleanups.push(() => receivers.close());
+    const env = {
+      databaseUrl,
+      redisUrl: redisUrl(),
+      queuePrefix: prefix,
+      extra: { DELIVERY_TIMEOUT_MS: String(CONFIG.deliveryTimeoutMs), DELIVERY_RETRY_SCHEDULE: CONFIG.retrySchedule },
+    };
+    const effective = effectiveConfig(env);
+    const service = { workerConcurrency: effective.workerConcurrency, endpointConcurrency: effective.endpointConcurrency, deliveryTimeoutMs: effective.deliveryTimeoutMs, retryScheduleMs: effective.retryScheduleMs };
+    const [api, worker]: ServiceProcess[] = await Promise.all([startService('api', env), startService('worker', env)]);
+    cleanups.push(() => api.stop(), () => worker.stop());
+    const pg = new Client({ connectionString: databaseUrl });
+    await pg.connect();
+    cleanups.push(() => pg.end());
+    const queue = new Bull(QueueName.Deliveries, redisUrl(), { prefix });
+    cleanups.push(() => queue.close());
+    const gql = new GraphqlClient(api.url);
+    cleanups.push(() => gql.close());
+
+    const a = adminToken(`soak-a-${randomUUID()}`);
+    for (const url of receivers.urls.slice(0, CONFIG.healthyEndpoints)) await gql.call(a, CREATE_ENDPOINT, { input: { url, eventTypes: ['order.created'] } });
+    const z = adminToken(`soak-z-${randomUUID()}`);
+    if (withBadTenant) await gql.call(z, CREATE_ENDPOINT, { input: { url: receivers.urls[CONFIG.healthyEndpoints], eventTypes: ['order.created'] } });
+
+    // Warm the api up (JIT, pools, caches) before the clock starts, as a service in production would be.
+    const warmIds: string[] = [];
+    for (let i = 0; i < CONFIG.warmEvents; i++) {
+      const res = await gql.call<{ publishEvent: { id: string } }>(a, PUBLISH_EVENT, { input: { eventType: 'order.created', payload: orderPayload(20_000_000 + i, nowMs()) } });
+      warmIds.push(res.publishEvent.id);
+    }
+    await receivers.waitForTotal(CONFIG.warmEvents * CONFIG.healthyEndpoints, 30_000);
+    await receivers.takeLatencies();
+
+    const seconds = CONFIG.minutes * 60;
+    const warmup = seconds * CONFIG.warmupFraction;
+    const memory: MemorySample[] = [];
+    const queueSamples: QueueSample[] = [];
+    const named = { api: api.pid, worker: worker.pid, receivers: receivers.pid, soak: process.pid, redis: await redisPid(redis) };
+    const cpu0 = await cpuSample(named, pg, database);
+    log(`${label}: publishing ${CONFIG.rate} events/s of tenant A to ${CONFIG.healthyEndpoints} endpoints${withBadTenant ? ` and ${CONFIG.badRate} events/s of tenant Z to an endpoint that never answers` : ''} for ${seconds} s (worker: ${JSON.stringify(service)})`);
+
+    const t0 = nowMs();
+    const elapsed = (): number => (nowMs() - t0) / 1000;
+    let sampling = true;
+    const memoryLoop = (async () => {
+      while (sampling) {
+        const backends = await pg.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+        const size = await pg.query<{ bytes: string }>('SELECT pg_database_size($1)::text AS bytes', [database]);
+        const redisMemory = (await redisCounters(redis)).usedMemory;
+        memory.push({
+          at: elapsed(),
+          apiRssMb: processMemoryKb(api.pid) / 1024,
+          workerRssMb: processMemoryKb(worker.pid) / 1024,
+          redisUsedMb: redisMemory / 1024 / 1024,
+          pgBackendsAnonMb: backends.rows.reduce((n, r) => n + processMemoryKb(Number(r.pid), 'RssAnon'), 0) / 1024,
+          pgBackends: backends.rows.length,
+          pgDatabaseMb: Number(size.rows[0]?.bytes ?? 0) / 1024 / 1024,
+        });
+        await sleep(CONFIG.memorySampleMs);
+      }
+    })();
+    const queueLoop = (async () => {
+      while (sampling) {
+        const counts = await queue.getJobCounts();
+        queueSamples.push({ at: round(elapsed(), 1), waiting: counts.waiting, delayed: counts.delayed, active: counts.active });
+        await sleep(CONFIG.queueSampleMs);
+      }
+    })();
+
+    const healthy = startPublisher(gql, a, CONFIG.rate, 0);
+    const bad = withBadTenant ? startPublisher(gql, z, CONFIG.badRate, 10_000_000) : null;
+    let latencies: number[] = [];
+    await sleep(warmup * 1000);
+    await receivers.takeLatencies(); // the warm-up's latencies are not measured
+    while (elapsed() < seconds) {
+      await sleep(Math.min(10_000, (seconds - elapsed()) * 1000));
+      latencies = latencies.concat(await receivers.takeLatencies());
+      const now = await receivers.stats();
+      const held = bad ? `; Z published ${bad.published.length}, its endpoint got ${now.perReceiver[CONFIG.healthyEndpoints]} requests, holds ${now.held} open` : '';
+      log(`  ${Math.round(elapsed())} s: A published ${healthy.published.length}, received ${now.total}${held}; queue ${JSON.stringify(queueSamples[queueSamples.length - 1] ?? {})}`);
+    }
+    await healthy.stop();
+    await bad?.stop();
+    sampling = false;
+    await Promise.all([memoryLoop, queueLoop]);
+    const publishSeconds = elapsed();
+    const cpu1 = await cpuSample(named, pg, database);
+
+    // Drain: until every event of A has reached each of A's endpoints and Postgres has recorded it, or the timeout.
+    healthy.published.push(...warmIds);
+    const drainStart = nowMs();
+    let audits: ReceiverAudit[] = [];
+    let statsA: DeliveryStatsView = { total: 0, succeeded: 0, failed: 0, pending: 0, held: 0 };
+    for (;;) {
+      audits = [];
+      for (let i = 0; i < CONFIG.healthyEndpoints; i++) audits.push(await receivers.audit(i, healthy.published));
+      statsA = (await gql.call<{ deliveryStats: DeliveryStatsView }>(a, DELIVERY_STATS)).deliveryStats;
+      if ((audits.every((x) => x.missing === 0) && statsA.pending === 0) || nowMs() - drainStart > CONFIG.drainTimeoutMs) break;
+      await sleep(1_000);
+    }
+    const drainSeconds = round((nowMs() - drainStart) / 1000, 1);
+    latencies = latencies.concat(await receivers.takeLatencies());
+    const stats = await receivers.stats();
+    const received = stats.perReceiver.slice(0, CONFIG.healthyEndpoints).reduce((n, c) => n + c, 0);
+    const duplicates = audits.reduce((n, x) => n + x.duplicates, 0);
+    const statsZ = withBadTenant ? (await gql.call<{ deliveryStats: DeliveryStatsView }>(z, DELIVERY_STATS)).deliveryStats : null;
+
+    const start = medianSample(memory, warmup, warmup + 0.1 * seconds);
+    const end = medianSample(memory, 0.9 * seconds, Infinity);
+    const drift = (f: (s: MemorySample) => number): number => round(f(end) / f(start) - 1, 3);
+    const depths = queueSamples.filter((q) => q.at >= warmup).map((q) => q.waiting + q.delayed);
+    const quarter = Math.max(1, Math.floor(depths.length / 4));
+
+    return {
+      label,
+      service,
+      withBadTenant,
+      seconds: round(publishSeconds, 1),
+      healthy: {
+        published: healthy.published.length,
+        publishErrors: healthy.errors,
+        publishCallMs: percentiles(healthy.callMs),
+        endToEndMs: percentiles(latencies),
+        receivers: audits,
+        lost: audits.reduce((n, x) => n + x.missing, 0),
+        duplicates,
+        duplicatesPct: round((100 * duplicates) / Math.max(1, received), 3),
+        deliveryStats: statsA,
+        drainSeconds,
+      },
+      bad: bad && statsZ ? { published: bad.published.length, publishErrors: bad.errors, publishCallMs: percentiles(bad.callMs), requestsToDeadEndpoint: stats.perReceiver[CONFIG.healthyEndpoints] ?? 0, deliveryStats: statsZ } : null,
+      publisherMaxInFlight: Math.max(healthy.maxBehind, bad?.maxBehind ?? 0),
+      skipped: healthy.skipped + (bad?.skipped ?? 0),
+      memory: {
+        start,
+        end,
+        drift: { apiRss: drift((s) => s.apiRssMb), workerRss: drift((s) => s.workerRssMb), redisUsedMemory: drift((s) => s.redisUsedMb), pgBackendsAnon: drift((s) => s.pgBackendsAnonMb) },
+        samples: memory.filter((_, i) => i % 5 === 0).map((s) => ({ ...s, at: round(s.at, 1), apiRssMb: round(s.apiRssMb, 1), workerRssMb: round(s.workerRssMb, 1), redisUsedMb: round(s.redisUsedMb, 2), pgBackendsAnonMb: round(s.pgBackendsAnonMb, 1), pgDatabaseMb: round(s.pgDatabaseMb, 1) })),
+      },
+      queue: { samples: queueSamples, max: Math.max(0, ...depths), firstQuarterMedian: median(depths.slice(0, quarter)), lastQuarterMedian: median(depths.slice(-quarter)) },
+      cpu: cpuShares(cpu0, cpu1, cpus().length),
+    };
+  } finally {
+    await cleanUp();
+  }
+}
+
+interface Check {
+  check: string;
+  value: string;
+  limit: string;
+  ok: boolean;
+}
+
+function checksFor(r: RunResult, baseline: RunResult | null): Check[] {
+  const checks: Check[] = [
+    { check: `${r.label}: lost (A's events missing at an endpoint)`, value: String(r.healthy.lost), limit: '0', ok: r.healthy.lost === 0 },
+    { check: `${r.label}: publisher kept to its schedule (events not sent: api saturated)`, value: String(r.skipped), limit: '0', ok: r.skipped === 0 },
+    { check: `${r.label}: publish errors`, value: String(r.healthy.publishErrors + (r.bad?.publishErrors ?? 0)), limit: '0', ok: r.healthy.publishErrors + (r.bad?.publishErrors ?? 0) === 0 },
+    { check: `${r.label}: every A delivery SUCCEEDED`, value: `${r.healthy.deliveryStats.succeeded}/${r.healthy.deliveryStats.total}`, limit: `${r.healthy.published * CONFIG.healthyEndpoints}`, ok: r.healthy.deliveryStats.succeeded === r.healthy.published * CONFIG.healthyEndpoints && r.healthy.deliveryStats.total === r.healthy.deliveryStats.succeeded },
+    { check: `${r.label}: duplicates`, value: `${r.healthy.duplicatesPct} %`, limit: `< ${LIMITS.duplicatesPct} %`, ok: r.healthy.duplicatesPct < LIMITS.duplicatesPct },
+  ];
+  for (const [name, d] of Object.entries(r.memory.drift)) {
+    checks.push({ check: `${r.label}: memory drift ${name}`, value: `${round(d * 100, 1)} %`, limit: `≤ ${LIMITS.memoryDrift * 100} %`, ok: d <= LIMITS.memoryDrift });
+  }
+  const q = r.queue;
+  checks.push({
+    check: `${r.label}: queue depth (waiting+delayed) median, last vs first quarter after warm-up`,
+    value: `${q.lastQuarterMedian} vs ${q.firstQuarterMedian} (max ${q.max})`,
+    limit: `≤ ${LIMITS.queueGrowth} × first + ${LIMITS.queueSlack}`,
+    ok: q.lastQuarterMedian <= LIMITS.queueGrowth * q.firstQuarterMedian + LIMITS.queueSlack,
+  });
+  if (baseline) {
+    const ratio = r.healthy.endToEndMs.p95 / baseline.healthy.endToEndMs.p95;
+    checks.push({ check: `${r.label}: A's publish→receive p95 vs baseline`, value: `${r.healthy.endToEndMs.p95} ms vs ${baseline.healthy.endToEndMs.p95} ms (×${round(ratio, 2)})`, limit: `≤ ×${LIMITS.latencyRatio}`, ok: ratio <= LIMITS.latencyRatio });
+  }
+  return checks;
+}
+
+async function main(): Promise<void> {
+  const databaseUrl = benchDatabaseUrl('hookline_soak');
+  const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 3 });
+  const stopping = (): void => {
+    log('interrupted: stopping what the run started');
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopping);
+  process.once('SIGTERM', stopping);
+  try {
+    const busyBefore = await machineBusyPercent(2_000);
+    log(`hookline soak: ${CONFIG.minutes} min a run, node ${process.version}, ${cpus().length} CPUs (${busyBefore} % busy before starting), database ${databaseName(databaseUrl)}`);
+    const baseline = CONFIG.skipBaseline ? null : await run('baseline (no bad tenant)', false, databaseUrl, redis);
+    const stressed = await run('with bad tenant', true, databaseUrl, redis);
+    const checks = [...(baseline ? checksFor(baseline, null) : []), ...checksFor(stressed, baseline)];
+    const summary = (r: RunResult): Record<string, string | number> => ({
+      run: r.label,
+      'A published': r.healthy.published,
+      'publish p99 ms': r.healthy.publishCallMs.p99,
+      'e2e p50 ms': r.healthy.endToEndMs.p50,
+      'e2e p95 ms': r.healthy.endToEndMs.p95,
+      'e2e p99 ms': r.healthy.endToEndMs.p99,
+      lost: r.healthy.lost,
+      'dup %': r.healthy.duplicatesPct,
+      'queue max': r.queue.max,
+    });
+    console.table([...(baseline ? [summary(baseline)] : []), summary(stressed)]);
+    const m = stressed.memory;
+    console.table(
+      (['apiRssMb', 'workerRssMb', 'redisUsedMb', 'pgBackendsAnonMb', 'pgBackends', 'pgDatabaseMb'] as const).map((k) => ({ memory: k, start: m.start[k], end: m.end[k] })),
+    );
+    if (stressed.bad) log(`tenant Z: published ${stressed.bad.published}, ${stressed.bad.requestsToDeadEndpoint} requests reached its dead endpoint, deliveries ${JSON.stringify(stressed.bad.deliveryStats)}`);
+    log(`cpu over the stressed run (% of one core): ${JSON.stringify(stressed.cpu)}`);
+    console.table(checks);
+    const ok = checks.every((c) => c.ok);
+    const outDir = join(__dirname, 'results');
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(
+      join(outDir, 'soak.json'),
+      `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, machineBusyPercentBeforeStart: busyBefore, config: CONFIG, limits: LIMITS, ok, checks, runs: { baseline, withBadTenant: stressed } }, null, 2)}\n`,
+    );
+    log(`wrote bench/results/soak.json: ${ok ? 'all checks passed' : `FAILED: ${checks.filter((c) => !c.ok).map((c) => c.check).join('; ')}`}`);
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    await redis.quit();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
