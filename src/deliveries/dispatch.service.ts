@@ -114,11 +114,8 @@ export class DispatchService implements BeforeApplicationShutdown {
   private async attempt(deliveryId: string): Promise<void> {
     const claimed = await this.claimer.submit(deliveryId);
     if (!claimed) return; // final, not due, claimed elsewhere, or waiting behind its ordering lane
-    if (claimed.status === DeliveryStatus.HELD) {
-      await this.notifier.changed([rowToEntity(claimed)]);
-      return;
-    }
     await this.notifier.changed([rowToEntity(claimed)]);
+    if (claimed.status === DeliveryStatus.HELD) return; // its endpoint was disabled after the job was queued
     if (!(await this.respectRateLimit(claimed))) {
       await this.unclaim(claimed, 1000);
       return;
