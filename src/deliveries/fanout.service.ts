@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 import { EndpointsService } from '../endpoints/endpoints.service';
+import { FilterReducerEntity } from '../filters/filter-reducer.entity';
 import { FiltersService } from '../filters/filters.service';
 import { DeliveryEntity, DeliveryStatus } from './delivery.entity';
 import { DeliveryNotifier } from './delivery-notifier';
@@ -69,17 +70,21 @@ export class FanoutService {
     );
     await manager.createQueryBuilder().insert().into(EventEntity).values(events as QueryDeepPartialEntity<EventEntity>[]).execute();
 
-    const endpointCache = new Map<string, EndpointEntity[]>();
+    // Events of a batch that share a type and channels share their endpoints and filter configurations.
+    const targets = new Map<string, { endpoints: EndpointEntity[]; configs: FilterReducerEntity[] }>();
     const deliveries: DeliveryEntity[] = [];
     for (const event of events) {
       const key = `${event.eventType}|${[...event.channels].sort().join('\u0001')}`;
-      let matching = endpointCache.get(key);
-      if (!matching) {
-        matching = await this.endpoints.findForFanout(manager, tenantId, event.eventType, event.channels, { onlyEndpointId: opts.onlyEndpointId, excludeEndpointId: opts.excludeEndpointId });
-        endpointCache.set(key, matching);
+      let target = targets.get(key);
+      if (!target) {
+        const endpoints = await this.endpoints.findForFanout(manager, tenantId, event.eventType, event.channels, { onlyEndpointId: opts.onlyEndpointId, excludeEndpointId: opts.excludeEndpointId });
+        const configs = await this.filters.fanoutConfigs(tenantId, endpoints.map((e) => e.id), event.eventType);
+        target = { endpoints, configs };
+        targets.set(key, target);
       }
+      const matching = target.endpoints;
       if (matching.length === 0) continue;
-      const verdicts = await this.filters.evaluateForFanout(tenantId, matching.map((e) => e.id), event.eventType, event.payload);
+      const verdicts = this.filters.decideForFanout(target.configs, event.payload);
       for (const endpoint of matching) {
         const verdict = verdicts.get(endpoint.id);
         if (verdict && !verdict.deliver) continue;

@@ -113,16 +113,25 @@ export class FiltersService {
    * the original payload. Never throws for a configuration that cannot run (see CompiledConfigs).
    */
   async evaluateForFanout(tenantId: string, endpointIds: string[], eventType: string, payload: Record<string, unknown>): Promise<Map<string, FanoutDecision>> {
-    const decisions = new Map<string, FanoutDecision>();
+    return this.decideForFanout(await this.fanoutConfigs(tenantId, endpointIds, eventType), payload);
+  }
+
+  /** The configurations of these endpoints for one event type: one query, reusable for a whole publish batch. */
+  async fanoutConfigs(tenantId: string, endpointIds: string[], eventType: string): Promise<FilterReducerEntity[]> {
     const ids = [...new Set(endpointIds.filter(isUuid))];
-    if (ids.length === 0) return decisions;
-    const configs = await this.configs
+    if (ids.length === 0) return [];
+    return this.configs
       .createQueryBuilder('f')
       .select(['f.id', 'f.endpointId', 'f.filter', 'f.reducer', 'f.updatedAt'])
       .where('f.tenant_id = :tenantId', { tenantId })
       .andWhere('f.endpoint_id = ANY(:ids)', { ids })
       .andWhere('f.event_type = :eventType', { eventType })
       .getMany();
+  }
+
+  /** Endpoints without a configuration are absent from the map: they get the event as published. */
+  decideForFanout(configs: FilterReducerEntity[], payload: Record<string, unknown>): Map<string, FanoutDecision> {
+    const decisions = new Map<string, FanoutDecision>();
     for (const config of configs) decisions.set(config.endpointId, this.compiled.decide(config, payload));
     return decisions;
   }
