@@ -78,7 +78,7 @@ export class FanoutService {
       let target = targets.get(key);
       if (!target) {
         const endpoints = await this.endpoints.findForFanout(manager, tenantId, event.eventType, event.channels, { onlyEndpointId: opts.onlyEndpointId, excludeEndpointId: opts.excludeEndpointId });
-        const configs = await this.filters.fanoutConfigs(tenantId, endpoints.map((e) => e.id), event.eventType);
+        const configs = await this.filters.fanoutConfigs(tenantId, endpoints.map((e) => e.id), event.eventType, manager);
         target = { endpoints, configs };
         targets.set(key, target);
       }

@@ -116,11 +116,15 @@ export class FiltersService {
     return this.decideForFanout(await this.fanoutConfigs(tenantId, endpointIds, eventType), payload);
   }
 
-  /** The configurations of these endpoints for one event type: one query, reusable for a whole publish batch. */
-  async fanoutConfigs(tenantId: string, endpointIds: string[], eventType: string): Promise<FilterReducerEntity[]> {
+  /**
+   * The configurations of these endpoints for one event type: one query, reusable for a whole publish batch.
+   * Pass the caller's transaction manager: a second pooled connection taken inside a transaction can
+   * deadlock the pool under load (every connection held by a transaction waiting for another).
+   */
+  async fanoutConfigs(tenantId: string, endpointIds: string[], eventType: string, manager?: EntityManager): Promise<FilterReducerEntity[]> {
     const ids = [...new Set(endpointIds.filter(isUuid))];
     if (ids.length === 0) return [];
-    return this.configs
+    return (manager ? manager.getRepository(FilterReducerEntity) : this.configs)
       .createQueryBuilder('f')
       .select(['f.id', 'f.endpointId', 'f.filter', 'f.reducer', 'f.updatedAt'])
       .where('f.tenant_id = :tenantId', { tenantId })
