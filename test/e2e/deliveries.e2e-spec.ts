@@ -392,6 +392,16 @@ describe('deliveries (real Postgres, Redis and receivers)', () => {
     expect(await deliveries(t, a, { endpointId: e.id })).toHaveLength(0);
   }, 30_000);
 
+  it('answers and delivers 100 concurrent publishes to an endpoint with a filter', async () => {
+    const a = tenant();
+    const r = await receiver();
+    const e = await createEndpoint(t, a, { url: r.url });
+    dataOf(await gql(t.graphqlUrl, 'mutation($id: ID!, $input: SaveFilterReducerInput!) { saveFilterReducer(endpointId: $id, input: $input) { id } }', { id: e.id, input: { eventType: 'order.created', filter: { query: '$.order.total', condition: '(v) => v > 1' } } }, a.token));
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => gql(t.graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: { order: { ...ORDER.order, id: `c${i}` } } } }, a.token)));
+    expect(results.filter((res) => res.data?.publishEvent?.id)).toHaveLength(100);
+    await r.waitFor(100, 20_000);
+  }, 30_000);
+
   it('honours idempotency keys on publish, and publishEvents stores up to 100 in one call', async () => {
     const a = tenant();
     const r = await receiver();
