@@ -73,6 +73,9 @@ const CONFIG = {
   drainTimeoutMs: 90_000,
   warmEvents: 100,
   maxInFlight: 2_000,
+  stopGraceMs: 35_000,
+  /** No answer to any publish for this long while events are owed: the api is stuck, end the run and say why. */
+  stallMs: 30_000,
 };
 
 const LIMITS = { duplicatesPct: 0.1, latencyRatio: 1.2, memoryDrift: 0.1, queueGrowth: 1.5, queueSlack: 200 };
@@ -107,12 +110,14 @@ interface Publisher {
   maxBehind: number;
   /** Events the schedule owed but that were not sent because CONFIG.maxInFlight calls were still unanswered. */
   skipped: number;
+  /** Calls still unanswered when the publisher stopped (given CONFIG.stopGraceMs to answer). */
+  unanswered: number;
   stop(): Promise<void>;
 }
 
 /** Open loop: publishes what the schedule owes every 10 ms without waiting for answers, as independent clients would. */
 function startPublisher(gql: GraphqlClient, token: string, rate: number, seqBase: number): Publisher {
-  const state: Publisher = { published: [], errors: 0, callMs: [], maxBehind: 0, skipped: 0, stop: async () => undefined };
+  const state: Publisher = { published: [], errors: 0, callMs: [], maxBehind: 0, skipped: 0, unanswered: 0, stop: async () => undefined };
   const inFlight = new Set<Promise<void>>();
   let sent = 0;
   let running = true;
@@ -149,7 +154,8 @@ function startPublisher(gql: GraphqlClient, token: string, rate: number, seqBase
   state.stop = async () => {
     running = false;
     await loop;
-    await Promise.all(inFlight);
+    await Promise.race([Promise.all(inFlight), sleep(CONFIG.stopGraceMs)]);
+    state.unanswered = inFlight.size;
   };
   return state;
 }
@@ -174,6 +180,10 @@ interface RunResult {
   };
   /** Events the schedule owed but not sent because the api had CONFIG.maxInFlight calls unanswered (A + Z). */
   skipped: number;
+  unanswered: number;
+  /** Seconds into the run when the api stopped answering publishes (null: it never did), and what Postgres saw then. */
+  stalledAt: number | null;
+  stallDiagnosis: { state: string; query: string; backends: number; oldestTransactionSeconds: number }[];
   bad: { published: number; publishErrors: number; publishCallMs: Percentiles; requestsToDeadEndpoint: number; deliveryStats: DeliveryStatsView } | null;
   publisherMaxInFlight: number;
   memory: { start: MemorySample; end: MemorySample; drift: Record<string, number>; samples: MemorySample[] };
@@ -293,11 +303,35 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
     const healthy = startPublisher(gql, a, CONFIG.rate, 0);
     const bad = withBadTenant ? startPublisher(gql, z, CONFIG.badRate, 10_000_000) : null;
     let latencies: number[] = [];
-    await sleep(warmup * 1000);
-    await receivers.takeLatencies(); // the warm-up's latencies are not measured
+    let stalledAt: number | null = null;
+    let stallDiagnosis: RunResult['stallDiagnosis'] = [];
+    let lastProgress = { at: nowMs(), answered: 0 };
+    const watchStall = async (): Promise<boolean> => {
+      const answered = healthy.published.length + healthy.errors;
+      if (answered !== lastProgress.answered) lastProgress = { at: nowMs(), answered };
+      if (nowMs() - lastProgress.at < CONFIG.stallMs) return false;
+      stalledAt = round(elapsed(), 1);
+      const rows = await pg.query<{ state: string; query: string; backends: number; oldest: number }>(
+        `SELECT state, left(regexp_replace(query, '\\s+', ' ', 'g'), 120) AS query, count(*)::int AS backends,
+                coalesce(max(extract(epoch FROM now() - xact_start)), 0)::float AS oldest
+           FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() GROUP BY 1, 2 ORDER BY 3 DESC`,
+        [database],
+      );
+      stallDiagnosis = rows.rows.map((r) => ({ state: r.state, query: r.query, backends: r.backends, oldestTransactionSeconds: round(r.oldest, 1) }));
+      log(`  STALL: no publish answered for ${CONFIG.stallMs / 1000} s at ${stalledAt} s; Postgres sessions of the soak database: ${JSON.stringify(stallDiagnosis)}`);
+      return true;
+    };
+    let warmedUp = false;
+    let nextLog = 10;
     while (elapsed() < seconds) {
-      await sleep(Math.min(10_000, (seconds - elapsed()) * 1000));
-      latencies = latencies.concat(await receivers.takeLatencies());
+      if (await watchStall()) break;
+      await sleep(Math.min(5_000, (seconds - elapsed()) * 1000));
+      // Latencies count from the first whole interval after the warm-up.
+      const taken = await receivers.takeLatencies();
+      if (warmedUp) latencies = latencies.concat(taken);
+      else warmedUp = elapsed() >= warmup;
+      if (elapsed() < nextLog && elapsed() < seconds) continue;
+      nextLog += 10;
       const now = await receivers.stats();
       const held = bad ? `; Z published ${bad.published.length}, its endpoint got ${now.perReceiver[CONFIG.healthyEndpoints]} requests, holds ${now.held} open` : '';
       log(`  ${Math.round(elapsed())} s: A published ${healthy.published.length}, received ${now.total}${held}; queue ${JSON.stringify(queueSamples[queueSamples.length - 1] ?? {})}`);
@@ -354,6 +388,9 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
       bad: bad && statsZ ? { published: bad.published.length, publishErrors: bad.errors, publishCallMs: percentiles(bad.callMs), requestsToDeadEndpoint: stats.perReceiver[CONFIG.healthyEndpoints] ?? 0, deliveryStats: statsZ } : null,
       publisherMaxInFlight: Math.max(healthy.maxBehind, bad?.maxBehind ?? 0),
       skipped: healthy.skipped + (bad?.skipped ?? 0),
+      unanswered: healthy.unanswered + (bad?.unanswered ?? 0),
+      stalledAt,
+      stallDiagnosis,
       memory: {
         start,
         end,
@@ -378,7 +415,8 @@ interface Check {
 function checksFor(r: RunResult, baseline: RunResult | null): Check[] {
   const checks: Check[] = [
     { check: `${r.label}: lost (A's events missing at an endpoint)`, value: String(r.healthy.lost), limit: '0', ok: r.healthy.lost === 0 },
-    { check: `${r.label}: publisher kept to its schedule (events not sent: api saturated)`, value: String(r.skipped), limit: '0', ok: r.skipped === 0 },
+    { check: `${r.label}: the api answered publishes throughout`, value: r.stalledAt === null ? 'yes' : `stalled at ${r.stalledAt} s`, limit: 'yes', ok: r.stalledAt === null },
+    { check: `${r.label}: publisher kept to its schedule (events not sent or unanswered)`, value: `${r.skipped} / ${r.unanswered}`, limit: '0 / 0', ok: r.skipped === 0 && r.unanswered === 0 },
     { check: `${r.label}: publish errors`, value: String(r.healthy.publishErrors + (r.bad?.publishErrors ?? 0)), limit: '0', ok: r.healthy.publishErrors + (r.bad?.publishErrors ?? 0) === 0 },
     { check: `${r.label}: every A delivery SUCCEEDED`, value: `${r.healthy.deliveryStats.succeeded}/${r.healthy.deliveryStats.total}`, limit: `${r.healthy.published * CONFIG.healthyEndpoints}`, ok: r.healthy.deliveryStats.succeeded === r.healthy.published * CONFIG.healthyEndpoints && r.healthy.deliveryStats.total === r.healthy.deliveryStats.succeeded },
     { check: `${r.label}: duplicates`, value: `${r.healthy.duplicatesPct} %`, limit: `< ${LIMITS.duplicatesPct} %`, ok: r.healthy.duplicatesPct < LIMITS.duplicatesPct },

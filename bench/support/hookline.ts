@@ -189,11 +189,14 @@ interface GqlBody<T> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-/** GraphQL over HTTP on a keep-alive pool of its own. */
+/** GraphQL over HTTP on a keep-alive pool of its own; a call not answered within `timeoutMs` (queueing included) fails. */
 export class GraphqlClient {
   private readonly agent = new Agent({ connections: 32, keepAliveTimeout: 60_000 });
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly timeoutMs = 30_000,
+  ) {}
 
   async call<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const res = await request(`${this.url}/graphql`, {
@@ -201,14 +204,16 @@ export class GraphqlClient {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(this.timeoutMs),
     });
     const body = (await res.body.json()) as GqlBody<T>;
     if (body.errors?.length || !body.data) throw new Error(`GraphQL ${res.statusCode}: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
     return body.data;
   }
 
+  /** Drops whatever is still pending: a hung api must not hang the caller's clean-up. */
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent.destroy();
   }
 }
 
