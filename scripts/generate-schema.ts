@@ -11,9 +11,11 @@ async function main(): Promise<void> {
   await ensureDatabaseExists(databaseUrl);
   await runMigrations(databaseUrl); // the app seeds the event-type catalog at boot
   const app = await NestFactory.create(AppModule.forRole(AppRole.Api, { autoSchemaFile: 'schema.gql' }), { logger: ['error'] });
-  await app.init();
-  await app.close();
+  await app.init(); // the GraphQL module writes schema.gql during init
   process.stdout.write('schema.gql written\n');
+  // Exit without app.close(): closing right after init races Redis clients still connecting
+  // (an unhandled "Connection is closed"), and this process has nothing else to finish.
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {
