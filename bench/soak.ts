@@ -1,6 +1,8 @@
 /**
  * Soak and tenant isolation under load. Run: npm run soak [-- --minutes 1] [--skip-baseline]
  * (or with DATABASE_URL and REDIS_URL set: npx ts-node --transpile-only bench/soak.ts --minutes 1).
+ * Options: --minutes 10, --rate 100, --bad-rate 10, --retry-schedule 2s,5s,10s, --skip-baseline. Its database is
+ * hookline_soak on DATABASE_URL's server (dropped and recreated per run), or BENCH_DATABASE_URL.
  *
  * Starts api + worker as production does and publishes, paced and open loop, RATE events/s of tenant A (each to
  * A's 3 healthy endpoints) while tenant Z publishes BAD_RATE events/s to an endpoint that accepts every request
@@ -9,8 +11,8 @@
  * - nothing lost: after a drain, every event published for A reached each of A's 3 endpoints;
  * - duplicates < 0.1 % of the requests received;
  * - A's publish→receive p95 within 20 % of the baseline's;
- * - RSS of api and worker, Postgres backends' private memory and Redis used_memory drift ≤ 10 % between the start
- *   (after a warm-up of 15 % of the run) and the end;
+ * - RSS of api and worker, private memory per Postgres backend and Redis used_memory drift ≤ 10 % between the start
+ *   (medians over 15-25 % of the run, after the warm-up) and the end (medians over the last 10 %);
  * - Bull waiting + delayed, sampled every 5 s, not growing through the run.
  * Writes bench/results/soak.json.
  *
@@ -90,9 +92,10 @@ interface MemorySample {
   apiRssMb: number;
   workerRssMb: number;
   redisUsedMb: number;
-  /** Private (anonymous) memory of the Postgres backends serving the soak database, and how many there are. */
+  /** Private (anonymous) memory of the Postgres backends serving the soak database, how many there are, and per backend. */
   pgBackendsAnonMb: number;
   pgBackends: number;
+  pgAnonPerBackendMb: number;
   pgDatabaseMb: number;
 }
 
@@ -208,6 +211,7 @@ function medianSample(samples: MemorySample[], from: number, to: number): Memory
     redisUsedMb: pick((s) => s.redisUsedMb),
     pgBackendsAnonMb: pick((s) => s.pgBackendsAnonMb),
     pgBackends: pick((s) => s.pgBackends),
+    pgAnonPerBackendMb: pick((s) => s.pgAnonPerBackendMb),
     pgDatabaseMb: pick((s) => s.pgDatabaseMb),
   };
 }
@@ -280,13 +284,15 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
         const backends = await pg.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
         const size = await pg.query<{ bytes: string }>('SELECT pg_database_size($1)::text AS bytes', [database]);
         const redisMemory = (await redisCounters(redis)).usedMemory;
+        const anonMb = backends.rows.reduce((n, r) => n + processMemoryKb(Number(r.pid), 'RssAnon'), 0) / 1024;
         memory.push({
           at: elapsed(),
           apiRssMb: processMemoryKb(api.pid) / 1024,
           workerRssMb: processMemoryKb(worker.pid) / 1024,
           redisUsedMb: redisMemory / 1024 / 1024,
-          pgBackendsAnonMb: backends.rows.reduce((n, r) => n + processMemoryKb(Number(r.pid), 'RssAnon'), 0) / 1024,
+          pgBackendsAnonMb: anonMb,
           pgBackends: backends.rows.length,
+          pgAnonPerBackendMb: backends.rows.length > 0 ? anonMb / backends.rows.length : 0,
           pgDatabaseMb: Number(size.rows[0]?.bytes ?? 0) / 1024 / 1024,
         });
         await sleep(CONFIG.memorySampleMs);
@@ -394,8 +400,9 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
       memory: {
         start,
         end,
-        drift: { apiRss: drift((s) => s.apiRssMb), workerRss: drift((s) => s.workerRssMb), redisUsedMemory: drift((s) => s.redisUsedMb), pgBackendsAnon: drift((s) => s.pgBackendsAnonMb) },
-        samples: memory.filter((_, i) => i % 5 === 0).map((s) => ({ ...s, at: round(s.at, 1), apiRssMb: round(s.apiRssMb, 1), workerRssMb: round(s.workerRssMb, 1), redisUsedMb: round(s.redisUsedMb, 2), pgBackendsAnonMb: round(s.pgBackendsAnonMb, 1), pgDatabaseMb: round(s.pgDatabaseMb, 1) })),
+        // Postgres per backend: the pools open and close connections with demand, so the sum moves with their size.
+        drift: { apiRss: drift((s) => s.apiRssMb), workerRss: drift((s) => s.workerRssMb), redisUsedMemory: drift((s) => s.redisUsedMb), pgAnonPerBackend: drift((s) => s.pgAnonPerBackendMb) },
+        samples: memory.filter((_, i) => i % 5 === 0).map((s) => ({ ...s, at: round(s.at, 1), apiRssMb: round(s.apiRssMb, 1), workerRssMb: round(s.workerRssMb, 1), redisUsedMb: round(s.redisUsedMb, 2), pgBackendsAnonMb: round(s.pgBackendsAnonMb, 1), pgAnonPerBackendMb: round(s.pgAnonPerBackendMb, 2), pgDatabaseMb: round(s.pgDatabaseMb, 1) })),
       },
       queue: { samples: queueSamples, max: Math.max(0, ...depths), firstQuarterMedian: median(depths.slice(0, quarter)), lastQuarterMedian: median(depths.slice(-quarter)) },
       cpu: cpuShares(cpu0, cpu1, cpus().length),
@@ -467,7 +474,7 @@ async function main(): Promise<void> {
     console.table([...(baseline ? [summary(baseline)] : []), summary(stressed)]);
     const m = stressed.memory;
     console.table(
-      (['apiRssMb', 'workerRssMb', 'redisUsedMb', 'pgBackendsAnonMb', 'pgBackends', 'pgDatabaseMb'] as const).map((k) => ({ memory: k, start: m.start[k], end: m.end[k] })),
+      (['apiRssMb', 'workerRssMb', 'redisUsedMb', 'pgBackendsAnonMb', 'pgBackends', 'pgAnonPerBackendMb', 'pgDatabaseMb'] as const).map((k) => ({ memory: k, start: m.start[k], end: m.end[k] })),
     );
     if (stressed.bad) log(`tenant Z: published ${stressed.bad.published}, ${stressed.bad.requestsToDeadEndpoint} requests reached its dead endpoint, deliveries ${JSON.stringify(stressed.bad.deliveryStats)}`);
     log(`cpu over the stressed run (% of one core): ${JSON.stringify(stressed.cpu)}`);
