@@ -425,7 +425,8 @@ interface Line {
 }
 
 function line(figure: string, value: number | string, reference = '', ratio: number | null = null, verdict = ''): Line {
-  return { figure, value: typeof value === 'number' ? value.toLocaleString('en-US') : value, reference, ratio: ratio === null ? '' : ratio.toFixed(3), verdict };
+  const shown = typeof value !== 'number' ? value : Math.abs(value) < 1 ? String(value) : value.toLocaleString('en-US');
+  return { figure, value: shown, reference, ratio: ratio === null ? '' : ratio.toFixed(3), verdict };
 }
 
 function verdict(ok: boolean): string {
