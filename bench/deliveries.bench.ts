@@ -518,7 +518,12 @@ async function main(): Promise<void> {
     log(`    unfiltered: publish ${ab.plain.publishEventsPerSecond.toLocaleString('en-US')} events/s, ${ab.plain.deliveriesPerSecond.toLocaleString('en-US')} deliveries/s end to end`);
     log(`    filtered:   publish ${ab.filtered.publishEventsPerSecond.toLocaleString('en-US')} events/s, ${ab.filtered.deliveriesPerSecond.toLocaleString('en-US')} deliveries/s end to end`);
 
-    const [plainStats, filteredStats] = [await bench.deliveryStats(plain), await bench.deliveryStats(filtered)];
+    // A receipt comes before the worker's batched write of its result: give the last writes a moment to commit.
+    let [plainStats, filteredStats] = [await bench.deliveryStats(plain), await bench.deliveryStats(filtered)];
+    for (let i = 0; i < 30 && plainStats.pending + filteredStats.pending > 0; i++) {
+      await sleep(500);
+      [plainStats, filteredStats] = [await bench.deliveryStats(plain), await bench.deliveryStats(filtered)];
+    }
     const roundEvents = (CONFIG.filterRounds / 2) * CONFIG.filterRoundEvents;
     const expectPlain = (CONFIG.warmupEvents + CONFIG.events + lat.events + roundEvents) * CONFIG.endpoints;
     const expectFiltered = (CONFIG.warmupEvents + roundEvents) * CONFIG.endpoints;

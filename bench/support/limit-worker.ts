@@ -51,7 +51,8 @@ async function main(): Promise<void> {
     else processed += 1;
   });
   const timer = setInterval(() => {
-    if (process.connected) process.send?.({ processed, failed });
+    // With a callback, a channel closing under us is reported there instead of thrown.
+    if (process.connected) process.send?.({ processed, failed }, undefined, {}, () => undefined);
   }, 100);
   process.on('disconnect', () => {
     clearInterval(timer);
