@@ -23,6 +23,7 @@ export const ACTIVE_STATUSES = [DeliveryStatus.PENDING, DeliveryStatus.IN_FLIGHT
 @Index('idx_deliveries_due', ['nextAttemptAt'], { where: "status IN ('PENDING','RETRYING','IN_FLIGHT')" })
 @Index('idx_deliveries_lane', ['endpointId', 'orderingKey', 'seq'], { where: 'ordering_key IS NOT NULL' })
 @Index('idx_deliveries_held', ['endpointId', 'seq'], { where: "status = 'HELD'" })
+@Index('idx_deliveries_endpoint_due', ['endpointId', 'nextAttemptAt'], { where: "status IN ('PENDING','RETRYING')" })
 export class DeliveryEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

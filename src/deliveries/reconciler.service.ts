@@ -14,6 +14,12 @@ import { endpointDisabledPayload } from './operational-events';
 const RECONCILE_LOCK_ID = 727_100_002;
 export const HELD_RETENTION_DAYS = 7;
 const BATCH = 1000;
+/**
+ * At most this many overdue deliveries of one endpoint per tick, taken round-robin across endpoints: a dead
+ * endpoint's backlog (parked in a worker, so overdue in Postgres) can never crowd another tenant's lost job out
+ * of the batch, and re-queueing that backlog costs a bounded amount per tick.
+ */
+export const RECONCILE_PER_ENDPOINT = 200;
 
 export interface ReconcileReport {
   abandoned: number;
@@ -85,11 +91,18 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
           WHERE id IN (SELECT id FROM deliveries WHERE status = 'IN_FLIGHT' AND next_attempt_at < now() LIMIT ${BATCH})
           RETURNING *`,
       );
+      // One index probe per endpoint (idx_deliveries_endpoint_due), each endpoint's oldest first, then round-robin.
       const overdue: { id: string; endpoint_id: string; attempt_count: number }[] = await m.query(
-        `SELECT id, endpoint_id, attempt_count FROM deliveries
-          WHERE status IN ('PENDING','RETRYING') AND next_attempt_at < now() - make_interval(secs => $1)
-          ORDER BY next_attempt_at LIMIT ${BATCH}`,
-        [this.graceMs / 1000],
+        `SELECT d.id, d.endpoint_id, d.attempt_count
+           FROM endpoints e
+           CROSS JOIN LATERAL (
+             SELECT o.id, o.endpoint_id, o.attempt_count, o.next_attempt_at, row_number() OVER (ORDER BY o.next_attempt_at) AS turn
+               FROM (SELECT id, endpoint_id, attempt_count, next_attempt_at FROM deliveries
+                      WHERE endpoint_id = e.id AND status IN ('PENDING','RETRYING') AND next_attempt_at < now() - make_interval(secs => $1)
+                      ORDER BY next_attempt_at LIMIT $2) o
+           ) d
+          ORDER BY d.turn, d.next_attempt_at LIMIT ${BATCH}`,
+        [this.graceMs / 1000, RECONCILE_PER_ENDPOINT],
       );
       const expired = await queryReturning(
         m,
