@@ -26,7 +26,25 @@ export interface CompiledCondition {
   readonly source: string;
   /** Runs the condition on one value. Throws on a type mismatch or a limit: the caller decides. */
   run(value: unknown, budget: StepBudget): unknown;
+  /** Set when the whole condition is one of the shapes fast-leaf.ts fuses with its query. */
+  readonly form?: ConditionForm;
 }
+
+export type ComparisonOperator = '===' | '!==' | '==' | '!=' | '<' | '<=' | '>' | '>=';
+
+/**
+ * A test of one value (the condition's parameter, or a callback's item) against literals, with
+ * its steps: `v > 100` and `100 < v` (3 steps: operator, value, literal), `["US", "CA"].includes(v)`
+ * (the call, the array's length + 1, the value, then one per element compared) and
+ * `v.startsWith("SKU-")` / endsWith (3 steps: call, value, literal; a non-string value throws).
+ */
+export type ValueTest =
+  | { readonly kind: 'compare'; readonly operator: ComparisonOperator; readonly literal: unknown; readonly valueFirst: boolean }
+  | { readonly kind: 'oneOf'; readonly literals: readonly unknown[] }
+  | { readonly kind: 'affix'; readonly starts: boolean; readonly text: string };
+
+/** A ValueTest on the parameter, or `v.some(x => test)` / `v.every(x => test)` with a ValueTest on x. */
+export type ConditionForm = ValueTest | { readonly kind: 'each'; readonly every: boolean; readonly item: ValueTest };
 
 interface Scope {
   readonly vars: unknown[];
@@ -34,7 +52,6 @@ interface Scope {
 }
 
 type Fn = (scope: Scope) => unknown;
-type Callback = (scope: Scope, item: unknown, index: number) => unknown;
 
 interface ArrowNode extends jsep.Expression {
   type: 'ArrowFunctionExpression';
@@ -47,20 +64,26 @@ export function compileCondition(source: unknown, field: string): CompiledCondit
   const ast = parseCondition(source, field);
   const text = source as string;
   const compiler = new Compiler(field);
-  let body: Fn;
+  let bindings: ReadonlyArray<readonly [string, number]>;
+  let bodyAst: ConditionAst;
   if (ast.type === 'ArrowFunctionExpression') {
     const arrow = ast as ArrowNode;
-    const params = compiler.params(arrow, 1);
-    body = compiler.withBindings(params.map((name) => [name, 0] as const), () => compiler.expr(arrow.body));
+    bindings = compiler.params(arrow, 1).map((name) => [name, 0] as const);
+    bodyAst = arrow.body;
   } else {
     // A bare expression names the value `value` (or `v`).
-    body = compiler.withBindings([['value', 0], ['v', 0]], () => compiler.expr(ast));
+    bindings = [['value', 0], ['v', 0]];
+    bodyAst = ast;
   }
+  const body = compiler.withBindings(bindings, () => compiler.expr(bodyAst));
+  // Only after expr() has validated the whole condition.
+  const form = compiler.withBindings(bindings, () => compiler.form(bodyAst));
   // One scope per compiled condition, reused: evaluation is synchronous and a condition cannot
   // call itself, so runs never overlap. Cleared after each run so no payload stays referenced.
   const scope: Scope = { vars: new Array<unknown>(compiler.slotCount).fill(undefined), budget: new StepBudget() };
   return {
     source: text,
+    ...(form === null ? {} : { form }),
     run(value, budget) {
       const vars = scope.vars;
       scope.budget = budget;
@@ -81,6 +104,27 @@ const tick = (scope: Scope): void => {
   const budget = scope.budget;
   if (++budget.steps > budget.limit) throwStepLimit(budget.limit);
 };
+
+/** Several steps at once, for nodes whose steps always come together with nothing in between that can fail. */
+const charge = (scope: Scope, count: number): void => {
+  scope.budget.charge(count);
+};
+
+/**
+ * A literal or a bound parameter: one step that cannot fail, so a parent can charge for it with
+ * its own step and read it inline instead of calling a closure. `slot` is LITERAL for a constant.
+ */
+interface Operand {
+  readonly slot: number;
+  readonly value: unknown;
+}
+
+const LITERAL = -1;
+
+/** Stands for a callback's item while form() matches the callback body; never a real slot. */
+const ITEM_SLOT = -2;
+
+const COMPARISON_OPERATORS: ReadonlySet<string> = new Set(['===', '!==', '==', '!=', '<', '<=', '>', '>=']);
 
 const CONSTANTS: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ['undefined', undefined],
@@ -149,6 +193,66 @@ class Compiler {
     return undefined;
   }
 
+  /** The node as an Operand, or null when it is anything else (or invalid: expr() reports that). */
+  private operand(node: ConditionAst): Operand | null {
+    if (node.type === 'Literal') {
+      const value = literalValue(node as jsep.Literal);
+      const valid = value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+      return valid ? { slot: LITERAL, value } : null;
+    }
+    if (node.type === 'Identifier') {
+      const name = (node as jsep.Identifier).name;
+      const slot = this.lookup(name);
+      if (slot !== undefined) return { slot, value: undefined };
+      if (CONSTANTS.has(name)) return { slot: LITERAL, value: CONSTANTS.get(name) };
+    }
+    return null;
+  }
+
+  /** The condition body (slot 0 is its parameter) as a ConditionForm, or null. Run after expr(). */
+  form(node: ConditionAst): ConditionForm | null {
+    const test = this.valueTest(node, 0);
+    if (test !== null || node.type !== 'CallExpression') return test;
+    const call = node as jsep.CallExpression;
+    const callee = call.callee as jsep.MemberExpression;
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.optional === true || call.arguments.length !== 1) return null;
+    const method = (callee.property as jsep.Identifier).name;
+    if ((method !== 'some' && method !== 'every') || this.operand(callee.object)?.slot !== 0) return null;
+    const arrow = call.arguments[0] as ArrowNode;
+    if (arrow.type !== 'ArrowFunctionExpression' || arrow.params?.length !== 1 || arrow.params[0].type !== 'Identifier') return null;
+    // Matched by slot, so a shadowing parameter (`v.some(v => v > 1)`) is the item, as in expr().
+    const item = this.withBindings([[(arrow.params[0] as jsep.Identifier).name, ITEM_SLOT]], () => this.valueTest(arrow.body, ITEM_SLOT));
+    return item === null ? null : { kind: 'each', every: method === 'every', item };
+  }
+
+  /** `node` as a ValueTest on the value in `slot`, or null. */
+  private valueTest(node: ConditionAst, slot: number): ValueTest | null {
+    if (node.type === 'BinaryExpression') {
+      const { operator, left, right } = node as jsep.BinaryExpression;
+      if (!COMPARISON_OPERATORS.has(operator)) return null;
+      const a = this.operand(left);
+      const b = this.operand(right);
+      if (a === null || b === null) return null;
+      const op = operator as ComparisonOperator;
+      if (a.slot === slot && b.slot === LITERAL) return { kind: 'compare', operator: op, literal: b.value, valueFirst: true };
+      if (a.slot === LITERAL && b.slot === slot) return { kind: 'compare', operator: op, literal: a.value, valueFirst: false };
+      return null;
+    }
+    if (node.type !== 'CallExpression') return null;
+    const call = node as jsep.CallExpression;
+    const callee = call.callee as jsep.MemberExpression;
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.optional === true || call.arguments.length !== 1) return null;
+    const method = (callee.property as jsep.Identifier).name;
+    const arg = this.operand(call.arguments[0]);
+    if (arg === null) return null;
+    const literals = constantArray(callee.object);
+    if (method === 'includes' && literals !== null && arg.slot === slot) return { kind: 'oneOf', literals };
+    if ((method === 'startsWith' || method === 'endsWith') && this.operand(callee.object)?.slot === slot) {
+      if (arg.slot === LITERAL && typeof arg.value === 'string') return { kind: 'affix', starts: method === 'startsWith', text: arg.value };
+    }
+    return null;
+  }
+
   expr(node: ConditionAst): Fn {
     switch (node.type) {
       case 'Literal':
@@ -198,7 +302,7 @@ class Compiler {
   }
 
   private literal(node: jsep.Literal): Fn {
-    const value: unknown = node.value;
+    const value = literalValue(node);
     if (value instanceof RegExp) this.fail('regular expressions are not supported');
     if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       this.fail('unsupported literal');
@@ -238,7 +342,7 @@ class Compiler {
     });
     if (node.elements.every((element) => element !== null && element.type === 'Literal')) {
       // ["US", "CA"] is built once; frozen because the same instance is returned every run.
-      const constant = Object.freeze(node.elements.map((element) => (element as jsep.Literal).value));
+      const constant = Object.freeze(node.elements.map((element) => literalValue(element as jsep.Literal)));
       const cost = constant.length + 1;
       return (scope) => {
         scope.budget.charge(cost);
@@ -281,6 +385,12 @@ class Compiler {
     if (!BINARY_OPERATORS.has(op)) this.fail(`operator "${op}" is not supported; ${ALLOWED_OPERATORS}`);
     const left = this.expr(node.left);
     const right = this.expr(node.right);
+    const a = this.operand(node.left);
+    const b = this.operand(node.right);
+    if (a !== null && b !== null) {
+      const fused = operandBinary(op, a, b);
+      if (fused !== null) return fused;
+    }
     switch (op) {
       case '&&':
         return (s) => (tick(s), left(s) && right(s));
@@ -393,7 +503,8 @@ class Compiler {
     const name = this.staticName(member);
     if (CALLBACK_METHODS.has(name)) return this.callbackMethod(name, object, member.optional === true, node.arguments);
     if (STRING_IMPLEMENTATIONS.has(name) || ARRAY_METHODS.has(name)) {
-      return this.plainMethod(name, object, member.optional === true, node.arguments);
+      const general = this.plainMethod(name, object, member.optional === true, node.arguments);
+      return this.operandMethod(name, member.object, member.optional === true, node.arguments) ?? general;
     }
     return this.fail(`method "${name}" is not allowed; ${ALLOWED_METHODS}`);
   }
@@ -473,58 +584,299 @@ class Compiler {
     };
   }
 
+  /**
+   * plainMethod() for the common shapes whose operands are all literals or parameters, with the
+   * same steps in the same order: `["US", "CA"].includes(v)`, `s.startsWith("SKU-")`. Null for
+   * anything else. Called after plainMethod(), which has validated the call.
+   */
+  private operandMethod(name: string, objectNode: jsep.Expression, optional: boolean, rawArgs: jsep.Expression[]): Fn | null {
+    const args: Operand[] = [];
+    for (const arg of rawArgs) {
+      const operand = this.operand(arg);
+      if (operand === null) return null;
+      args.push(operand);
+    }
+    const constant = constantArray(objectNode);
+    if (constant !== null && ARRAY_METHODS.has(name) && args.length === 1) {
+      if (name === 'includes' && args[0].slot !== LITERAL) return onSlot(args[0].slot, valueTestFn({ kind: 'oneOf', literals: constant }));
+      return constantArraySearch(name === 'includes', constant, args[0]);
+    }
+    const object = this.operand(objectNode);
+    if (object === null) return null;
+    const [only] = args;
+    if ((name === 'startsWith' || name === 'endsWith') && !optional && object.slot !== LITERAL && args.length === 1) {
+      if (only.slot === LITERAL && typeof only.value === 'string') {
+        return onSlot(object.slot, valueTestFn({ kind: 'affix', starts: name === 'startsWith', text: only.value }));
+      }
+    }
+    const onString = STRING_IMPLEMENTATIONS.get(name);
+    const onArray = ARRAY_METHODS.has(name) ? (name === 'includes' ? arrayIncludes : arrayIndexOf) : undefined;
+    const [first, second] = args;
+    const hasSecond = second !== undefined;
+    const mismatch = `${name}() needs ${onArray && onString ? 'a string or an array' : onArray ? 'an array' : 'a string'}, got `;
+    const count = args.length;
+    return (s) => {
+      charge(s, 2); // the call and the target
+      const target = object.slot === LITERAL ? object.value : s.vars[object.slot];
+      if (optional && (target === null || target === undefined)) return undefined;
+      if (count > 0) charge(s, count);
+      const a = first === undefined ? undefined : first.slot === LITERAL ? first.value : s.vars[first.slot];
+      const b = second === undefined ? undefined : second.slot === LITERAL ? second.value : s.vars[second.slot];
+      if (onString !== undefined && typeof target === 'string') return onString(target, a, b, hasSecond);
+      if (onArray !== undefined && Array.isArray(target)) return onArray(s, target, a, b, hasSecond);
+      throw new ConditionRuntimeError(`${mismatch}${typeName(target)}`);
+    };
+  }
+
+  /**
+   * One closure per method, with the callback's step, parameters and body inline in the loop:
+   * the same steps as calling callback() for each item.
+   */
   private callbackMethod(name: string, object: Fn, optional: boolean, rawArgs: jsep.Expression[]): Fn {
     if (rawArgs.length !== 1 || rawArgs[0].type !== 'ArrowFunctionExpression') {
       this.fail(`${name}() takes one arrow function, e.g. ${name}(x => x > 0)`);
     }
-    const callback = this.callback(rawArgs[0] as ArrowNode);
-    return (s) => {
+    const { body, itemSlot, indexSlot } = this.callback(rawArgs[0] as ArrowNode);
+    const items = (s: Scope): readonly unknown[] | undefined => {
       tick(s);
       const target = object(s);
       if (optional && (target === null || target === undefined)) return undefined;
       if (!Array.isArray(target)) throw new ConditionRuntimeError(`${name}() needs an array, got ${typeName(target)}`);
-      const items: readonly unknown[] = target;
-      switch (name) {
-        case 'some':
-          for (let i = 0; i < items.length; i++) if (callback(s, items[i], i)) return true;
-          return false;
-        case 'every':
-          for (let i = 0; i < items.length; i++) if (!callback(s, items[i], i)) return false;
-          return true;
-        case 'find':
-          for (let i = 0; i < items.length; i++) if (callback(s, items[i], i)) return items[i];
-          return undefined;
-        case 'filter': {
-          const out: unknown[] = [];
-          for (let i = 0; i < items.length; i++) if (callback(s, items[i], i)) out.push(items[i]);
-          return out;
-        }
-        default: {
-          const out = new Array<unknown>(items.length);
-          for (let i = 0; i < items.length; i++) out[i] = callback(s, items[i], i);
-          return out;
-        }
-      }
+      return target;
     };
+    /** Binds the item (and index) for one iteration, after its step. */
+    const bind = (s: Scope, item: unknown, index: number): void => {
+      tick(s); // one step per iteration, on top of the body's own steps
+      if (itemSlot >= 0) s.vars[itemSlot] = item;
+      if (indexSlot >= 0) s.vars[indexSlot] = index;
+    };
+    switch (name) {
+      case 'some':
+        return (s) => {
+          const list = items(s);
+          if (list === undefined) return undefined;
+          for (let i = 0; i < list.length; i++) {
+            bind(s, list[i], i);
+            if (body(s)) return true;
+          }
+          return false;
+        };
+      case 'every':
+        return (s) => {
+          const list = items(s);
+          if (list === undefined) return undefined;
+          for (let i = 0; i < list.length; i++) {
+            bind(s, list[i], i);
+            if (!body(s)) return false;
+          }
+          return true;
+        };
+      case 'find':
+        return (s) => {
+          const list = items(s);
+          if (list === undefined) return undefined;
+          for (let i = 0; i < list.length; i++) {
+            bind(s, list[i], i);
+            if (body(s)) return list[i];
+          }
+          return undefined;
+        };
+      case 'filter':
+        return (s) => {
+          const list = items(s);
+          if (list === undefined) return undefined;
+          const out: unknown[] = [];
+          for (let i = 0; i < list.length; i++) {
+            bind(s, list[i], i);
+            if (body(s)) out.push(list[i]);
+          }
+          return out;
+        };
+      default:
+        return (s) => {
+          const list = items(s);
+          if (list === undefined) return undefined;
+          const out = new Array<unknown>(list.length);
+          for (let i = 0; i < list.length; i++) {
+            bind(s, list[i], i);
+            out[i] = body(s);
+          }
+          return out;
+        };
+    }
   }
 
   /** Parameters get fresh slots: arrows never recurse, so one slot per parameter is enough. */
-  private callback(arrow: ArrowNode): Callback {
+  private callback(arrow: ArrowNode): { body: Fn; itemSlot: number; indexSlot: number } {
     const names = this.params(arrow, 2);
     const slots = names.map(() => this.slotCount++);
     const body = this.withBindings(
       names.map((name, i) => [name, slots[i]] as const),
       () => this.expr(arrow.body),
     );
-    const itemSlot = slots.length > 0 ? slots[0] : -1;
-    const indexSlot = slots.length > 1 ? slots[1] : -1;
-    return (s, item, index) => {
-      tick(s); // one step per iteration, on top of the body's own steps
-      if (itemSlot >= 0) s.vars[itemSlot] = item;
-      if (indexSlot >= 0) s.vars[indexSlot] = index;
-      return body(s);
+    return { body, itemSlot: slots.length > 0 ? slots[0] : -1, indexSlot: slots.length > 1 ? slots[1] : -1 };
+  }
+}
+
+/**
+ * A literal's value, strings internalized: V8 keeps one copy of each property key, and parsed
+ * JSON holds its short strings the same way, so `v === "EUR"` against a payload string is then
+ * usually a pointer comparison. Same value either way.
+ */
+function literalValue(node: jsep.Literal): unknown {
+  const value: unknown = node.value;
+  return typeof value === 'string' ? Object.keys({ [value]: 0 })[0] : value;
+}
+
+/** A ValueFn on the value in a scope slot, as a scope closure. */
+function onSlot(slot: number, test: ValueFn): Fn {
+  return (s) => test(s.vars[slot], s.budget);
+}
+
+/** The values of an all-literal array expression, as array() builds it; null otherwise. */
+function constantArray(node: jsep.Expression): readonly unknown[] | null {
+  if (node.type !== 'ArrayExpression') return null;
+  const elements = (node as jsep.ArrayExpression).elements;
+  if (!elements.every((element) => element !== null && element.type === 'Literal')) return null;
+  return elements.map((element) => literalValue(element as jsep.Literal));
+}
+
+/**
+ * `["US", "CA"].includes(v)` and indexOf: the call, the array (length + 1, as array() charges)
+ * and the argument up front, then one step per element compared, counted after the search: the
+ * comparisons cannot fail, so the total and the limit error are the same as one step at a time.
+ */
+function constantArraySearch(includes: boolean, constant: readonly unknown[], arg: Operand): Fn {
+  const upFront = 1 + constant.length + 1 + 1;
+  const n = constant.length;
+  return (s) => {
+    charge(s, upFront);
+    const search = arg.slot === LITERAL ? arg.value : s.vars[arg.slot];
+    let i = 0;
+    if (includes) {
+      while (i < n && !sameValueZero(constant[i], search)) i++;
+    } else {
+      while (i < n && constant[i] !== search) i++;
+    }
+    charge(s, i < n ? i + 1 : n);
+    return includes ? i < n : i < n ? i : -1;
+  };
+}
+
+/**
+ * binary() for two operands (literals or parameters) and a comparison: the operator's step and
+ * theirs at once, the values read inline. Null for the other operators (the short-circuit ones
+ * may not evaluate their right side).
+ */
+function operandBinary(op: string, a: Operand, b: Operand): Fn | null {
+  if (!COMPARISON_OPERATORS.has(op)) return null;
+  const operator = op as ComparisonOperator;
+  if ((a.slot === LITERAL) !== (b.slot === LITERAL)) {
+    const valueFirst = b.slot === LITERAL;
+    const literal = valueFirst ? b.value : a.value;
+    return onSlot(valueFirst ? a.slot : b.slot, valueTestFn({ kind: 'compare', operator, literal, valueFirst }));
+  }
+  const holds = comparator(operator);
+  const { slot: aSlot, value: aValue } = a;
+  const { slot: bSlot, value: bValue } = b;
+  return (s) => {
+    charge(s, 3);
+    return holds(aSlot === LITERAL ? aValue : s.vars[aSlot], bSlot === LITERAL ? bValue : s.vars[bSlot]);
+  };
+}
+
+/** A compiled ValueTest or ConditionForm: the value in, the same result, steps and errors as run(). */
+export type ValueFn = (value: unknown, budget: StepBudget) => unknown;
+
+export type Comparator = (a: unknown, b: unknown) => boolean;
+
+const COMPARATORS: Readonly<Record<ComparisonOperator, Comparator>> = {
+  '===': (a, b) => a === b,
+  '!==': (a, b) => a !== b,
+  '==': (a, b) => looseEquals(a, b),
+  '!=': (a, b) => !looseEquals(a, b),
+  '<': (a, b) => (typeof a === 'number' && typeof b === 'number' ? a < b : compare('<', a, b)),
+  '<=': (a, b) => (typeof a === 'number' && typeof b === 'number' ? a <= b : compare('<=', a, b)),
+  '>': (a, b) => (typeof a === 'number' && typeof b === 'number' ? a > b : compare('>', a, b)),
+  '>=': (a, b) => (typeof a === 'number' && typeof b === 'number' ? a >= b : compare('>=', a, b)),
+};
+
+/** The operator's semantics (binary() with its operands evaluated). */
+export function comparator(operator: ComparisonOperator): Comparator {
+  return COMPARATORS[operator];
+}
+
+/** Where `literals.includes(search)` stops: the first SameValueZero match, or -1. */
+export function literalIndex(literals: readonly unknown[], search: unknown): number {
+  for (let i = 0; i < literals.length; i++) if (sameValueZero(literals[i], search)) return i;
+  return -1;
+}
+
+/** The ConditionRuntimeError startsWith()/endsWith() throw for a value that is not a string. */
+export function affixMismatch(starts: boolean, value: unknown): ConditionRuntimeError {
+  return new ConditionRuntimeError(`${starts ? 'startsWith' : 'endsWith'}() needs a string, got ${typeName(value)}`);
+}
+
+export function valueTestFn(test: ValueTest): ValueFn {
+  switch (test.kind) {
+    case 'compare': {
+      const { literal, valueFirst } = test;
+      const holds = comparator(test.operator);
+      return valueFirst
+        ? (value, budget) => (budget.charge(3), holds(value, literal))
+        : (value, budget) => (budget.charge(3), holds(literal, value));
+    }
+    case 'oneOf': {
+      const { literals } = test;
+      const upFront = literals.length + 3;
+      return (value, budget) => {
+        budget.charge(upFront);
+        const at = literalIndex(literals, value);
+        budget.charge(at < 0 ? literals.length : at + 1); // one per element compared
+        return at >= 0;
+      };
+    }
+    case 'affix': {
+      const { starts, text } = test;
+      return (value, budget) => {
+        budget.charge(3);
+        if (typeof value !== 'string') throw affixMismatch(starts, value);
+        return starts ? value.startsWith(text) : value.endsWith(text);
+      };
+    }
+  }
+}
+
+/** The ConditionRuntimeError some()/every() throw for a value that is not an array. */
+function eachMismatch(every: boolean, value: unknown): ConditionRuntimeError {
+  return new ConditionRuntimeError(`${every ? 'every' : 'some'}() needs an array, got ${typeName(value)}`);
+}
+
+export function conditionFormFn(form: ConditionForm): ValueFn {
+  if (form.kind !== 'each') return valueTestFn(form);
+  const item = valueTestFn(form.item);
+  if (form.every) {
+    return (value, budget) => {
+      budget.charge(2); // the call and the value
+      if (!Array.isArray(value)) throw eachMismatch(true, value);
+      const list: readonly unknown[] = value;
+      for (let i = 0; i < list.length; i++) {
+        budget.charge(1); // the iteration
+        if (!item(list[i], budget)) return false;
+      }
+      return true;
     };
   }
+  return (value, budget) => {
+    budget.charge(2);
+    if (!Array.isArray(value)) throw eachMismatch(false, value);
+    const list: readonly unknown[] = value;
+    for (let i = 0; i < list.length; i++) {
+      budget.charge(1);
+      if (item(list[i], budget)) return true;
+    }
+    return false;
+  };
 }
 
 type StringImplementation = (target: string, a: unknown, b: unknown, hasPosition: boolean) => unknown;

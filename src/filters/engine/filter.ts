@@ -7,6 +7,7 @@ import { BadUserInputError } from '../../common/errors/domain-error';
 import { CompiledCondition, compileCondition } from './condition-compiler';
 import { preview, truncate } from './explain';
 import { FilterLimitError, errorReason } from './filter-engine.errors';
+import { fastLeaf } from './fast-leaf';
 import { CompiledJsonPath, compileJsonPath } from './json-path';
 import { FilterLimits } from './limits';
 import { StepBudget } from './step-budget';
@@ -74,13 +75,14 @@ const NODE_KEYS = new Set(['query', 'condition', 'logic', 'conditions']);
 export function compileFilter(node: FilterNode): CompiledFilter {
   const counter = { nodes: 0 };
   const root = compileNode(node, 'filter', 1, counter);
+  const test = compileTest(root);
   return {
     evaluate(payload) {
       const outcome = trace(root, payload, new StepBudget());
       return { result: outcome.passed, explanation: explain(outcome, payload) };
     },
     matches(payload) {
-      return test(root, payload, new StepBudget());
+      return test(payload, new StepBudget());
     },
   };
 }
@@ -132,22 +134,51 @@ function compileNode(node: unknown, field: string, depth: number, counter: { nod
   };
 }
 
-/** Result only, no allocation per node. Must agree with trace(): both use the same leaf rules. */
-function test(node: CompiledNode, payload: unknown, budget: StepBudget): boolean {
-  if (node.kind === 'leaf') return testLeaf(node, payload, budget);
+/** Result only: the tree as closures, no allocation per node. Must agree with trace(): same leaf rules. */
+type Test = (payload: unknown, budget: StepBudget) => boolean;
+
+/** Recursion is bounded by compileNode's depth check. */
+function compileTest(node: CompiledNode): Test {
+  if (node.kind === 'leaf') return leafTest(node);
+  const children = node.children.map(compileTest);
   const stopOn = node.logic === 'OR';
-  for (const child of node.children) if (test(child, payload, budget) === stopOn) return stopOn;
-  return !stopOn;
+  return (payload, budget) => {
+    for (let i = 0; i < children.length; i++) if (children[i](payload, budget) === stopOn) return stopOn;
+    return !stopOn;
+  };
 }
 
-function testLeaf(leaf: Leaf, payload: unknown, budget: StepBudget): boolean {
-  try {
-    const extracted = leaf.path === null ? payload : leaf.path.extract(payload, budget);
-    if (leaf.condition === null) return extracted !== undefined;
-    return Boolean(leaf.condition.run(extracted, budget));
-  } catch {
-    return false; // type mismatches and limits make the leaf false; trace() says why
+/** Type mismatches and limits make the leaf false; trace() says why. */
+function leafTest(leaf: Leaf): Test {
+  const { path, condition } = leaf;
+  if (condition === null) {
+    if (path === null) return (payload) => payload !== undefined; // as trace(); compileNode never builds one
+    return (payload, budget) => {
+      try {
+        return path.extract(payload, budget) !== undefined;
+      } catch {
+        return false;
+      }
+    };
   }
+  if (path === null) {
+    return (payload, budget) => {
+      try {
+        return Boolean(condition.run(payload, budget));
+      } catch {
+        return false;
+      }
+    };
+  }
+  const fast = fastLeaf(path, condition);
+  if (fast !== null) return fast;
+  return (payload, budget) => {
+    try {
+      return Boolean(condition.run(path.extract(payload, budget), budget));
+    } catch {
+      return false;
+    }
+  };
 }
 
 function trace(node: CompiledNode, payload: unknown, budget: StepBudget): Outcome {

@@ -17,7 +17,17 @@ export interface CompiledJsonPath {
   select(root: unknown, budget?: StepBudget): unknown[];
   /** The single match, an array of several, or undefined for none. */
   extract(root: unknown, budget?: StepBudget): unknown;
+  /** Set for the shapes fast-leaf.ts walks itself; the same matches and steps as select(). */
+  readonly shape?: PathShape;
 }
+
+/**
+ * `$.a.b` (names only: at most one match) or `$.a.b[*]` / `$.a.b[*].c` (names, then every element
+ * of an array or value of a plain object, then optionally one name on each).
+ */
+export type PathShape =
+  | { readonly kind: 'singular'; readonly names: readonly string[] }
+  | { readonly kind: 'wildcard'; readonly names: readonly string[]; readonly item: string | null };
 
 type Selector =
   | { kind: 'name'; name: string }
@@ -43,8 +53,11 @@ export function compileJsonPath(source: unknown, field: string): CompiledJsonPat
   checkQueryAst(ast, field);
   const simple = simpleSegments(ast);
   if (simple === null) return libraryPath(source);
-  const singular = singularSteps(simple);
-  if (singular !== null) return singularPath(source, singular);
+  const singular = singularSelectors(simple);
+  if (singular !== null) {
+    const names = namesOnly(singular);
+    return singularPath(source, singularWalk(singular), names === null ? undefined : { kind: 'singular', names });
+  }
   return childPath(source, simple);
 }
 
@@ -63,41 +76,122 @@ function toExtracted(matches: unknown[]): unknown {
 }
 
 const NOTHING: unique symbol = Symbol('nothing');
-type Step = (value: unknown) => unknown;
+/** The match of a singular walk, or NOTHING. */
+type Walk = (root: unknown) => unknown;
+
+/**
+ * The rest of "is `name` an own property of the plain object `value`", for a caller that has
+ * already checked, inline, `typeof value === 'object' && value !== null && name in value`. Same
+ * answer as isPlainObject(value) && Object.hasOwn(value, name): knowing `name in value`, a plain
+ * object owns `name` unless Object.prototype has it too (then only Object.hasOwn can tell), and a
+ * null-prototype object owns whatever it has. `onObjectPrototype` is `name in Object.prototype`,
+ * evaluated by the caller at run time, so a polluted Object.prototype is still seen.
+ *
+ * Why the split: `in` is the check that usually fails first, and V8 records the object's shape at
+ * the `in`, which lets it fold Object.getPrototypeOf here into a constant. That only pays off
+ * when the `in` sits in the walker's own code (a shared helper would share V8's per-site caches
+ * between every name of every path), so the hot walkers below spell it out at each step. `in`
+ * reads no property values and runs no getters; it only looks keys up along the prototype chain
+ * (a Proxy there, which parsed JSON never holds, would see a `has` call).
+ */
+export function ownsPlain(value: object, name: string, onObjectPrototype: boolean): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype) return !onObjectPrototype || Object.hasOwn(value, name);
+  return proto === null && !Array.isArray(value);
+}
+
+/** isPlainObject(value) && Object.hasOwn(value, name) ? value[name] : NOTHING */
+function ownName(value: unknown, name: string): unknown {
+  if (typeof value !== 'object' || value === null || !(name in value) || !ownsPlain(value, name, name in Object.prototype)) return NOTHING;
+  return (value as Record<string, unknown>)[name];
+}
+
+function atIndex(value: unknown, index: number): unknown {
+  if (!Array.isArray(value)) return NOTHING;
+  const at = index < 0 ? value.length + index : index;
+  return at >= 0 && at < value.length ? (value[at] as unknown) : NOTHING;
+}
 
 /** Same rules as the library: names only on plain objects and own keys, indexes only on arrays. */
-function singularSteps(segments: Selector[][]): Step[] | null {
-  const out: Step[] = [];
+function singularSelectors(segments: Selector[][]): Array<Exclude<Selector, { kind: 'wildcard' }>> | null {
+  const out: Array<Exclude<Selector, { kind: 'wildcard' }>> = [];
   for (const segment of segments) {
     const only = segment[0];
     if (segment.length !== 1 || only.kind === 'wildcard') return null;
-    if (only.kind === 'name') {
-      const name = only.name;
-      out.push((value) => (isPlainObject(value) && Object.hasOwn(value, name) ? value[name] : NOTHING));
-    } else {
-      const index = only.index;
-      out.push((value) => {
-        if (!Array.isArray(value)) return NOTHING;
-        const at = index < 0 ? value.length + index : index;
-        return at >= 0 && at < value.length ? (value[at] as unknown) : NOTHING;
-      });
-    }
+    out.push(only);
   }
   return out;
 }
 
-/** `$.a.b[0]`: at most one match, no arrays allocated. */
-function singularPath(source: string, steps: Step[]): CompiledJsonPath {
-  const walk = (root: unknown): unknown => {
+/**
+ * `$.a.b[0]`: at most one match, no arrays allocated. Chains of one to three names, the usual
+ * filter query, get a walker with each step written out (see ownsPlain for why).
+ */
+function singularWalk(steps: ReadonlyArray<Exclude<Selector, { kind: 'wildcard' }>>): Walk {
+  const names: string[] = [];
+  for (const step of steps) if (step.kind === 'name') names.push(step.name);
+  if (names.length === steps.length) {
+    switch (names.length) {
+      case 0:
+        return (root) => root;
+      case 1:
+        return walkName(names[0]);
+      case 2:
+        return walkNames2(names[0], names[1]);
+      case 3:
+        return walkNames3(names[0], names[1], names[2]);
+    }
+  }
+  return (root) => {
     let value = root;
-    for (let i = 0; i < steps.length; i++) {
-      value = steps[i](value);
-      if (value === NOTHING) return NOTHING;
+    for (let i = 0; i < steps.length && value !== NOTHING; i++) {
+      const step = steps[i];
+      value = step.kind === 'name' ? ownName(value, step.name) : atIndex(value, step.index);
     }
     return value;
   };
+}
+
+function walkName(a: string): Walk {
+  return (v0) => {
+    if (typeof v0 !== 'object' || v0 === null || !(a in v0) || !ownsPlain(v0, a, a in Object.prototype)) return NOTHING;
+    return (v0 as Record<string, unknown>)[a];
+  };
+}
+
+function walkNames2(a: string, b: string): Walk {
+  return (v0) => {
+    if (typeof v0 !== 'object' || v0 === null || !(a in v0) || !ownsPlain(v0, a, a in Object.prototype)) return NOTHING;
+    const v1: unknown = (v0 as Record<string, unknown>)[a];
+    if (typeof v1 !== 'object' || v1 === null || !(b in v1) || !ownsPlain(v1, b, b in Object.prototype)) return NOTHING;
+    return (v1 as Record<string, unknown>)[b];
+  };
+}
+
+function walkNames3(a: string, b: string, c: string): Walk {
+  return (v0) => {
+    if (typeof v0 !== 'object' || v0 === null || !(a in v0) || !ownsPlain(v0, a, a in Object.prototype)) return NOTHING;
+    const v1: unknown = (v0 as Record<string, unknown>)[a];
+    if (typeof v1 !== 'object' || v1 === null || !(b in v1) || !ownsPlain(v1, b, b in Object.prototype)) return NOTHING;
+    const v2: unknown = (v1 as Record<string, unknown>)[b];
+    if (typeof v2 !== 'object' || v2 === null || !(c in v2) || !ownsPlain(v2, c, c in Object.prototype)) return NOTHING;
+    return (v2 as Record<string, unknown>)[c];
+  };
+}
+
+function namesOnly(steps: ReadonlyArray<Exclude<Selector, { kind: 'wildcard' }>>): string[] | null {
+  const names: string[] = [];
+  for (const step of steps) {
+    if (step.kind !== 'name') return null;
+    names.push(step.name);
+  }
+  return names;
+}
+
+function singularPath(source: string, walk: Walk, shape: PathShape | undefined): CompiledJsonPath {
   return {
     source,
+    ...(shape === undefined ? {} : { shape }),
     select(root, budget) {
       const value = walk(root);
       if (value === NOTHING) return [];
@@ -113,6 +207,61 @@ function singularPath(source: string, steps: Step[]): CompiledJsonPath {
   };
 }
 
+type Collect = (root: unknown, out: unknown[]) => void;
+
+/**
+ * `$.a.b[*]` and `$.a.b[*].c`, the usual many-match filter queries: a singular walk, then each
+ * element of an array (or value of a plain object), then optionally one name on each.
+ */
+function wildcardCollect(prefix: Walk, name: string | null): Collect {
+  if (name === null) {
+    return (root, out) => {
+      const list = prefix(root);
+      if (Array.isArray(list)) {
+        for (let i = 0; i < list.length; i++) out.push(list[i]);
+      } else if (isPlainObject(list)) {
+        for (const key of Object.keys(list)) out.push(list[key]);
+      }
+    };
+  }
+  return (root, out) => {
+    const list = prefix(root);
+    if (Array.isArray(list)) {
+      for (let i = 0; i < list.length; i++) {
+        const item: unknown = list[i];
+        if (typeof item === 'object' && item !== null && name in item && ownsPlain(item, name, name in Object.prototype)) {
+          out.push((item as Record<string, unknown>)[name]);
+        }
+      }
+    } else if (isPlainObject(list)) {
+      for (const key of Object.keys(list)) {
+        const item = ownName(list[key], name);
+        if (item !== NOTHING) out.push(item);
+      }
+    }
+  };
+}
+
+/** [singular steps…, wildcard] or [singular steps…, wildcard, name]; null for other shapes. */
+function wildcardShape(segments: Selector[][]): { collect: Collect; shape: PathShape | undefined } | null {
+  const at = segments.findIndex((segment) => segment.length === 1 && segment[0].kind === 'wildcard');
+  if (at < 0) return null;
+  const prefix = singularSelectors(segments.slice(0, at));
+  const rest = segments.slice(at + 1);
+  if (prefix === null || rest.length > 1) return null;
+  let name: string | null = null;
+  if (rest.length === 1) {
+    const only = rest[0][0];
+    if (rest[0].length !== 1 || only.kind !== 'name') return null;
+    name = only.name;
+  }
+  const names = namesOnly(prefix);
+  return {
+    collect: wildcardCollect(singularWalk(prefix), name),
+    shape: names === null ? undefined : { kind: 'wildcard', names, item: name },
+  };
+}
+
 type Visitor = (value: unknown, out: unknown[]) => void;
 
 /**
@@ -121,18 +270,24 @@ type Visitor = (value: unknown, out: unknown[]) => void;
  * by level, and each level keeps document order).
  */
 function childPath(source: string, segments: Selector[][]): CompiledJsonPath {
-  let visitor: Visitor = (value, out) => {
-    out.push(value);
-  };
-  for (let i = segments.length - 1; i >= 0; i--) visitor = segmentVisitor(segments[i], visitor);
-  const first = visitor;
+  const wildcard = wildcardShape(segments);
+  let collect: Collect | null = wildcard === null ? null : wildcard.collect;
+  const shape = wildcard === null ? undefined : wildcard.shape;
+  if (collect === null) {
+    let visitor: Visitor = (value, out) => {
+      out.push(value);
+    };
+    for (let i = segments.length - 1; i >= 0; i--) visitor = segmentVisitor(segments[i], visitor);
+    collect = visitor;
+  }
+  const first = collect;
   const select = (root: unknown, budget?: StepBudget): unknown[] => {
     const out: unknown[] = [];
     first(root, out);
     budget?.charge(out.length);
     return out;
   };
-  return { source, select, extract: (root, budget) => toExtracted(select(root, budget)) };
+  return { source, select, extract: (root, budget) => toExtracted(select(root, budget)), ...(shape === undefined ? {} : { shape }) };
 }
 
 function segmentVisitor(selectors: Selector[], next: Visitor): Visitor {
@@ -148,15 +303,15 @@ function selectorVisitor(selector: Selector, next: Visitor): Visitor {
     case 'name': {
       const name = selector.name;
       return (value, out) => {
-        if (isPlainObject(value) && Object.hasOwn(value, name)) next(value[name], out);
+        const match = ownName(value, name);
+        if (match !== NOTHING) next(match, out);
       };
     }
     case 'index': {
       const index = selector.index;
       return (value, out) => {
-        if (!Array.isArray(value)) return;
-        const at = index < 0 ? value.length + index : index;
-        if (at >= 0 && at < value.length) next(value[at], out);
+        const match = atIndex(value, index);
+        if (match !== NOTHING) next(match, out);
       };
     }
     case 'wildcard':
