@@ -1,7 +1,8 @@
 /**
  * Soak and tenant isolation under load. Run: npm run soak [-- --minutes 1] [--skip-baseline]
  * (or with DATABASE_URL and REDIS_URL set: npx ts-node --transpile-only bench/soak.ts --minutes 1).
- * Options: --minutes 10, --rate 100, --bad-rate 10, --retry-schedule 2s,5s,10s, --skip-baseline. Its database is
+ * Options: --minutes 10, --rate 100, --bad-rate 10, --retry-schedule 2s,5s,10s, --skip-baseline, --out FILE (default
+ * bench/results/soak.json; `npm test` runs the 1-minute form into a temporary file). Its database is
  * hookline_soak on DATABASE_URL's server (dropped and recreated per run), or BENCH_DATABASE_URL.
  *
  * Starts api + worker as production does and publishes, paced and open loop, RATE events/s of tenant A (each to
@@ -25,7 +26,7 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { QueueName } from '../src/common/queue/queue.constants';
 import {
@@ -480,13 +481,13 @@ async function main(): Promise<void> {
     log(`cpu over the stressed run (% of one core): ${JSON.stringify(stressed.cpu)}`);
     console.table(checks);
     const ok = checks.every((c) => c.ok);
-    const outDir = join(__dirname, 'results');
-    mkdirSync(outDir, { recursive: true });
+    const outFile = option('out') ?? join(__dirname, 'results', 'soak.json');
+    mkdirSync(dirname(outFile), { recursive: true });
     writeFileSync(
-      join(outDir, 'soak.json'),
+      outFile,
       `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, machineBusyPercentBeforeStart: busyBefore, config: CONFIG, limits: LIMITS, ok, checks, runs: { baseline, withBadTenant: stressed } }, null, 2)}\n`,
     );
-    log(`wrote bench/results/soak.json: ${ok ? 'all checks passed' : `FAILED: ${checks.filter((c) => !c.ok).map((c) => c.check).join('; ')}`}`);
+    log(`wrote ${outFile}: ${ok ? 'all checks passed' : `FAILED: ${checks.filter((c) => !c.ok).map((c) => c.check).join('; ')}`}`);
     process.exitCode = ok ? 0 : 1;
   } finally {
     await redis.quit();
