@@ -90,6 +90,12 @@ export class DeliveriesService implements OnModuleInit {
     const key = input.idempotencyKey ?? headerKey ?? null;
     this.idempotency.validateKey(key);
     const event = this.toNewEvent({ ...input, idempotencyKey: key });
+    if (key === null) {
+      // No transaction needed: fan-out reads, then stores the event and its deliveries in one atomic statement.
+      const result = await this.fanout.store(this.dataSource.manager, principal.tenantId, [event]);
+      await this.fanout.dispatch(result.deliveries);
+      return result.events[0];
+    }
     let deliveries: DeliveryEntity[] = [];
     const stored = await this.idempotency.run({
       tenantId: principal.tenantId,

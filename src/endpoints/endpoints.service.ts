@@ -214,9 +214,32 @@ export class EndpointsService {
    * to endpoints without channels or sharing one; an event without channels only to endpoints without channels.
    */
   async findForFanout(manager: EntityManager, tenantId: string, eventType: string, channels: string[], opts: FanoutOptions = {}): Promise<EndpointEntity[]> {
+    const qb = this.fanoutQuery(manager, tenantId, eventType, channels, opts);
+    return qb ? qb.getMany() : [];
+  }
+
+  /**
+   * The same endpoints, and which of them have a filter/reducer configuration for this event type, in one
+   * round trip (the publish hot path then skips the configuration query when none has one).
+   */
+  async findForFanoutWithFilterFlags(
+    manager: EntityManager,
+    tenantId: string,
+    eventType: string,
+    channels: string[],
+    opts: FanoutOptions = {},
+  ): Promise<{ endpoints: EndpointEntity[]; filtered: Set<string> }> {
+    const qb = this.fanoutQuery(manager, tenantId, eventType, channels, opts);
+    if (!qb) return { endpoints: [], filtered: new Set() };
+    qb.addSelect('EXISTS (SELECT 1 FROM endpoint_filters f WHERE f.endpoint_id = e.id AND f.event_type = :filterEventType)', 'has_filter').setParameter('filterEventType', eventType);
+    const { entities, raw } = await qb.getRawAndEntities<{ e_id: string; has_filter: boolean }>();
+    return { endpoints: entities, filtered: new Set(raw.filter((r) => r.has_filter).map((r) => r.e_id)) };
+  }
+
+  private fanoutQuery(manager: EntityManager, tenantId: string, eventType: string, channels: string[], opts: FanoutOptions): SelectQueryBuilder<EndpointEntity> | null {
     const isTest = eventType === TEST_EVENT_TYPE;
-    if (isTest && !opts.onlyEndpointId) return [];
-    if (opts.onlyEndpointId !== undefined && (!isUuid(opts.onlyEndpointId) || opts.onlyEndpointId === opts.excludeEndpointId)) return [];
+    if (isTest && !opts.onlyEndpointId) return null;
+    if (opts.onlyEndpointId !== undefined && (!isUuid(opts.onlyEndpointId) || opts.onlyEndpointId === opts.excludeEndpointId)) return null;
     const qb = manager.createQueryBuilder(EndpointEntity, 'e').where('e.tenant_id = :tenantId', { tenantId });
     if (opts.onlyEndpointId) qb.andWhere('e.id = :onlyId', { onlyId: opts.onlyEndpointId });
     if (opts.excludeEndpointId && isUuid(opts.excludeEndpointId)) qb.andWhere('e.id <> :excludeId', { excludeId: opts.excludeEndpointId });
@@ -225,7 +248,7 @@ export class EndpointsService {
       if (channels.length > 0) qb.andWhere('(cardinality(e.channels) = 0 OR e.channels && :channels::text[])', { channels });
       else qb.andWhere('cardinality(e.channels) = 0');
     }
-    return qb.orderBy('e.created_at', 'ASC').addOrderBy('e.id', 'ASC').getMany();
+    return qb.orderBy('e.created_at', 'ASC').addOrderBy('e.id', 'ASC');
   }
 
   /**
