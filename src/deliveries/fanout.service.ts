@@ -75,7 +75,7 @@ export class FanoutService {
       const key = `${event.eventType}|${[...event.channels].sort().join('\u0001')}`;
       let target = targets.get(key);
       if (!target) {
-        const { endpoints, filtered } = await this.endpoints.findForFanoutWithFilterFlags(manager, tenantId, event.eventType, event.channels, { onlyEndpointId: opts.onlyEndpointId, excludeEndpointId: opts.excludeEndpointId });
+        const { endpoints, filtered } = await this.endpoints.findForFanout(manager, tenantId, event.eventType, event.channels, { onlyEndpointId: opts.onlyEndpointId, excludeEndpointId: opts.excludeEndpointId });
         const configs = filtered.size > 0 ? await this.filters.fanoutConfigs(tenantId, [...filtered], event.eventType, manager) : [];
         target = { endpoints, configs };
         targets.set(key, target);

@@ -212,17 +212,10 @@ export class EndpointsService {
    * this type and these channels goes to, in one query. An empty eventTypes matches every business type but
    * not the operational ones; webhook.test only ever goes to opts.onlyEndpointId. An event with channels goes
    * to endpoints without channels or sharing one; an event without channels only to endpoints without channels.
+   * `filtered` names those with a filter/reducer configuration for this event type, from the same round trip
+   * (the publish hot path skips the configuration query when none has one).
    */
-  async findForFanout(manager: EntityManager, tenantId: string, eventType: string, channels: string[], opts: FanoutOptions = {}): Promise<EndpointEntity[]> {
-    const qb = this.fanoutQuery(manager, tenantId, eventType, channels, opts);
-    return qb ? qb.getMany() : [];
-  }
-
-  /**
-   * The same endpoints, and which of them have a filter/reducer configuration for this event type, in one
-   * round trip (the publish hot path then skips the configuration query when none has one).
-   */
-  async findForFanoutWithFilterFlags(
+  async findForFanout(
     manager: EntityManager,
     tenantId: string,
     eventType: string,

@@ -572,7 +572,7 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
 
       const m = dataSource.manager;
       const fan = async (type: string, channels: string[], opts?: { onlyEndpointId?: string; excludeEndpointId?: string }): Promise<string[]> =>
-        (await service.findForFanout(m, tenant, type, channels, opts)).map((e) => e.id).sort();
+        (await service.findForFanout(m, tenant, type, channels, opts)).endpoints.map((e) => e.id).sort();
       const sorted = (...xs: string[]): string[] => [...xs].sort();
 
       expect(await fan('order.created', [])).toEqual(sorted(all, orders, inactive));
@@ -588,7 +588,14 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       expect(await fan('webhook.test', [])).toEqual([]);
       expect(await fan('webhook.test', [], { onlyEndpointId: shop12orders })).toEqual([shop12orders]);
       expect(await fan('webhook.test', [], { onlyEndpointId: 'nope' })).toEqual([]);
-      expect((await service.findForFanout(m, tenant, 'order.created', [])).find((e) => e.id === inactive)?.isActive).toBe(false);
+      expect((await service.findForFanout(m, tenant, 'order.created', [])).endpoints.find((e) => e.id === inactive)?.isActive).toBe(false);
+
+      // `filtered` names the endpoints with a configuration for this very event type, and no others.
+      expect((await service.findForFanout(m, tenant, 'order.created', [])).filtered).toEqual(new Set());
+      const save = `mutation($endpointId: ID!, $input: SaveFilterReducerInput!) { saveFilterReducer(endpointId: $endpointId, input: $input) { id } }`;
+      dataOf(await gql(t.graphqlUrl, save, { endpointId: orders, input: { eventType: 'order.created', filter: { query: '$.order.total', condition: 'v => v > 1' } } }, token));
+      expect((await service.findForFanout(m, tenant, 'order.created', [])).filtered).toEqual(new Set([orders]));
+      expect((await service.findForFanout(m, tenant, 'payment.completed', [])).filtered).toEqual(new Set());
     });
 
     it('signingSecrets() is cached and invalidated by a rotation in this process', async () => {
