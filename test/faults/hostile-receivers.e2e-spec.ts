@@ -1,12 +1,14 @@
 /**
  * Fault scenario 5 (issue 7): receivers that hold the connection open, trickle one byte a second, send a 50 MB
  * body, or redirect to the cloud metadata address. Every attempt ends within DELIVERY_TIMEOUT_MS with a clear
- * error, deliveries end as the contract says, and the process does not balloon.
+ * error, deliveries end as the contract says, and the worker process (its RSS read from /proc) does not balloon.
+ * A private redis-server, and the app as separate api and worker processes.
  */
+import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { createTestApp, TestApp } from '../support/app';
-import { expectReceived, expectSettled } from '../support/fault-checks';
+import { expectReceived, expectSettled, startPrivateRedis } from '../support/fault-checks';
 import { dataOf, gql } from '../support/graphql-client';
+import { AppProcess, startAppProcess } from '../support/processes';
 import { Receiver } from '../support/receiver';
 import { adminToken, newTenantId } from '../support/tokens';
 
@@ -27,8 +29,17 @@ interface Attempt {
   error: string | null;
 }
 
+/** Resident set size of a process, from /proc. */
+function rssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.replace(/\D+/g, '') ?? 0) * 1024;
+}
+
 describe('fault 5: hostile receivers', () => {
-  let t: TestApp;
+  let graphqlUrl = '';
+  let worker: AppProcess;
+  const processes: AppProcess[] = [];
+  let redis: Awaited<ReturnType<typeof startPrivateRedis>> | undefined;
   let token = '';
   const receivers: Receiver[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -39,11 +50,11 @@ describe('fault 5: hostile receivers', () => {
     return r;
   };
   const endpoint = async (url: string): Promise<{ id: string; secret: string }> => {
-    const res = dataOf(await gql(t.graphqlUrl, CREATE, { input: { url } }, token)).createEndpoint;
+    const res = dataOf(await gql(graphqlUrl, CREATE, { input: { url } }, token)).createEndpoint;
     return { id: res.endpoint.id, secret: res.secret };
   };
-  const publish = async (): Promise<string> => dataOf(await gql(t.graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: ORDER } }, token)).publishEvent.id;
-  const attemptsOf = async (deliveryId: string): Promise<Attempt[]> => dataOf(await gql(t.graphqlUrl, ATTEMPTS_OF, { id: deliveryId }, token)).delivery.attempts;
+  const publish = async (): Promise<string> => dataOf(await gql(graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: ORDER } }, token)).publishEvent.id;
+  const attemptsOf = async (deliveryId: string): Promise<Attempt[]> => dataOf(await gql(graphqlUrl, ATTEMPTS_OF, { id: deliveryId }, token)).delivery.attempts;
   /** Writes `text` to the raw socket one byte a second, until done or the peer goes away. */
   const trickle = (res: ServerResponse, text: string): void => {
     let i = 0;
@@ -60,15 +71,22 @@ describe('fault 5: hostile receivers', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp({ DELIVERY_TIMEOUT_MS: String(TIMEOUT_MS), QUEUE_PREFIX: `${process.env.QUEUE_PREFIX ?? 'hlt'}f5${Date.now().toString(36)}` });
-  });
+    redis = await startPrivateRedis();
+    const env = { REDIS_URL: redis.url, QUEUE_PREFIX: `f5${Date.now().toString(36)}`, DELIVERY_TIMEOUT_MS: String(TIMEOUT_MS) };
+    const api = await startAppProcess('api', env);
+    processes.push(api);
+    worker = await startAppProcess('worker', env);
+    processes.push(worker);
+    graphqlUrl = `${api.url}/graphql`;
+  }, 120_000);
   beforeEach(() => {
     token = adminToken({ tenantId: newTenantId() }); // a tenant per test: each publish reaches only its own receivers
   });
   afterAll(async () => {
     for (const timer of timers) clearInterval(timer);
     await Promise.all(receivers.map((r) => r.close()));
-    await t?.close();
+    await Promise.all(processes.map((p) => p.kill('SIGKILL')));
+    redis?.stop();
   });
 
   it('a receiver that never answers, one that trickles its status line and one that trickles its body: every attempt times out at the deadline, then DEAD_LETTER', async () => {
@@ -83,7 +101,7 @@ describe('fault 5: hostile receivers', () => {
     const started = Date.now();
     const eventId = await publish();
 
-    const settled = await Promise.all(eps.map((e) => expectSettled(t.graphqlUrl, token, e.id, { [eventId]: 'DEAD_LETTER' }, 40_000)));
+    const settled = await Promise.all(eps.map((e) => expectSettled(graphqlUrl, token, e.id, { [eventId]: 'DEAD_LETTER' }, 40_000)));
     // 4 attempts of at most 2 s, 3 retry delays of at most 1.2 s, plus scheduling slack.
     expect(Date.now() - started).toBeLessThan(ATTEMPTS * TIMEOUT_MS + 3 * 1200 + 6000);
 
@@ -124,15 +142,16 @@ describe('fault 5: hostile receivers', () => {
       pump();
     });
     const e = await endpoint(huge.url);
-    const rssBefore = process.memoryUsage().rss;
+    const pid = worker.child.pid as number;
+    const rssBefore = rssOf(pid);
     let rssPeak = rssBefore;
     const sampler = setInterval(() => {
-      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+      rssPeak = Math.max(rssPeak, rssOf(pid));
     }, 20);
     timers.add(sampler);
     try {
       const eventId = await publish();
-      const [d] = await expectSettled(t.graphqlUrl, token, e.id, { [eventId]: 'SUCCEEDED' }, 20_000);
+      const [d] = await expectSettled(graphqlUrl, token, e.id, { [eventId]: 'SUCCEEDED' }, 20_000);
       expect(d).toMatchObject({ attemptCount: 1, lastResponseStatus: 200, lastError: null });
       const [attempt] = await attemptsOf(d.id);
       expect(attempt.responseTimeMs).toBeLessThan(TIMEOUT_MS);
@@ -143,7 +162,7 @@ describe('fault 5: hostile receivers', () => {
       clearInterval(sampler);
       timers.delete(sampler);
     }
-    const rssAfter = process.memoryUsage().rss;
+    const rssAfter = rssOf(pid);
     expect((rssPeak - rssBefore) / MB).toBeLessThan(100);
     expect((rssAfter - rssBefore) / MB).toBeLessThan(100);
     // The client stopped reading at the cap: the receiver never got to push all 50 MB.
@@ -162,8 +181,8 @@ describe('fault 5: hostile receivers', () => {
     const eTarget = await endpoint(toTarget.url);
     const started = Date.now();
     const eventId = await publish();
-    const [meta] = await expectSettled(t.graphqlUrl, token, eMeta.id, { [eventId]: 'FAILED' });
-    const [other] = await expectSettled(t.graphqlUrl, token, eTarget.id, { [eventId]: 'FAILED' });
+    const [meta] = await expectSettled(graphqlUrl, token, eMeta.id, { [eventId]: 'FAILED' });
+    const [other] = await expectSettled(graphqlUrl, token, eTarget.id, { [eventId]: 'FAILED' });
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 3000);
     expect(meta).toMatchObject({ attemptCount: 1, lastResponseStatus: 302, lastError: 'HTTP 302 redirect to http://169.254.169.254/latest/meta-data/iam/security-credentials/ not followed' });
     expect(other).toMatchObject({ attemptCount: 1, lastResponseStatus: 307 });
