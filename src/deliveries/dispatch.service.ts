@@ -40,6 +40,10 @@ interface ClaimedRow {
   url: string;
   headers: Record<string, string> | null;
   rate_limit_per_second: number | null;
+  /** Read with the claim, so the attempt signs with the secrets of this moment (a rotation in any process). */
+  secret_encrypted: string;
+  previous_secret_encrypted: string | null;
+  previous_secret_expires_at: Date | null;
 }
 
 interface AttemptRecord {
@@ -122,7 +126,11 @@ export class DispatchService implements BeforeApplicationShutdown {
     }
 
     const body = JSON.stringify(claimed.payload);
-    const secrets = await this.endpoints.signingSecrets(claimed.endpoint_id);
+    const secrets = this.endpoints.secretsOf({
+      secretEncrypted: claimed.secret_encrypted,
+      previousSecretEncrypted: claimed.previous_secret_encrypted,
+      previousSecretExpiresAt: claimed.previous_secret_expires_at,
+    });
     const signature = buildSignatureHeaders({ msgId: claimed.event_id, timestamp: Math.floor(Date.now() / 1000), body, secrets });
     const headers = { ...(claimed.headers ?? {}), 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signature };
     const startedAt = new Date();
@@ -255,7 +263,8 @@ export class DispatchService implements BeforeApplicationShutdown {
                  WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key AND p.seq < d.seq
                    AND p.status NOT IN ('SUCCEEDED','FAILED','DEAD_LETTER')))
         RETURNING d.id, d.tenant_id, d.endpoint_id, d.event_id, d.event_type, d.status, d.attempt_count, d.payload,
-                  d.ordering_key, d.seq, d.replay_of_id, d.is_test, d.created_at, e.url, e.headers, e.rate_limit_per_second`,
+                  d.ordering_key, d.seq, d.replay_of_id, d.is_test, d.created_at, e.url, e.headers, e.rate_limit_per_second,
+                  e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at`,
       [ids, leaseSeconds],
     );
     const byId = new Map(rows.map((r) => [r.id, r]));

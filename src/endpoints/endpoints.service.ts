@@ -27,9 +27,8 @@ import { isOperationalEventType, TEST_EVENT_TYPE } from './event-types/event-typ
 
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 3_600_000;
 export const DISABLED_BY_USER = 'disabled by user';
-/** How long signingSecrets() may serve a cached answer (another process's rotation shows within this). */
-export const SECRET_CACHE_TTL_MS = 10_000;
-const SECRET_CACHE_MAX_ENTRIES = 10_000;
+/** Decrypted secrets kept, keyed by their ciphertext (a rotation writes a new ciphertext, so nothing goes stale). */
+const DECRYPTED_CACHE_MAX_ENTRIES = 10_000;
 /** lastSuccessAt of a healthy endpoint is refreshed at this resolution, so most successes write nothing. */
 const LAST_SUCCESS_RESOLUTION_MS = 60_000;
 
@@ -51,7 +50,7 @@ const HEALTHY_STATE = { health: EndpointHealth.HEALTHY, consecutiveFailures: 0, 
 export class EndpointsService {
   private readonly logger = new Logger(EndpointsService.name);
   private readonly box: SecretBox;
-  private readonly secretCache = new Map<string, { secrets: string[]; expiresAt: number }>();
+  private readonly decrypted = new Map<string, string>();
   private readonly enabledListeners: EnabledListener[] = [];
   /** Read once at boot; tests shorten the contract's 30 s with VERIFICATION_TIMEOUT_MS. */
   readonly verificationTimeoutMs = verificationTimeoutMs();
@@ -95,7 +94,7 @@ export class EndpointsService {
       },
       replay: async (ref) => {
         const endpoint = await this.find(principal.tenantId, String(ref.endpointId));
-        const [secret] = (await this.readSecrets(endpoint.id)).secrets;
+        const [secret] = await this.signingSecrets(endpoint.id);
         return { endpoint, secret };
       },
     });
@@ -145,7 +144,6 @@ export class EndpointsService {
       await this.audit.record(principal, 'endpoint.deleted', { type: 'endpoint', id }, { url: current.url }, m);
       return new Date();
     });
-    this.secretCache.delete(id);
     return { id, deletedAt };
   }
 
@@ -178,7 +176,6 @@ export class EndpointsService {
       } as EndpointPatch);
       await this.audit.record(principal, 'endpoint.secret_rotated', { type: 'endpoint', id }, { previousSecretExpiresAt: previousSecretExpiresAt.toISOString() }, m);
     });
-    this.secretCache.delete(id);
     return { endpoint: await this.find(principal.tenantId, id), secret, previousSecretExpiresAt };
   }
 
@@ -244,18 +241,39 @@ export class EndpointsService {
     return qb.orderBy('e.created_at', 'ASC').addOrderBy('e.id', 'ASC');
   }
 
-  /**
-   * [current, previous while in its grace period], decrypted. Cached per endpoint for at most 10 s (never past
-   * the previous secret's expiry); a rotation in this process invalidates at once, in others within 10 s.
-   */
+  /** [current, previous while in its grace period], decrypted, read from the endpoint row now. */
   async signingSecrets(endpointId: string): Promise<string[]> {
-    const now = Date.now();
-    const cached = this.secretCache.get(endpointId);
-    if (cached && cached.expiresAt > now) return cached.secrets;
-    const { secrets, validUntil } = await this.readSecrets(endpointId);
-    if (this.secretCache.size >= SECRET_CACHE_MAX_ENTRIES) this.pruneSecretCache(now);
-    this.secretCache.set(endpointId, { secrets, expiresAt: Math.min(now + SECRET_CACHE_TTL_MS, validUntil) });
-    return secrets;
+    const row = isUuid(endpointId)
+      ? await this.endpoints
+          .createQueryBuilder('e')
+          .select(['e.id', 'e.secretEncrypted', 'e.previousSecretEncrypted', 'e.previousSecretExpiresAt'])
+          .where('e.id = :id', { id: endpointId })
+          .getOne()
+      : null;
+    if (!row) throw new NotFoundError('Endpoint', endpointId);
+    return this.secretsOf(row);
+  }
+
+  /**
+   * The same from columns the caller read with the row it works on (dispatch reads them with its claim), so a
+   * rotation made by any process signs the very next attempt. Only the decryption is cached.
+   */
+  secretsOf(row: { secretEncrypted: string; previousSecretEncrypted: string | null; previousSecretExpiresAt: Date | null }): string[] {
+    const current = this.decrypt(row.secretEncrypted);
+    const previousUntil = row.previousSecretExpiresAt?.getTime() ?? 0;
+    if (row.previousSecretEncrypted === null || previousUntil <= Date.now()) return [current];
+    return [current, this.decrypt(row.previousSecretEncrypted)];
+  }
+
+  private decrypt(ciphertext: string): string {
+    let plain = this.decrypted.get(ciphertext);
+    if (plain === undefined) {
+      plain = this.box.decrypt(ciphertext);
+      // Full: drop the oldest insertion (a Map keeps insertion order).
+      if (this.decrypted.size >= DECRYPTED_CACHE_MAX_ENTRIES) this.decrypted.delete(this.decrypted.keys().next().value as string);
+      this.decrypted.set(ciphertext, plain);
+    }
+    return plain;
   }
 
   /** A delivery succeeded: HEALTHY again. Writes nothing when the endpoint was healthy and lastSuccessAt is recent. */
@@ -419,31 +437,6 @@ export class EndpointsService {
         if (!isOperationalEventType(eventType) && eventType !== TEST_EVENT_TYPE) w.orWhere('cardinality(e.event_types) = 0');
       }),
     );
-  }
-
-  /** The decrypted secrets and how long that answer holds (until the previous secret expires). */
-  private async readSecrets(endpointId: string): Promise<{ secrets: string[]; validUntil: number }> {
-    const row = isUuid(endpointId)
-      ? await this.endpoints
-          .createQueryBuilder('e')
-          .select(['e.id', 'e.secretEncrypted', 'e.previousSecretEncrypted', 'e.previousSecretExpiresAt'])
-          .where('e.id = :id', { id: endpointId })
-          .getOne()
-      : null;
-    if (!row) throw new NotFoundError('Endpoint', endpointId);
-    const current = this.box.decrypt(row.secretEncrypted);
-    const previousUntil = row.previousSecretExpiresAt?.getTime() ?? 0;
-    if (row.previousSecretEncrypted === null || previousUntil <= Date.now()) return { secrets: [current], validUntil: Infinity };
-    return { secrets: [current, this.box.decrypt(row.previousSecretEncrypted)], validUntil: previousUntil };
-  }
-
-  private pruneSecretCache(now: number): void {
-    for (const [id, entry] of this.secretCache) if (entry.expiresAt <= now) this.secretCache.delete(id);
-    // Still full: drop the oldest insertions (Map keeps insertion order).
-    for (const id of this.secretCache.keys()) {
-      if (this.secretCache.size < SECRET_CACHE_MAX_ENTRIES) break;
-      this.secretCache.delete(id);
-    }
   }
 }
 

@@ -598,14 +598,16 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       expect((await service.findForFanout(m, tenant, 'payment.completed', [])).filtered).toEqual(new Set());
     });
 
-    it('signingSecrets() is cached and invalidated by a rotation in this process', async () => {
+    it('signingSecrets() reads the row every time, so a change made by any process shows at once', async () => {
       const token = adminToken({ tenantId: newTenantId() });
       const { endpoint, secret } = await create(token, { url: 'https://hooks.example.com/cache' });
       expect(await service.signingSecrets(endpoint.id)).toEqual([secret]);
+      // A write this process knows nothing of (as from another process) is seen by the next call.
       const [{ secret_encrypted: original }] = await dataSource.query('SELECT secret_encrypted FROM endpoints WHERE id = $1', [endpoint.id]);
       await dataSource.query(`UPDATE endpoints SET secret_encrypted = 'v1:tampered' WHERE id = $1`, [endpoint.id]);
-      expect(await service.signingSecrets(endpoint.id)).toEqual([secret]); // served from the cache, not re-read
+      await expect(service.signingSecrets(endpoint.id)).rejects.toThrow();
       await dataSource.query('UPDATE endpoints SET secret_encrypted = $2 WHERE id = $1', [endpoint.id, original]);
+      expect(await service.signingSecrets(endpoint.id)).toEqual([secret]);
 
       const rotated = dataOf(await gql(t.graphqlUrl, ROTATE, { id: endpoint.id }, token)).rotateEndpointSecret;
       expect(await service.signingSecrets(endpoint.id)).toEqual([rotated.secret, secret]);

@@ -1,11 +1,13 @@
 /**
  * Fault scenario 7 (issue 7): the endpoint's secret is rotated while a delivery is retrying. The next attempt
- * carries two signatures and verifies with standardwebhooks under the old and the new secret alike.
+ * carries two signatures and verifies with standardwebhooks under the old and the new secret alike. The rotation
+ * happens in the api process and the attempts in a separate worker process (a private Redis for the two), so the
+ * worker cannot have heard of the rotation: it signs with the secrets it reads with its claim.
  */
 import { Webhook } from 'standardwebhooks';
-import { createTestApp, TestApp } from '../support/app';
-import { expectReceived, expectSettled } from '../support/fault-checks';
+import { expectReceived, expectSettled, startPrivateRedis } from '../support/fault-checks';
 import { dataOf, gql } from '../support/graphql-client';
+import { AppProcess, startAppProcess } from '../support/processes';
 import { ReceivedRequest, Receiver } from '../support/receiver';
 import { adminToken, newTenantId } from '../support/tokens';
 
@@ -16,34 +18,41 @@ function verifyWith(secret: string, req: ReceivedRequest): unknown {
 }
 
 describe('fault 7: secret rotated while a delivery is retrying', () => {
-  let t: TestApp;
+  let graphqlUrl = '';
   let receiver: Receiver;
+  const processes: AppProcess[] = [];
+  let redis: Awaited<ReturnType<typeof startPrivateRedis>> | undefined;
 
   beforeAll(async () => {
+    redis = await startPrivateRedis();
     // A 3 s retry delay leaves room to rotate between the first and the second attempt.
-    t = await createTestApp({ DELIVERY_RETRY_SCHEDULE: '3s,3s,3s', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX ?? 'hlt'}f7${Date.now().toString(36)}` });
+    const env = { REDIS_URL: redis.url, QUEUE_PREFIX: `f7${Date.now().toString(36)}`, DELIVERY_RETRY_SCHEDULE: '3s,3s,3s' };
+    const api = await startAppProcess('api', env);
+    processes.push(api, await startAppProcess('worker', env));
+    graphqlUrl = `${api.url}/graphql`;
     receiver = await Receiver.start((_req, res, i) => {
       res.writeHead(i === 0 ? 500 : 200).end(i === 0 ? 'try again' : 'ok');
     });
-  });
+  }, 120_000);
   afterAll(async () => {
     await receiver?.close();
-    await t?.close();
+    await Promise.all(processes.map((p) => p.kill('SIGKILL')));
+    redis?.stop();
   });
 
   it('the retry carries both signatures; each verifies under its own secret; the first attempt only under the old one', async () => {
     const token = adminToken({ tenantId: newTenantId() });
-    const created = dataOf(await gql(t.graphqlUrl, `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }`, { input: { url: receiver.url } }, token)).createEndpoint;
+    const created = dataOf(await gql(graphqlUrl, `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }`, { input: { url: receiver.url } }, token)).createEndpoint;
     const oldSecret: string = created.secret;
-    const eventId: string = dataOf(await gql(t.graphqlUrl, `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`, { input: { eventType: 'order.created', payload: ORDER } }, token)).publishEvent.id;
+    const eventId: string = dataOf(await gql(graphqlUrl, `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`, { input: { eventType: 'order.created', payload: ORDER } }, token)).publishEvent.id;
 
     const [first] = await receiver.waitFor(1);
-    const rotated = dataOf(await gql(t.graphqlUrl, 'mutation($id: ID!) { rotateEndpointSecret(id: $id) { secret previousSecretExpiresAt } }', { id: created.endpoint.id }, token)).rotateEndpointSecret;
+    const rotated = dataOf(await gql(graphqlUrl, 'mutation($id: ID!) { rotateEndpointSecret(id: $id) { secret previousSecretExpiresAt } }', { id: created.endpoint.id }, token)).rotateEndpointSecret;
     const newSecret: string = rotated.secret;
     expect(newSecret).not.toBe(oldSecret);
     expect(receiver.requests).toHaveLength(1); // rotated while the delivery was waiting for its retry
 
-    const [d] = await expectSettled(t.graphqlUrl, token, created.endpoint.id, { [eventId]: 'SUCCEEDED' }, 20_000);
+    const [d] = await expectSettled(graphqlUrl, token, created.endpoint.id, { [eventId]: 'SUCCEEDED' }, 20_000);
     expect(d.attemptCount).toBe(2);
     const second = receiver.requests[1];
 
