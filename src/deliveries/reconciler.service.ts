@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { queryReturning } from '../database/returning';
 import { DataSource } from 'typeorm';
+import { withDeadline } from '../common/deadline';
 import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { fromRow } from './dispatch.service';
@@ -20,6 +21,9 @@ const BATCH = 1000;
  * of the batch, and re-queueing that backlog costs a bounded amount per tick.
  */
 export const RECONCILE_PER_ENDPOINT = 200;
+/** How long a tick waits for Redis to take its jobs and status pushes. */
+const REDIS_DEADLINE_MS = 5_000;
+
 
 export interface ReconcileReport {
   abandoned: number;
@@ -80,7 +84,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async reconcileDeliveries(): Promise<ReconcileReport | null> {
-    return this.dataSource.transaction(async (m) => {
+    const found = await this.dataSource.transaction(async (m) => {
       const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RECONCILE_LOCK_ID]);
       if (!locked) return null;
 
@@ -112,17 +116,34 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
           RETURNING *`,
       );
 
-      const toQueue = [
-        ...abandoned.map((r) => ({ id: String(r.id), endpointId: String(r.endpoint_id), attemptCount: Number(r.attempt_count) })),
-        ...overdue.map((r) => ({ id: r.id, endpointId: r.endpoint_id, attemptCount: r.attempt_count })),
-      ];
-      await this.queue.enqueue(toQueue);
-      const changed = [...abandoned, ...expired].map(fromRow);
-      if (changed.length > 0) await this.notifier.changed(changed);
-      if (abandoned.length + overdue.length + expired.length > 0) {
-        this.logger.log({ msg: 'reconciled deliveries', abandoned: abandoned.length, requeued: overdue.length, expiredHeld: expired.length });
-      }
-      return { abandoned: abandoned.length, requeued: overdue.length, expiredHeld: expired.length, disabledEndpoints: 0 };
+      return { abandoned, overdue, expired };
     });
+    if (!found) return null;
+    const { abandoned, overdue, expired } = found;
+
+    // After the commit, and bounded: Redis is only told what Postgres already says. A Redis that is down must not
+    // hold the transaction (and the lock) open, nor wedge this task and the shutdown that waits for it; whatever
+    // is not queued now is still due and found again on the next tick.
+    const toQueue = [
+      ...abandoned.map((r) => ({ id: String(r.id), endpointId: String(r.endpoint_id), attemptCount: Number(r.attempt_count) })),
+      ...overdue.map((r) => ({ id: r.id, endpointId: r.endpoint_id, attemptCount: r.attempt_count })),
+    ];
+    const changed = [...abandoned, ...expired].map(fromRow);
+    try {
+      await withDeadline(
+        (async () => {
+          await this.queue.enqueue(toQueue);
+          if (changed.length > 0) await this.notifier.changed(changed);
+        })(),
+        REDIS_DEADLINE_MS,
+        'Redis',
+      );
+    } catch (error) {
+      this.logger.warn({ msg: 'reconciled deliveries not queued; the next tick tries again', count: toQueue.length, error: error instanceof Error ? error.message : String(error) });
+    }
+    if (abandoned.length + overdue.length + expired.length > 0) {
+      this.logger.log({ msg: 'reconciled deliveries', abandoned: abandoned.length, requeued: overdue.length, expiredHeld: expired.length });
+    }
+    return { abandoned: abandoned.length, requeued: overdue.length, expiredHeld: expired.length, disabledEndpoints: 0 };
   }
 }

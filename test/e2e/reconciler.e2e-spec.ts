@@ -3,11 +3,14 @@
  * parked behind the endpoint's concurrency cap, or their jobs were lost). One reconcile tick must still re-queue
  * another tenant's lost delivery, and take only a bounded share of the backlog.
  */
+import { spawn } from 'node:child_process';
 import { DataSource } from 'typeorm';
+import { canConnect } from '../../scripts/dev-services';
 import { DeliveryQueue, QueuedDelivery } from '../../src/deliveries/delivery-queue';
 import { RECONCILE_PER_ENDPOINT, ReconcilerService } from '../../src/deliveries/reconciler.service';
 import { createTestApp, TestApp } from '../support/app';
 import { dataOf, gql } from '../support/graphql-client';
+import { freePort } from '../support/processes';
 import { Receiver, waitUntil } from '../support/receiver';
 import { adminToken, newTenantId } from '../support/tokens';
 
@@ -94,5 +97,37 @@ describe('reconciler fairness', () => {
       const [status]: { status: string }[] = await dataSource.query('SELECT status FROM deliveries WHERE id = $1', [lost]);
       return status.status === 'SUCCEEDED';
     }, 15_000, 100);
+  }, 60_000);
+
+  it('a tick with Redis down finishes within its deadline, leaves the rows due, and the app still shuts down', async () => {
+    const port = await freePort();
+    const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    try {
+      await waitUntil(() => canConnect(port), 10_000);
+      const own = await createTestApp({ REDIS_URL: `redis://127.0.0.1:${port}`, RECONCILE_INTERVAL_MS: '600000' });
+      try {
+        const receiver = await Receiver.start();
+        const a = newTenantId();
+        const endpointId = dataOf(await gql(own.graphqlUrl, CREATE, { input: { url: receiver.url } }, adminToken({ tenantId: a }))).createEndpoint.endpoint.id;
+        receivers.push(receiver);
+        await dataSource.query(`UPDATE deliveries SET status = 'FAILED', next_attempt_at = NULL WHERE status IN ('PENDING','RETRYING','IN_FLIGHT')`);
+        const [due] = await overdueDeliveries(a, endpointId, 1, 7_200);
+        redis.kill('SIGKILL');
+        await waitUntil(async () => !(await canConnect(port)), 10_000);
+
+        const started = Date.now();
+        const report = await own.app.get(ReconcilerService).reconcile();
+        expect(Date.now() - started).toBeLessThan(15_000);
+        expect(report?.requeued).toBe(1);
+        const [row]: { status: string }[] = await dataSource.query('SELECT status FROM deliveries WHERE id = $1', [due]);
+        expect(row.status).toBe('PENDING'); // still due in Postgres: the next tick queues it
+      } finally {
+        const closing = Date.now();
+        await own.close();
+        expect(Date.now() - closing).toBeLessThan(20_000);
+      }
+    } finally {
+      redis.kill('SIGKILL');
+    }
   }, 60_000);
 });
