@@ -13,7 +13,10 @@
  * - duplicates < 0.1 % of the requests received;
  * - A's publish→receive p95 within 20 % of the baseline's;
  * - RSS of api and worker, private memory per Postgres backend and Redis used_memory drift ≤ 10 % between the start
- *   (medians over 15-25 % of the run, after the warm-up) and the end (medians over the last 10 %);
+ *   (the floor over 25-55 % of the run, after a memory warm-up of 25 %) and the end (the floor over the last 30 %).
+ *   Floors, not medians of short windows: a Node process's RSS is a saw-tooth (it grows until a major GC, then
+ *   drops by 10-20 %), so a median over a few seconds measures where the GC cycle happens to be. A leak raises the
+ *   floor; each window is long enough (18 s or more) to hold a major GC in these workloads;
  * - Bull waiting + delayed, sampled every 5 s, not growing through the run.
  * Writes bench/results/soak.json.
  *
@@ -71,6 +74,9 @@ const CONFIG = {
   retrySchedule: option('retry-schedule') ?? '2s,5s,10s',
   deliveryTimeoutMs: 5_000,
   warmupFraction: 0.15,
+  /** Memory is compared from here on: V8 is still sizing its heap over the first seconds. */
+  memoryWarmupFraction: 0.25,
+  memoryWindowFraction: 0.3,
   memorySampleMs: 1_000,
   queueSampleMs: 5_000,
   drainTimeoutMs: 90_000,
@@ -201,10 +207,10 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** The per-field median of the samples taken in [from, to) seconds into the run. */
-function medianSample(samples: MemorySample[], from: number, to: number): MemorySample {
+/** The per-field floor (minimum) of the samples taken in [from, to) seconds into the run. */
+function floorSample(samples: MemorySample[], from: number, to: number): MemorySample {
   const inWindow = samples.filter((s) => s.at >= from && s.at < to);
-  const pick = (f: (s: MemorySample) => number): number => round(median(inWindow.map(f)), 2);
+  const pick = (f: (s: MemorySample) => number): number => round(inWindow.length === 0 ? 0 : Math.min(...inWindow.map(f)), 2);
   return {
     at: round(from, 1),
     apiRssMb: pick((s) => s.apiRssMb),
@@ -369,8 +375,9 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
     const duplicates = audits.reduce((n, x) => n + x.duplicates, 0);
     const statsZ = withBadTenant ? (await gql.call<{ deliveryStats: DeliveryStatsView }>(z, DELIVERY_STATS)).deliveryStats : null;
 
-    const start = medianSample(memory, warmup, warmup + 0.1 * seconds);
-    const end = medianSample(memory, 0.9 * seconds, Infinity);
+    const memoryFrom = seconds * CONFIG.memoryWarmupFraction;
+    const start = floorSample(memory, memoryFrom, memoryFrom + CONFIG.memoryWindowFraction * seconds);
+    const end = floorSample(memory, (1 - CONFIG.memoryWindowFraction) * seconds, Infinity);
     const drift = (f: (s: MemorySample) => number): number => round(f(end) / f(start) - 1, 3);
     const depths = queueSamples.filter((q) => q.at >= warmup).map((q) => q.waiting + q.delayed);
     const quarter = Math.max(1, Math.floor(depths.length / 4));
