@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { withDeadline } from '../deadline';
 
 /** Pseudo-tenant for platform-wide notices (e.g. key revocations) that every api process listens to. */
 export const GLOBAL_CHANNEL = '_global';
@@ -44,10 +45,13 @@ export class PubSubService implements OnModuleDestroy {
     return `${this.prefix}${topic}:${tenantId}`;
   }
 
-  /** Best effort: a pub/sub hiccup must never fail the state change that was already committed. */
+  /**
+   * Best effort: a pub/sub hiccup must never fail the state change that was already committed, and a Redis that is
+   * down must not hold the caller (a worker recording results, a shutdown draining them) for longer than 2 s.
+   */
   async publish(topic: Topic, tenantId: string, payload: Record<string, unknown>): Promise<void> {
     try {
-      await this.pubsub.publish(this.channel(topic, tenantId), { [topic]: payload });
+      await withDeadline(this.pubsub.publish(this.channel(topic, tenantId), { [topic]: payload }), 2_000, 'Redis');
     } catch {
       // Postgres holds the truth; a client re-reads it on reconnect.
     }
