@@ -15,6 +15,13 @@ import { validationPipe } from './common/errors/validation-pipe';
 
 export const INBOUND_BODY_LIMIT = 1024 * 1024;
 
+/**
+ * Only the signals that ask for a shutdown. Nest's default list also traps SIGILL, SIGSEGV, SIGBUS, SIGFPE and
+ * SIGABRT: a fatal V8 error ends in a trap instruction (SIGILL), and a handler that returns makes the CPU re-run
+ * it forever at 100 % instead of letting the process die for its supervisor to restart.
+ */
+export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
 /** Body parsing, request ids and metrics for the HTTP app. Inbound callbacks keep their raw body for verification. */
 export function configureHttpApp(app: NestExpressApplication): void {
   const metrics = app.get(MetricsService);
@@ -29,7 +36,7 @@ export function configureHttpApp(app: NestExpressApplication): void {
   app.use('/graphql', json({ limit: '2mb' }));
   app.useGlobalPipes(validationPipe());
   // Exit 0 once shutdown completes (Nest would otherwise re-raise the signal: exit code 143 on SIGTERM).
-  app.enableShutdownHooks([], { useProcessExit: true });
+  app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
 }
 
 export async function prepareDatabase(config: AppConfig, logger: JsonLogger): Promise<void> {
@@ -57,7 +64,7 @@ export async function bootstrap(): Promise<INestApplication | INestApplicationCo
   const module = AppModule.forRole(config.role, { autoSchemaFile: config.env === 'production' ? true : 'schema.gql' });
   if (!hasApiRole(config.role)) {
     const ctx = await NestFactory.createApplicationContext(module, { logger });
-    ctx.enableShutdownHooks([], { useProcessExit: true });
+    ctx.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
     logger.log({ msg: 'worker started', role: config.role }, 'Bootstrap');
     return ctx;
   }
