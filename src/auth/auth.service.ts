@@ -22,7 +22,7 @@ export class AuthService {
     const credential = match[1];
     if (credential.length > 4096) throw new UnauthenticatedError('credential too long');
     if (credential.startsWith(API_KEY_PREFIX)) return this.apiKeys.authenticate(credential);
-    const claims = verifyAdminJwt(credential, this.config.jwtSecret);
+    const claims = verifyAdminJwt(credential, this.config.jwtSecret, this.config.jwtMaxLifetimeSeconds);
     await this.tenants.ensure(claims.tenantId);
     return { tenantId: claims.tenantId, actorType: ActorType.User, actorId: claims.sub, permissions: claims.permissions };
   }

@@ -20,11 +20,18 @@ function hmacKey(secret: string): KeyObject {
   return cachedKey.key;
 }
 
-/** HS256 only: `alg: none` and every other algorithm are refused; `exp` is required. */
-export function verifyAdminJwt(token: string, secret: string): AdminClaims {
+/** Default of JWT_MAX_LIFETIME_SECONDS: a token may be valid for at most a day. */
+export const DEFAULT_JWT_MAX_LIFETIME_SECONDS = 86_400;
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+/**
+ * HS256 only: `alg: none` and every other algorithm are refused; `exp` is required, and may lie at most
+ * `maxLifetimeSeconds` after `iat` (when present) and after now, so an `exp: 1e300` token is not a permanent credential.
+ */
+export function verifyAdminJwt(token: string, secret: string, maxLifetimeSeconds = DEFAULT_JWT_MAX_LIFETIME_SECONDS, nowMs = Date.now()): AdminClaims {
   let payload: unknown;
   try {
-    payload = verify(token, hmacKey(secret), { algorithms: ['HS256'], clockTolerance: 5 });
+    payload = verify(token, hmacKey(secret), { algorithms: ['HS256'], clockTolerance: CLOCK_TOLERANCE_SECONDS, clockTimestamp: Math.floor(nowMs / 1000) });
   } catch (error) {
     if (error instanceof TokenExpiredError) throw new UnauthenticatedError('token expired');
     if (error instanceof JsonWebTokenError) throw new UnauthenticatedError(`invalid token: ${error.message}`);
@@ -32,11 +39,20 @@ export function verifyAdminJwt(token: string, secret: string): AdminClaims {
   }
   if (typeof payload !== 'object' || payload === null) throw new UnauthenticatedError('invalid token: no claims');
   const claims = payload as Record<string, unknown>;
-  if (typeof claims.exp !== 'number') throw new UnauthenticatedError('invalid token: exp claim required');
+  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw new UnauthenticatedError('invalid token: exp claim required');
+  assertLifetime(claims.exp, claims.iat, maxLifetimeSeconds, nowMs / 1000);
   if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw new UnauthenticatedError('invalid token: sub claim required');
   if (typeof claims.tenant_id !== 'string' || !TENANT_ID_PATTERN.test(claims.tenant_id)) {
     throw new UnauthenticatedError('invalid token: tenant_id claim must be 1-64 characters of letters, digits, _ . : -');
   }
   const permissions = Array.isArray(claims.permissions) ? claims.permissions.filter((p): p is string => typeof p === 'string') : [];
   return { sub: claims.sub, tenantId: claims.tenant_id, permissions };
+}
+
+function assertLifetime(exp: number, iat: unknown, maxLifetimeSeconds: number, nowSeconds: number): void {
+  const tooLong = `invalid token: lifetime over the maximum of ${maxLifetimeSeconds} s (JWT_MAX_LIFETIME_SECONDS)`;
+  if (exp - nowSeconds > maxLifetimeSeconds + CLOCK_TOLERANCE_SECONDS) throw new UnauthenticatedError(tooLong);
+  if (iat === undefined) return;
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new UnauthenticatedError('invalid token: iat claim must be a number');
+  if (exp - iat > maxLifetimeSeconds) throw new UnauthenticatedError(tooLong);
 }
