@@ -16,8 +16,14 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const MAX_HEADER_NAME_LENGTH = 256;
 /** Visible ASCII and space: no CR/LF (header injection) and nothing undici would refuse at send time. */
 const HEADER_VALUE = /^[\u0020-\u007e]*$/;
-/** Framing and hop-by-hop headers belong to the HTTP client; signature headers to the platform. */
-const RESERVED_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length', 'content-type', 'expect']);
+/**
+ * Framing and hop-by-hop headers belong to the HTTP client; signature headers to the platform. So do the headers that
+ * describe the body: the body is always uncompressed JSON, and a Content-Encoding: gzip would make receivers misread it.
+ */
+const RESERVED_HEADERS = new Set([
+  'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'expect',
+  'content-length', 'content-type', 'content-encoding', 'content-range',
+]);
 const RESERVED_HEADER_PREFIXES = ['proxy-', 'webhook-', 'svix-'];
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -20,6 +20,17 @@ export interface IntegrationWithSecrets {
 
 const AUDIT_TARGET = 'integration';
 
+/** Provider credentials are a few keys and URLs: 16 KiB as JSON is ample, and bounds what each callback decrypts. */
+export const MAX_CREDENTIALS_BYTES = 16 * 1024;
+
+function checkCredentialsSize(credentials: Record<string, unknown> | null | undefined): void {
+  if (credentials == null) return;
+  const size = Buffer.byteLength(JSON.stringify(credentials), 'utf8');
+  if (size > MAX_CREDENTIALS_BYTES) {
+    throw new BadUserInputError('credentials', `must be at most ${MAX_CREDENTIALS_BYTES} bytes as JSON (got ${size})`, { limit: MAX_CREDENTIALS_BYTES });
+  }
+}
+
 @Injectable()
 export class IntegrationsService {
   private readonly box: SecretBox;
@@ -35,6 +46,7 @@ export class IntegrationsService {
 
   async create(principal: Principal, input: CreateIntegrationInput): Promise<IntegrationEntity> {
     if (!getProviderAdapter(input.provider)) throw new BadUserInputError('provider', `unknown provider "${input.provider}"`);
+    checkCredentialsSize(input.credentials);
     const secrets: ProviderSecrets = { webhookSecret: input.webhookSecret ?? null, credentials: input.credentials ?? null };
     await checkProviderSecrets(input.provider, secrets, this.config.allowPrivateTargets);
     return this.dataSource.transaction(async (manager) => {
@@ -74,6 +86,7 @@ export class IntegrationsService {
   }
 
   async update(principal: Principal, id: string, input: UpdateIntegrationInput): Promise<IntegrationEntity> {
+    checkCredentialsSize(input.credentials);
     const { integration, secrets } = await this.findWithSecrets(principal.tenantId, id);
     const next: ProviderSecrets = {
       webhookSecret: input.webhookSecret ?? secrets.webhookSecret ?? null,
