@@ -5,6 +5,7 @@ import { AttemptDeliveryJob, JobName, QueueName } from '../common/queue/queue.co
 
 export interface QueuedDelivery {
   id: string;
+  tenantId: string;
   endpointId: string;
   attemptCount: number;
 }
@@ -23,7 +24,7 @@ export class DeliveryQueue {
     await this.queue.addBulk(
       deliveries.map((d) => ({
         name: JobName.AttemptDelivery,
-        data: { deliveryId: d.id, endpointId: d.endpointId },
+        data: { deliveryId: d.id, endpointId: d.endpointId, tenantId: d.tenantId },
         opts: { jobId: requeue ? `${d.id}_${d.attemptCount}_r${Date.now()}` : `${d.id}_${d.attemptCount}`, delay: Math.max(0, Math.round(delayMs)), removeOnComplete: true, removeOnFail: true, attempts: 1 },
       })),
     );

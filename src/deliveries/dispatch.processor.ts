@@ -18,6 +18,6 @@ export class DispatchProcessor implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.queue.process(JobName.AttemptDelivery, this.config.workerConcurrency, (job: Job<AttemptDeliveryJob>) => this.dispatch.handle(job.data.deliveryId, job.data.endpointId));
+    void this.queue.process(JobName.AttemptDelivery, this.config.workerConcurrency, (job: Job<AttemptDeliveryJob>) => this.dispatch.handle(job.data.deliveryId, job.data.endpointId, job.data.tenantId));
   }
 }

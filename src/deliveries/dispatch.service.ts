@@ -12,16 +12,22 @@ import { DeliveryEntity } from './delivery.entity';
 import { DeliveryNotifier } from './delivery-notifier';
 import { AttemptOutcome, decideOutcome } from './delivery-outcome';
 import { DeliveryQueue } from './delivery-queue';
-import { EndpointSlots } from './endpoint-slots';
 import { FanoutService } from './fanout.service';
 import { deadLetteredPayload, endpointDisabledPayload, endpointFailingPayload } from './operational-events';
 import { buildSignatureHeaders } from './signing/sign-payload';
+import { SlotWork, TenantSlots } from './tenant-slots';
 
 const USER_AGENT = 'Hookline-Webhooks/1.0';
 const HEALTHY_CACHE_MS = 5_000;
 const MAX_STORED_BODY = 64 * 1024;
 /** Attempts whose result is still waiting to be written before new attempts wait for them. */
 const MAX_BACKGROUND_RECORDS = 1000;
+/**
+ * Deliveries queued in memory behind a cap, per tenant and in all (ids: about 150 bytes each). Beyond that a job
+ * is dropped: its row stays due and the reconciler queues it again.
+ */
+const MAX_QUEUED_PER_TENANT = 50_000;
+const MAX_QUEUED = 200_000;
 
 interface ClaimedRow {
   id: string;
@@ -64,10 +70,13 @@ interface AttemptRecord {
 @Injectable()
 export class DispatchService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DispatchService.name);
-  private readonly slots: EndpointSlots;
+  private readonly slots: TenantSlots;
+  /** Jobs holding their queue slot until a worker slot frees (backpressure), by delivery id. */
+  private readonly waiting = new Map<string, (granted: boolean) => void>();
   private readonly claimer: MicroBatcher<string, ClaimedRow | null>;
   private readonly writer: MicroBatcher<AttemptRecord, DeliveryEntity | null>;
   private readonly background = new Set<Promise<void>>();
+  private recordsPending = 0;
   private readonly knownHealthy = new Map<string, number>();
   private closing = false;
 
@@ -80,38 +89,66 @@ export class DispatchService implements BeforeApplicationShutdown {
     private readonly notifier: DeliveryNotifier,
     private readonly fanout: FanoutService,
   ) {
-    this.slots = new EndpointSlots(config.endpointConcurrency);
+    this.slots = new TenantSlots({
+      total: config.workerConcurrency,
+      perTenant: Math.min(config.tenantConcurrency, config.workerConcurrency),
+      perEndpoint: config.endpointConcurrency,
+      maxQueuedPerTenant: MAX_QUEUED_PER_TENANT,
+      maxQueued: MAX_QUEUED,
+    });
     // Claims hold a queue slot, so their window is short; results are recorded off the slot, so theirs can be
     // longer and their batches larger (bench/deliveries.bench.ts measures commits per delivery).
     this.claimer = new MicroBatcher((ids) => this.claimBatch(ids), { maxItems: 200, maxWaitMs: 5 });
     this.writer = new MicroBatcher((records) => this.writeBatch(records), { maxItems: 500, maxWaitMs: 20 });
   }
 
-  /** Runs one queue job: now when the endpoint has a free slot, else parked until one frees. */
-  async handle(deliveryId: string, endpointId: string): Promise<void> {
+  /**
+   * Takes one queue job. The attempt itself never holds the queue slot: it starts at once when the worker, its
+   * tenant and its endpoint have a free slot, and runs in the background, so a black-hole endpoint holding attempts
+   * until DELIVERY_TIMEOUT_MS cannot keep the next tenant's job in the queue. Over its tenant's or endpoint's cap the
+   * job is parked in memory (no queue slot held); when only the worker is full, the job keeps its queue slot
+   * until a slot frees, which is what stops the worker from reading the whole queue into memory.
+   */
+  async handle(deliveryId: string, endpointId: string, tenantId?: string): Promise<void> {
     if (this.closing) return;
-    if (!this.slots.tryAcquire(endpointId)) {
-      this.slots.park(endpointId, deliveryId);
-      return;
+    // Jobs queued before they carried a tenant are capped as a tenant of their own endpoint.
+    const work: SlotWork = { deliveryId, endpointId, tenantId: tenantId ?? `endpoint:${endpointId}` };
+    const admission = this.slots.admit(work);
+    if (admission === 'wait') {
+      const granted = await new Promise<boolean>((resolve) => this.waiting.set(deliveryId, resolve));
+      if (granted) this.startInBackground(work);
+    } else if (admission === 'run') {
+      this.startInBackground(work);
     }
-    await this.runHoldingSlot(deliveryId, endpointId);
   }
 
-  private async runHoldingSlot(deliveryId: string, endpointId: string): Promise<void> {
+  /** Starts work that holds its slots; queued work handed on as it ends starts the same way. */
+  private startInBackground(work: SlotWork): void {
+    const run = this.runHoldingSlot(work).finally(() => this.background.delete(run));
+    this.background.add(run);
+  }
+
+  private async runHoldingSlot(work: SlotWork): Promise<void> {
     try {
-      await this.attempt(deliveryId);
+      await this.attempt(work.deliveryId);
     } catch (error) {
       // The row stays claimed or due: the reconciler retries it. Never let one failure kill the worker.
-      this.logger.error({ msg: 'delivery attempt crashed', deliveryId, error: error instanceof Error ? error.message : String(error) });
+      this.logger.error({ msg: 'delivery attempt crashed', deliveryId: work.deliveryId, error: error instanceof Error ? error.message : String(error) });
     } finally {
-      const next = this.slots.release(endpointId);
-      if (next) {
-        if (this.closing) this.slots.release(endpointId);
-        else {
-          const run = this.runHoldingSlot(next, endpointId).finally(() => this.background.delete(run));
-          this.background.add(run);
-        }
-      }
+      this.handOn(this.slots.release(work));
+    }
+  }
+
+  /** Work handed a freed slot: a waiting job resumes, parked work starts (while closing, the slot is freed again). */
+  private handOn(next: SlotWork | null): void {
+    while (next && this.closing) next = this.slots.release(next);
+    if (!next) return;
+    const waiter = this.waiting.get(next.deliveryId);
+    if (waiter) {
+      this.waiting.delete(next.deliveryId);
+      waiter(true);
+    } else {
+      this.startInBackground(next);
     }
   }
 
@@ -148,9 +185,13 @@ export class DispatchService implements BeforeApplicationShutdown {
     };
     // The queue slot is free as soon as the HTTP exchange is over: recording waits for its batch in the
     // background (the lease still covers the row: a record that never lands becomes a retry, at least once).
-    const recording = this.record(record).finally(() => this.background.delete(recording));
+    this.recordsPending += 1;
+    const recording = this.record(record).finally(() => {
+      this.recordsPending -= 1;
+      this.background.delete(recording);
+    });
     this.background.add(recording);
-    if (this.background.size > MAX_BACKGROUND_RECORDS) await recording; // backpressure when Postgres lags
+    if (this.recordsPending > MAX_BACKGROUND_RECORDS) await recording; // backpressure when Postgres lags
   }
 
   private async record(record: AttemptRecord): Promise<void> {
@@ -161,7 +202,7 @@ export class DispatchService implements BeforeApplicationShutdown {
 
       await this.notifier.changed([updated]);
       if (outcome.status === DeliveryStatus.RETRYING) {
-        await this.queue.enqueueSafely([{ id: updated.id, endpointId: updated.endpointId, attemptCount: updated.attemptCount }], outcome.retryInMs ?? 0);
+        await this.queue.enqueueSafely([{ id: updated.id, tenantId: updated.tenantId, endpointId: updated.endpointId, attemptCount: updated.attemptCount }], outcome.retryInMs ?? 0);
       } else if (updated.orderingKey) {
         await this.releaseLane(updated);
       }
@@ -207,7 +248,7 @@ export class DispatchService implements BeforeApplicationShutdown {
         ORDER BY seq LIMIT 1`,
       [done.endpointId, done.orderingKey],
     );
-    await this.queue.enqueueSafely(next.map((n) => ({ id: n.id, endpointId: done.endpointId, attemptCount: n.attempt_count })));
+    await this.queue.enqueueSafely(next.map((n) => ({ id: n.id, tenantId: done.tenantId, endpointId: done.endpointId, attemptCount: n.attempt_count })));
   }
 
   /**
@@ -240,7 +281,7 @@ export class DispatchService implements BeforeApplicationShutdown {
     );
     const back = rows.map(fromRow);
     await this.notifier.changed(back);
-    await this.queue.enqueueSafely(back.map((d) => ({ id: d.id, endpointId: d.endpointId, attemptCount: d.attemptCount })), delayMs, true);
+    await this.queue.enqueueSafely(back.map((d) => ({ id: d.id, tenantId: d.tenantId, endpointId: d.endpointId, attemptCount: d.attemptCount })), delayMs, true);
   }
 
   private async claimBatch(requested: string[]): Promise<(ClaimedRow | null)[]> {
@@ -308,6 +349,10 @@ export class DispatchService implements BeforeApplicationShutdown {
   /** Before the database closes (onApplicationShutdown of TypeORM): finish parked attempts and record results. */
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
+    // Queued work never started: its rows stay due in Postgres. Waiting jobs end without running.
+    this.slots.drain();
+    for (const resolve of this.waiting.values()) resolve(false);
+    this.waiting.clear();
     const deadline = Date.now() + this.config.deliveryTimeoutMs + 2000;
     while (this.background.size > 0 && Date.now() < deadline) {
       this.claimer.flush();

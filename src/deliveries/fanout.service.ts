@@ -112,7 +112,7 @@ export class FanoutService {
 
   /** After commit: queue what can be attempted and tell subscribers. */
   async dispatch(deliveries: DeliveryEntity[]): Promise<void> {
-    const due: QueuedDelivery[] = deliveries.filter((d) => d.status === DeliveryStatus.PENDING).map((d) => ({ id: d.id, endpointId: d.endpointId, attemptCount: d.attemptCount }));
+    const due: QueuedDelivery[] = deliveries.filter((d) => d.status === DeliveryStatus.PENDING).map((d) => ({ id: d.id, tenantId: d.tenantId, endpointId: d.endpointId, attemptCount: d.attemptCount }));
     await this.queue.enqueueSafely(due);
     await this.notifier.changed(deliveries);
   }

@@ -16,9 +16,10 @@ const RECONCILE_LOCK_ID = 727_100_002;
 export const HELD_RETENTION_DAYS = 7;
 const BATCH = 1000;
 /**
- * At most this many overdue deliveries of one endpoint per tick, taken round-robin across endpoints: a dead
- * endpoint's backlog (parked in a worker, so overdue in Postgres) can never crowd another tenant's lost job out
- * of the batch, and re-queueing that backlog costs a bounded amount per tick.
+ * At most this many overdue deliveries of one endpoint per tick, taken round-robin across tenants and, within a
+ * tenant, across its endpoints: a dead tenant's backlog (parked in a worker, so overdue in Postgres), however many
+ * endpoints it spreads over, can never crowd another tenant's lost job out of the batch, and re-queueing that
+ * backlog costs a bounded amount per tick.
  */
 export const RECONCILE_PER_ENDPOINT = 200;
 /** How long a tick waits for Redis to take its jobs and status pushes. */
@@ -95,17 +96,19 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
           WHERE id IN (SELECT id FROM deliveries WHERE status = 'IN_FLIGHT' AND next_attempt_at < now() LIMIT ${BATCH})
           RETURNING *`,
       );
-      // One index probe per endpoint (idx_deliveries_endpoint_due), each endpoint's oldest first, then round-robin.
-      const overdue: { id: string; endpoint_id: string; attempt_count: number }[] = await m.query(
-        `SELECT d.id, d.endpoint_id, d.attempt_count
-           FROM endpoints e
-           CROSS JOIN LATERAL (
-             SELECT o.id, o.endpoint_id, o.attempt_count, o.next_attempt_at, row_number() OVER (ORDER BY o.next_attempt_at) AS turn
-               FROM (SELECT id, endpoint_id, attempt_count, next_attempt_at FROM deliveries
-                      WHERE endpoint_id = e.id AND status IN ('PENDING','RETRYING') AND next_attempt_at < now() - make_interval(secs => $1)
-                      ORDER BY next_attempt_at LIMIT $2) o
-           ) d
-          ORDER BY d.turn, d.next_attempt_at LIMIT ${BATCH}`,
+      // One index probe per endpoint (idx_deliveries_endpoint_due), each endpoint's oldest first; the turns then go
+      // round-robin across the endpoints of a tenant (endpoint turn, then age), and round-robin across tenants.
+      const overdue: { id: string; tenant_id: string; endpoint_id: string; attempt_count: number }[] = await m.query(
+        `SELECT t.id, t.tenant_id, t.endpoint_id, t.attempt_count
+           FROM (SELECT d.*, e.tenant_id, row_number() OVER (PARTITION BY e.tenant_id ORDER BY d.turn, d.next_attempt_at, d.id) AS tenant_turn
+                   FROM endpoints e
+                   CROSS JOIN LATERAL (
+                     SELECT o.id, o.endpoint_id, o.attempt_count, o.next_attempt_at, row_number() OVER (ORDER BY o.next_attempt_at) AS turn
+                       FROM (SELECT id, endpoint_id, attempt_count, next_attempt_at FROM deliveries
+                              WHERE endpoint_id = e.id AND status IN ('PENDING','RETRYING') AND next_attempt_at < now() - make_interval(secs => $1)
+                              ORDER BY next_attempt_at LIMIT $2) o
+                   ) d) t
+          ORDER BY t.tenant_turn, t.next_attempt_at LIMIT ${BATCH}`,
         [this.graceMs / 1000, RECONCILE_PER_ENDPOINT],
       );
       const expired = await queryReturning(
@@ -125,8 +128,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     // hold the transaction (and the lock) open, nor wedge this task and the shutdown that waits for it; whatever
     // is not queued now is still due and found again on the next tick.
     const toQueue = [
-      ...abandoned.map((r) => ({ id: String(r.id), endpointId: String(r.endpoint_id), attemptCount: Number(r.attempt_count) })),
-      ...overdue.map((r) => ({ id: r.id, endpointId: r.endpoint_id, attemptCount: r.attempt_count })),
+      ...abandoned.map((r) => ({ id: String(r.id), tenantId: String(r.tenant_id), endpointId: String(r.endpoint_id), attemptCount: Number(r.attempt_count) })),
+      ...overdue.map((r) => ({ id: r.id, tenantId: r.tenant_id, endpointId: r.endpoint_id, attemptCount: r.attempt_count })),
     ];
     const changed = [...abandoned, ...expired].map(fromRow);
     try {

@@ -17,6 +17,8 @@ export interface AttemptDeliveryJob {
   deliveryId: string;
   /** Lets the worker apply the per-endpoint concurrency cap before touching the database. */
   endpointId: string;
+  /** The same for the per-tenant cap; absent in jobs queued before it existed. */
+  tenantId?: string;
 }
 export interface ProcessInboundEventJob {
   inboundEventId: string;
