@@ -61,6 +61,14 @@ class EnvSchema {
   @IsInt() @Min(1) @Max(500)
   ENDPOINT_CONCURRENCY = 20;
 
+  /** In-flight attempts allowed per tenant per worker, so one tenant's dead endpoints cannot take every slot. */
+  @IsInt() @Min(1) @Max(1000)
+  TENANT_CONCURRENCY = 50;
+
+  /** Endpoints one tenant may have; creating one more is BAD_USER_INPUT (limit exceeded). */
+  @IsInt() @Min(1) @Max(100_000)
+  MAX_ENDPOINTS_PER_TENANT = 500;
+
   @IsInt() @Min(200) @Max(600_000)
   RECONCILE_INTERVAL_MS = 15_000;
 
@@ -106,6 +114,8 @@ export interface AppConfig {
   queuePrefix: string;
   workerConcurrency: number;
   endpointConcurrency: number;
+  tenantConcurrency: number;
+  maxEndpointsPerTenant: number;
   reconcileIntervalMs: number;
   leaseGraceMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -118,7 +128,7 @@ export interface AppConfig {
 
 export class ConfigError extends Error {}
 
-const NUMERIC = ['PORT', 'DELIVERY_TIMEOUT_MS', 'WORKER_CONCURRENCY', 'ENDPOINT_CONCURRENCY', 'RECONCILE_INTERVAL_MS', 'DELIVERY_LEASE_GRACE_MS', 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 'WS_MAX_SOCKETS_PER_CREDENTIAL', 'WS_CONNECTION_INIT_TIMEOUT_MS', 'JWT_MAX_LIFETIME_SECONDS'] as const;
+const NUMERIC = ['PORT', 'DELIVERY_TIMEOUT_MS', 'WORKER_CONCURRENCY', 'ENDPOINT_CONCURRENCY', 'TENANT_CONCURRENCY', 'MAX_ENDPOINTS_PER_TENANT', 'RECONCILE_INTERVAL_MS', 'DELIVERY_LEASE_GRACE_MS', 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 'WS_MAX_SOCKETS_PER_CREDENTIAL', 'WS_CONNECTION_INIT_TIMEOUT_MS', 'JWT_MAX_LIFETIME_SECONDS'] as const;
 
 /** Reads and validates the environment; throws ConfigError with one line naming the variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -169,6 +179,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     queuePrefix: env.QUEUE_PREFIX,
     workerConcurrency: env.WORKER_CONCURRENCY,
     endpointConcurrency: env.ENDPOINT_CONCURRENCY,
+    tenantConcurrency: env.TENANT_CONCURRENCY,
+    maxEndpointsPerTenant: env.MAX_ENDPOINTS_PER_TENANT,
     reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
     leaseGraceMs: env.DELIVERY_LEASE_GRACE_MS,
     logLevel: env.LOG_LEVEL as AppConfig['logLevel'],
