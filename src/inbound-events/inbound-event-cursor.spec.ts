@@ -22,4 +22,16 @@ describe('inbound event cursors', () => {
       expect(() => decodeInboundCursor(cursor, ordering)).toThrow(BadUserInputError);
     }
   });
+
+  it.each([
+    ['year -271821', { f: 'PROCESSED_AT', d: 'ASC', v: '-271821-04-20T00:00:00.000Z', id: '0b6a4a3e-5d7c-4b8e-9f1a-2c3d4e5f6a7b' }, ordering],
+    ['year 275760', { f: 'PROCESSED_AT', d: 'ASC', v: '+275760-09-13T00:00:00.000Z', id: '0b6a4a3e-5d7c-4b8e-9f1a-2c3d4e5f6a7b' }, ordering],
+    ['a 36-character non-UUID id', { f: 'PROCESSED_AT', d: 'ASC', v: null, id: '------------------------------------' }, ordering],
+    ['an event code with NUL', { f: 'EVENT_CODE', d: 'ASC', v: 'ORDER\u0000', id: '0b6a4a3e-5d7c-4b8e-9f1a-2c3d4e5f6a7b' }, { field: InboundEventSortField.EVENT_CODE, direction: SortDirection.ASC }],
+    ['an event code with a lone surrogate', { f: 'EVENT_CODE', d: 'ASC', v: 'ORDER\ud800', id: '0b6a4a3e-5d7c-4b8e-9f1a-2c3d4e5f6a7b' }, { field: InboundEventSortField.EVENT_CODE, direction: SortDirection.ASC }],
+    ['attempts beyond int4', { f: 'ATTEMPTS', d: 'ASC', v: 2 ** 40, id: '0b6a4a3e-5d7c-4b8e-9f1a-2c3d4e5f6a7b' }, { field: InboundEventSortField.ATTEMPTS, direction: SortDirection.ASC }],
+  ])('refuses a cursor with %s as a malformed cursor', (_label, payload, order) => {
+    const cursor = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    expect(() => decodeInboundCursor(cursor, order)).toThrow('after: malformed cursor');
+  });
 });

@@ -1,5 +1,7 @@
 import type { SelectQueryBuilder } from 'typeorm';
 import { BadUserInputError } from '../common/errors/domain-error';
+import { isDateInRange } from '../common/graphql/scalars';
+import { unstorableReason } from '../common/graphql/storable-text';
 import { isUuid } from '../common/ids';
 import { InboundEventSortField, SortDirection } from './dto/inbound-event-order.input';
 import type { InboundEventEntity } from './inbound-event.entity';
@@ -19,16 +21,19 @@ const dateColumn = (column: string, read: (e: InboundEventEntity) => Date | null
   parse: (value) => {
     if (value === null) return null;
     const date = typeof value === 'string' ? new Date(value) : null;
-    return date && !Number.isNaN(date.getTime()) ? date : undefined;
+    return date && !Number.isNaN(date.getTime()) && isDateInRange(date) ? date : undefined;
   },
 });
+
+/** A cursor's string value goes into SQL as a parameter: Postgres refuses NUL (a 500), so it is malformed. */
+const storableString = (v: unknown): string | undefined => (typeof v === 'string' && v.length <= 1000 && unstorableReason(v) === null ? v : undefined);
 
 const SORT_COLUMNS: Record<InboundEventSortField, SortColumn> = {
   [InboundEventSortField.RECEIVED_AT]: dateColumn('received_at', (e) => e.receivedAt),
   [InboundEventSortField.PROCESSED_AT]: dateColumn('processed_at', (e) => e.processedAt),
-  [InboundEventSortField.ATTEMPTS]: { column: 'attempts', read: (e) => e.attempts, parse: (v) => (Number.isInteger(v) ? (v as number) : undefined) },
-  [InboundEventSortField.EVENT_CODE]: { column: 'event_code', read: (e) => e.eventCode, parse: (v) => (typeof v === 'string' ? v : undefined) },
-  [InboundEventSortField.STATUS]: { column: 'status', read: (e) => e.status, parse: (v) => (typeof v === 'string' ? v : undefined) },
+  [InboundEventSortField.ATTEMPTS]: { column: 'attempts', read: (e) => e.attempts, parse: (v) => (Number.isSafeInteger(v) && Math.abs(v as number) <= 2 ** 31 - 1 ? (v as number) : undefined) },
+  [InboundEventSortField.EVENT_CODE]: { column: 'event_code', read: (e) => e.eventCode, parse: (v) => storableString(v) },
+  [InboundEventSortField.STATUS]: { column: 'status', read: (e) => e.status, parse: (v) => storableString(v) },
 };
 
 export interface InboundEventOrdering {

@@ -35,7 +35,10 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    // Our scalars give their refusals a reason (e.g. DateTime out of range); graphql-js keeps it on the wrapping error.
+    const reason = formatted.extensions?.reason;
+    const extensions = typeof reason === 'string' ? { code, reason } : { code };
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
   }
   const errorId = randomUUID();
   logger.error({ msg: 'unexpected error', errorId, error: original instanceof Error ? original.message : String(original), stack: original instanceof Error ? original.stack : undefined, path: formatted.path });

@@ -2,6 +2,8 @@ import { Type } from '@nestjs/common';
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { BadUserInputError } from '../errors/domain-error';
+import { isUuid } from '../ids';
+import { isDateInRange } from './scalars';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -21,7 +23,8 @@ export function decodeCursor(cursor: string, field = 'after'): Cursor {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
       const createdAt = new Date(parsed[0]);
-      if (!Number.isNaN(createdAt.getTime()) && /^[0-9a-f-]{36}$/i.test(parsed[1])) return { createdAt, id: parsed[1] };
+      // In range and a real UUID: Postgres refuses year -271821 and a 36-character non-UUID (both were 500s).
+      if (!Number.isNaN(createdAt.getTime()) && isDateInRange(createdAt) && isUuid(parsed[1])) return { createdAt, id: parsed[1] };
     }
   } catch {
     // fall through

