@@ -20,7 +20,7 @@ import {
   toStr,
   typeName,
 } from './safe-values';
-import { StepBudget, throwStepLimit } from './step-budget';
+import { StepBudget } from './step-budget';
 
 export interface CompiledCondition {
   readonly source: string;
@@ -102,7 +102,7 @@ export function compileCondition(source: unknown, field: string): CompiledCondit
 
 const tick = (scope: Scope): void => {
   const budget = scope.budget;
-  if (++budget.steps > budget.limit) throwStepLimit(budget.limit);
+  if (++budget.steps > budget.checkAt) budget.overrun();
 };
 
 /** Several steps at once, for nodes whose steps always come together with nothing in between that can fail. */

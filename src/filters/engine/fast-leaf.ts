@@ -21,6 +21,8 @@ import {
   valueTestFn,
 } from './condition-compiler';
 import { CompiledJsonPath, PathShape, ownsPlain } from './json-path';
+import { throwNodeLimit } from './json-path-evaluator';
+import { FilterLimits } from './limits';
 import { isPlainObject } from './safe-values';
 import { StepBudget } from './step-budget';
 
@@ -190,7 +192,8 @@ function eachLeaf(names: readonly string[], form: ConditionForm): LeafTest {
  * gets to it. Each value is read once, as when collecting them; payloads are parsed JSON, whose
  * properties are plain data, so nothing can change between the passes. Fewer than two matches
  * extract undefined or the match itself, and a plain object's values are collected as select()
- * does; both then go to the condition as they are.
+ * does; both then go to the condition as they are. Visits and the node limit as select() too:
+ * one visit per element, before the loop.
  */
 function eachOverWildcard(shape: Extract<PathShape, { kind: 'wildcard' }>, form: Extract<ConditionForm, { kind: 'each' }>): LeafTest {
   const { names, item } = shape;
@@ -219,11 +222,12 @@ function eachOverWildcard(shape: Extract<PathShape, { kind: 'wildcard' }>, form:
         }
       }
       if (!found || !Array.isArray(list)) {
-        const values = found ? objectValues(list, item) : [];
+        const values = found ? objectValues(list, item, budget) : [];
         budget.charge(values.length);
         return Boolean(whole(values.length === 0 ? undefined : values.length === 1 ? values[0] : values, budget));
       }
       const elements: readonly unknown[] = list;
+      budget.visit(elements.length);
       let matches = 0;
       let firstMatch: unknown = undefined;
       for (let i = 0; i < elements.length; i++) {
@@ -234,6 +238,7 @@ function eachOverWildcard(shape: Extract<PathShape, { kind: 'wildcard' }>, form:
           if (matches++ === 0) firstMatch = (element as Record<string, unknown>)[item];
         }
       }
+      if (matches > FilterLimits.maxQueryNodes) throwNodeLimit(budget.field);
       budget.charge(matches);
       if (matches < 2) return Boolean(whole(matches === 0 ? undefined : firstMatch, budget));
       budget.charge(2); // the call and the value, which is an array
@@ -264,13 +269,16 @@ function eachOverWildcard(shape: Extract<PathShape, { kind: 'wildcard' }>, form:
 }
 
 /** The matches of a wildcard over what is not an array, as select() finds them: a plain object's values (or their `item`). */
-function objectValues(list: unknown, item: string | null): unknown[] {
+function objectValues(list: unknown, item: string | null, budget: StepBudget): unknown[] {
   const out: unknown[] = [];
   if (!isPlainObject(list)) return out;
-  for (const key of Object.keys(list)) {
+  const keys = Object.keys(list);
+  budget.visit(keys.length);
+  for (const key of keys) {
     const element = list[key];
     if (item === null) out.push(element);
     else if (isPlainObject(element) && Object.hasOwn(element, item)) out.push(element[item]);
   }
+  if (out.length > FilterLimits.maxQueryNodes) throwNodeLimit(budget.field);
   return out;
 }

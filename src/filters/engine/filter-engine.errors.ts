@@ -1,9 +1,12 @@
 import { BadUserInputError } from '../../common/errors/domain-error';
 
+/** extensions.reasonCode of every FilterLimitError, so a client can tell a limit from a mistake. */
+export const LIMIT_EXCEEDED = 'LIMIT_EXCEEDED';
+
 /** A filter or reducer hit one of FilterLimits: reported as BAD_USER_INPUT with the limit named. */
 export class FilterLimitError extends BadUserInputError {
   constructor(field: string, reason: string, limit: number) {
-    super(field, reason, { limit });
+    super(field, reason, { limit, reasonCode: LIMIT_EXCEEDED });
   }
 }
 

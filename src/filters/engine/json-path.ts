@@ -1,19 +1,25 @@
 /**
- * RFC 9535 JSONPath via jsonpath-rfc9535 (a parser and tree walker, no eval). Plain name, index and
- * wildcard paths, the common case, are walked here from the same parsed AST, so the text is
- * parsed once per config instead of once per event; the rest go through the library.
+ * RFC 9535 JSONPath, parsed by jsonpath-rfc9535's parser (no eval) once per config. Plain name and
+ * index paths, and `$.a.b[*]` / `$.a.b[*].c`, the common cases, are walked here by written-out
+ * walkers; every other query runs on our own evaluator (json-path-evaluator.ts), which charges
+ * each node it touches to the budget as it goes. The library's query() is never run on a payload:
+ * it builds every match before anything can count them.
  */
-import { query as runQuery, type JsonValue } from 'jsonpath-rfc9535';
 import parseJsonPath from 'jsonpath-rfc9535/parser';
 import { BadUserInputError } from '../../common/errors/domain-error';
 import { FilterLimitError } from './filter-engine.errors';
+import { PathSegment, evaluateSegments, throwNodeLimit, toSegments, unionFactor } from './json-path-evaluator';
 import { FilterLimits } from './limits';
 import { isPlainObject } from './safe-values';
 import { StepBudget } from './step-budget';
 
 export interface CompiledJsonPath {
   readonly source: string;
-  /** Every match in document order; one budget step per match when a budget is given. */
+  /**
+   * Every match in document order; one budget step per match, and one visit per node walked past
+   * (a query of names and indexes only walks at most its own length, and costs its match alone).
+   * Without a budget, a fresh one with the default limits: no walk is ever unbounded.
+   */
   select(root: unknown, budget?: StepBudget): unknown[];
   /** The single match, an array of several, or undefined for none. */
   extract(root: unknown, budget?: StepBudget): unknown;
@@ -51,23 +57,30 @@ export function compileJsonPath(source: unknown, field: string): CompiledJsonPat
     throw new BadUserInputError(field, describeSyntaxError(error), { position: syntaxErrorOffset(error) });
   }
   checkQueryAst(ast, field);
-  const simple = simpleSegments(ast);
-  if (simple === null) return libraryPath(source);
-  const singular = singularSelectors(simple);
-  if (singular !== null) {
-    const names = namesOnly(singular);
-    return singularPath(source, singularWalk(singular), names === null ? undefined : { kind: 'singular', names });
+  const segments = toSegments(isRecord(ast) ? ast.segments : undefined, field);
+  const factor = unionFactor(segments);
+  if (factor > FilterLimits.maxQueryNodes) {
+    throw new FilterLimitError(
+      field,
+      `JSONPath unions can make up to ${factor} nodes of one node; the limit is ${FilterLimits.maxQueryNodes} nodes per query`,
+      FilterLimits.maxQueryNodes,
+    );
   }
-  return childPath(source, simple);
+  const simple = simpleSegments(segments);
+  if (simple !== null) {
+    const singular = singularSelectors(simple);
+    if (singular !== null) {
+      const names = namesOnly(singular);
+      return singularPath(source, singularWalk(singular), names === null ? undefined : { kind: 'singular', names });
+    }
+    const wildcard = wildcardShape(simple);
+    if (wildcard !== null) return wildcardPath(source, wildcard.collect, wildcard.shape);
+  }
+  return generalPath(source, segments);
 }
 
-function libraryPath(source: string): CompiledJsonPath {
-  const select = (root: unknown, budget?: StepBudget): unknown[] => {
-    // Payloads are parsed JSON; the library only walks plain objects and arrays.
-    const matches: unknown[] = runQuery(root as JsonValue, source);
-    budget?.charge(matches.length);
-    return matches;
-  };
+function generalPath(source: string, segments: readonly PathSegment[]): CompiledJsonPath {
+  const select = (root: unknown, budget?: StepBudget): unknown[] => evaluateSegments(segments, root, budget ?? new StepBudget(), true);
   return { source, select, extract: (root, budget) => toExtracted(select(root, budget)) };
 }
 
@@ -207,26 +220,33 @@ function singularPath(source: string, walk: Walk, shape: PathShape | undefined):
   };
 }
 
-type Collect = (root: unknown, out: unknown[]) => void;
+type Collect = (root: unknown, out: unknown[], budget: StepBudget | undefined) => void;
 
 /**
  * `$.a.b[*]` and `$.a.b[*].c`, the usual many-match filter queries: a singular walk, then each
- * element of an array (or value of a plain object), then optionally one name on each.
+ * element of an array (or value of a plain object), then optionally one name on each. One visit
+ * per element, charged before the loop; a result over maxQueryNodes is refused.
  */
 function wildcardCollect(prefix: Walk, name: string | null): Collect {
   if (name === null) {
-    return (root, out) => {
+    return (root, out, budget) => {
       const list = prefix(root);
       if (Array.isArray(list)) {
+        budget?.visit(list.length);
+        if (list.length > FilterLimits.maxQueryNodes) throwNodeLimit(budget?.field ?? 'filter');
         for (let i = 0; i < list.length; i++) out.push(list[i]);
       } else if (isPlainObject(list)) {
-        for (const key of Object.keys(list)) out.push(list[key]);
+        const keys = Object.keys(list);
+        budget?.visit(keys.length);
+        if (keys.length > FilterLimits.maxQueryNodes) throwNodeLimit(budget?.field ?? 'filter');
+        for (const key of keys) out.push(list[key]);
       }
     };
   }
-  return (root, out) => {
+  return (root, out, budget) => {
     const list = prefix(root);
     if (Array.isArray(list)) {
+      budget?.visit(list.length);
       for (let i = 0; i < list.length; i++) {
         const item: unknown = list[i];
         if (typeof item === 'object' && item !== null && name in item && ownsPlain(item, name, name in Object.prototype)) {
@@ -234,11 +254,14 @@ function wildcardCollect(prefix: Walk, name: string | null): Collect {
         }
       }
     } else if (isPlainObject(list)) {
-      for (const key of Object.keys(list)) {
+      const keys = Object.keys(list);
+      budget?.visit(keys.length);
+      for (const key of keys) {
         const item = ownName(list[key], name);
         if (item !== NOTHING) out.push(item);
       }
     }
+    if (out.length > FilterLimits.maxQueryNodes) throwNodeLimit(budget?.field ?? 'filter');
   };
 }
 
@@ -262,101 +285,29 @@ function wildcardShape(segments: Selector[][]): { collect: Collect; shape: PathS
   };
 }
 
-type Visitor = (value: unknown, out: unknown[]) => void;
-
-/**
- * Child segments only, compiled to one closure per segment that hands each match to the next,
- * depth first into one array. For child segments that is also the library's order (it walks level
- * by level, and each level keeps document order).
- */
-function childPath(source: string, segments: Selector[][]): CompiledJsonPath {
-  const wildcard = wildcardShape(segments);
-  let collect: Collect | null = wildcard === null ? null : wildcard.collect;
-  const shape = wildcard === null ? undefined : wildcard.shape;
-  if (collect === null) {
-    let visitor: Visitor = (value, out) => {
-      out.push(value);
-    };
-    for (let i = segments.length - 1; i >= 0; i--) visitor = segmentVisitor(segments[i], visitor);
-    collect = visitor;
-  }
-  const first = collect;
+function wildcardPath(source: string, collect: Collect, shape: PathShape | undefined): CompiledJsonPath {
   const select = (root: unknown, budget?: StepBudget): unknown[] => {
     const out: unknown[] = [];
-    first(root, out);
+    collect(root, out, budget);
     budget?.charge(out.length);
     return out;
   };
   return { source, select, extract: (root, budget) => toExtracted(select(root, budget)), ...(shape === undefined ? {} : { shape }) };
 }
 
-function segmentVisitor(selectors: Selector[], next: Visitor): Visitor {
-  if (selectors.length === 1) return selectorVisitor(selectors[0], next);
-  const each = selectors.map((selector) => selectorVisitor(selector, next));
-  return (value, out) => {
-    for (const visit of each) visit(value, out);
-  };
-}
-
-function selectorVisitor(selector: Selector, next: Visitor): Visitor {
-  switch (selector.kind) {
-    case 'name': {
-      const name = selector.name;
-      return (value, out) => {
-        const match = ownName(value, name);
-        if (match !== NOTHING) next(match, out);
-      };
-    }
-    case 'index': {
-      const index = selector.index;
-      return (value, out) => {
-        const match = atIndex(value, index);
-        if (match !== NOTHING) next(match, out);
-      };
-    }
-    case 'wildcard':
-      return (value, out) => {
-        if (Array.isArray(value)) {
-          for (let i = 0; i < value.length; i++) next(value[i], out);
-        } else if (isPlainObject(value)) {
-          for (const key of Object.keys(value)) next(value[key], out);
-        }
-      };
-  }
-}
-
-/** Null when the query needs the library (descendants, slices, filters). */
-function simpleSegments(ast: unknown): Selector[][] | null {
-  if (!isRecord(ast) || !Array.isArray(ast.segments)) return null;
+/** Child segments of names, indexes and wildcards only; null for anything else. */
+function simpleSegments(segments: readonly PathSegment[]): Selector[][] | null {
   const out: Selector[][] = [];
-  for (const segment of ast.segments as unknown[]) {
-    if (!isRecord(segment) || segment.type !== 'ChildSegment' || !isRecord(segment.node)) return null;
-    const node = segment.node;
-    if (node.type === 'BracketedSelection' && Array.isArray(node.selectors)) {
-      const selectors: Selector[] = [];
-      for (const selector of node.selectors as unknown[]) {
-        const simple = simpleSelector(selector);
-        if (simple === null) return null;
-        selectors.push(simple);
-      }
-      out.push(selectors);
-    } else {
-      const simple = simpleSelector(node);
-      if (simple === null) return null;
-      out.push([simple]);
+  for (const segment of segments) {
+    if (segment.descendant) return null;
+    const selectors: Selector[] = [];
+    for (const selector of segment.selectors) {
+      if (selector.kind !== 'name' && selector.kind !== 'index' && selector.kind !== 'wildcard') return null;
+      selectors.push(selector);
     }
+    out.push(selectors);
   }
   return out;
-}
-
-function simpleSelector(node: unknown): Selector | null {
-  if (!isRecord(node)) return null;
-  if ((node.type === 'MemberNameShorthand' || node.type === 'NameSelector') && typeof node.value === 'string') {
-    return { kind: 'name', name: node.value };
-  }
-  if (node.type === 'IndexSelector' && typeof node.value === 'number') return { kind: 'index', index: node.value };
-  if (node.type === 'WildcardSelector') return { kind: 'wildcard' };
-  return null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -7,10 +7,20 @@ import { FilterLimitError } from './filter-engine.errors';
 import { CompiledJsonPath, compileJsonPath } from './json-path';
 import { FilterLimits } from './limits';
 import { isPlainObject } from './safe-values';
+import { StepBudget } from './step-budget';
 
 export interface CompiledReducer {
-  /** Throws FilterLimitError('reducer', ...) when the output would pass the size limit. */
-  apply(payload: unknown): unknown;
+  /**
+   * Throws FilterLimitError('reducer', ...) when the output would pass the size limit, or the
+   * queries together pass the reducer's budget (maxReducerSteps matches, maxVisits nodes visited,
+   * the evaluation deadline). Without a budget, a fresh one per apply.
+   */
+  apply(payload: unknown, budget?: StepBudget): unknown;
+}
+
+/** The budget of one reducer apply: every query of the template shares it. */
+export function reducerBudget(): StepBudget {
+  return new StepBudget(FilterLimits.maxReducerSteps, { field: 'reducer' });
 }
 
 type Template =
@@ -23,13 +33,14 @@ const MAX_OUTPUT = FilterLimits.maxReducerOutputChars;
 
 export function compileReducer(reducer: unknown): CompiledReducer {
   if (!isPlainObject(reducer)) throw new BadUserInputError('reducer', 'must be a JSON object, e.g. { "id": "$.order.id" }');
-  const template = compileTemplate(reducer, 'reducer', 0);
+  const counter = { queries: 0 };
+  const template = compileTemplate(reducer, 'reducer', 0, counter);
   if (jsonSize(reducer, MAX_OUTPUT) > MAX_OUTPUT) {
     throw new FilterLimitError('reducer', `is larger than ${MAX_OUTPUT} characters of JSON`, MAX_OUTPUT);
   }
   return {
-    apply(payload) {
-      const output = build(template, payload, { remaining: MAX_OUTPUT });
+    apply(payload, budget = reducerBudget()) {
+      const output = build(template, payload, { remaining: MAX_OUTPUT, steps: budget });
       // Queries were charged as they ran; this also counts literals, keys and punctuation.
       if (jsonSize(output, MAX_OUTPUT) > MAX_OUTPUT) throwOutputLimit();
       return output;
@@ -47,19 +58,23 @@ function childField(field: string, key: string | number): string {
 }
 
 /** Recursion is bounded: the depth is checked before descending. */
-function compileTemplate(value: unknown, field: string, depth: number): Template {
+function compileTemplate(value: unknown, field: string, depth: number, counter: { queries: number }): Template {
   if (depth > FilterLimits.maxReducerDepth) {
     throw new FilterLimitError(field, `reducer is nested deeper than ${FilterLimits.maxReducerDepth} levels`, FilterLimits.maxReducerDepth);
   }
   if (typeof value === 'string') {
-    return value.startsWith('$') ? { kind: 'query', path: compileJsonPath(value, field) } : { kind: 'literal', value };
+    if (!value.startsWith('$')) return { kind: 'literal', value };
+    if (++counter.queries > FilterLimits.maxReducerQueries) {
+      throw new FilterLimitError(field, `reducer has more than ${FilterLimits.maxReducerQueries} JSONPath queries`, FilterLimits.maxReducerQueries);
+    }
+    return { kind: 'query', path: compileJsonPath(value, field) };
   }
   if (value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
     return { kind: 'literal', value };
   }
   if (Array.isArray(value)) {
     const items: unknown[] = value;
-    return { kind: 'array', items: items.map((item, i) => compileTemplate(item, childField(field, i), depth + 1)) };
+    return { kind: 'array', items: items.map((item, i) => compileTemplate(item, childField(field, i), depth + 1, counter)) };
   }
   if (isPlainObject(value)) {
     return {
@@ -67,19 +82,25 @@ function compileTemplate(value: unknown, field: string, depth: number): Template
       entries: Object.keys(value).map((key) => {
         // Assigning "__proto__" would replace the output's prototype instead of adding a key.
         if (key === '__proto__') throw new BadUserInputError(childField(field, key), 'the key "__proto__" is not allowed');
-        return [key, compileTemplate(value[key], childField(field, key), depth + 1)] as const;
+        return [key, compileTemplate(value[key], childField(field, key), depth + 1, counter)] as const;
       }),
     };
   }
   throw new BadUserInputError(field, 'must be a JSON value (string, number, boolean, null, object or array)');
 }
 
-function build(template: Template, payload: unknown, budget: { remaining: number }): unknown {
+interface Output {
+  /** Characters of JSON the output may still take. */
+  remaining: number;
+  readonly steps: StepBudget;
+}
+
+function build(template: Template, payload: unknown, budget: Output): unknown {
   switch (template.kind) {
     case 'literal':
       return template.value;
     case 'query': {
-      const matches = template.path.select(payload);
+      const matches = template.path.select(payload, budget.steps);
       const value = matches.length === 0 ? null : matches.length === 1 ? matches[0] : matches;
       // Charged as we go so `$..*` over a large payload stops early instead of building megabytes.
       budget.remaining -= jsonSize(value, budget.remaining);
