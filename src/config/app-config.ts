@@ -94,6 +94,18 @@ class EnvSchema {
   @IsInt() @Min(100) @Max(600_000)
   WS_CONNECTION_INIT_TIMEOUT_MS = 10_000;
 
+  /** graphql-ws: live subscriptions one socket may hold. */
+  @IsInt() @Min(1) @Max(10_000)
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
+
+  /** graphql-ws: open sockets per credential (API key, or JWT tenant + subject) in one api process. */
+  @IsInt() @Min(1) @Max(10_000)
+  WS_MAX_SOCKETS_PER_CREDENTIAL = 20;
+
+  /** graphql-ws: a socket that has not sent connection_init by then is closed (4408). */
+  @IsInt() @Min(100) @Max(600_000)
+  WS_CONNECTION_INIT_TIMEOUT_MS = 10_000;
+
   /** Longest validity an admin JWT may claim (exp − iat, and exp − now). */
   @IsInt() @Min(60) @Max(31_536_000)
   JWT_MAX_LIFETIME_SECONDS = 86_400;
@@ -123,12 +135,15 @@ export interface AppConfig {
   wsMaxSubscriptionsPerSocket: number;
   wsMaxSocketsPerCredential: number;
   wsConnectionInitTimeoutMs: number;
+  wsMaxSubscriptionsPerSocket: number;
+  wsMaxSocketsPerCredential: number;
+  wsConnectionInitTimeoutMs: number;
   jwtMaxLifetimeSeconds: number;
 }
 
 export class ConfigError extends Error {}
 
-const NUMERIC = ['PORT', 'DELIVERY_TIMEOUT_MS', 'WORKER_CONCURRENCY', 'ENDPOINT_CONCURRENCY', 'TENANT_CONCURRENCY', 'MAX_ENDPOINTS_PER_TENANT', 'RECONCILE_INTERVAL_MS', 'DELIVERY_LEASE_GRACE_MS', 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 'WS_MAX_SOCKETS_PER_CREDENTIAL', 'WS_CONNECTION_INIT_TIMEOUT_MS', 'JWT_MAX_LIFETIME_SECONDS'] as const;
+const NUMERIC = ['PORT', 'DELIVERY_TIMEOUT_MS', 'WORKER_CONCURRENCY', 'ENDPOINT_CONCURRENCY', 'TENANT_CONCURRENCY', 'MAX_ENDPOINTS_PER_TENANT', 'RECONCILE_INTERVAL_MS', 'DELIVERY_LEASE_GRACE_MS', 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 'WS_MAX_SOCKETS_PER_CREDENTIAL', 'WS_CONNECTION_INIT_TIMEOUT_MS', 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 'WS_MAX_SOCKETS_PER_CREDENTIAL', 'WS_CONNECTION_INIT_TIMEOUT_MS', 'JWT_MAX_LIFETIME_SECONDS'] as const;
 
 /** Reads and validates the environment; throws ConfigError with one line naming the variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -185,6 +200,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     leaseGraceMs: env.DELIVERY_LEASE_GRACE_MS,
     logLevel: env.LOG_LEVEL as AppConfig['logLevel'],
     dataDir,
+    wsMaxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+    wsMaxSocketsPerCredential: env.WS_MAX_SOCKETS_PER_CREDENTIAL,
+    wsConnectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
     wsMaxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
     wsMaxSocketsPerCredential: env.WS_MAX_SOCKETS_PER_CREDENTIAL,
     wsConnectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
