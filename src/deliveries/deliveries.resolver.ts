@@ -1,7 +1,9 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
 import { Permission, Principal } from '../auth/principal';
+import type { GraphqlContext } from '../common/graphql/graphql-context';
 import { PubSubService, Topic } from '../common/graphql/pubsub';
+import { VersionedMemo } from '../common/graphql/versioned-memo';
 import { IdempotencyKeyHeader } from '../common/idempotency/idempotency-key.decorator';
 import { TrackedJob, toTrackedJobModel } from '../common/tracked-jobs/tracked-job.model';
 import { DeliveriesService } from './deliveries.service';
@@ -12,6 +14,9 @@ import { PublishEventInput } from './dto/publish-event.input';
 @Resolver(() => Delivery)
 @RequirePermission(Permission.ManageWebhooks)
 export class DeliveriesResolver {
+  /** One status change pushed to N subscribers loads its attempts once: they share the read of that version. */
+  private readonly attemptsOfVersion = new VersionedMemo<DeliveryAttempt[]>(5_000, 10_000);
+
   constructor(
     private readonly service: DeliveriesService,
     private readonly pubsub: PubSubService,
@@ -80,8 +85,10 @@ export class DeliveriesResolver {
   }
 
   @ResolveField(() => [DeliveryAttempt])
-  async attempts(@Parent() delivery: Delivery): Promise<DeliveryAttempt[]> {
-    return (await this.service.attempts(delivery.tenantId, delivery.id)).map(toDeliveryAttemptModel);
+  async attempts(@Parent() d: Delivery, @Context() ctx: GraphqlContext): Promise<DeliveryAttempt[]> {
+    // Attempts are recorded in the statement that moves updated_at and attemptCount: the pair names the version.
+    const version = `${d.tenantId}\u0000${d.id}\u0000${new Date(d.updatedAt).getTime()}\u0000${d.attemptCount}`;
+    return this.attemptsOfVersion.get(version, async () => (await ctx.loaders.load('delivery.attempts', d.tenantId, d.id, (tenantId, ids) => this.service.attemptsByDelivery(tenantId, ids))).map(toDeliveryAttemptModel));
   }
 
   @Subscription(() => Delivery, {

@@ -235,7 +235,7 @@ export class DeliveriesService implements OnModuleInit {
         WHERE endpoint_id = $1 AND tenant_id = $2 AND status = 'HELD' RETURNING *`,
       [endpoint.id, endpoint.tenantId],
     );
-    const released = rows.map((r) => ({ id: String(r.id), endpointId: endpoint.id, attemptCount: Number(r.attempt_count), seq: BigInt(String(r.seq)) })).sort((a, b) => (a.seq < b.seq ? -1 : 1));
+    const released = rows.map((r) => ({ id: String(r.id), tenantId: endpoint.tenantId, endpointId: endpoint.id, attemptCount: Number(r.attempt_count), seq: BigInt(String(r.seq)) })).sort((a, b) => (a.seq < b.seq ? -1 : 1));
     await this.queue.enqueueSafely(released);
     return released.length;
   }
@@ -280,8 +280,54 @@ export class DeliveriesService implements OnModuleInit {
     return paginate(qb, 'd', page, (d) => d);
   }
 
-  async attempts(tenantId: string, deliveryId: string): Promise<DeliveryAttemptEntity[]> {
-    return this.dataSource.getRepository(DeliveryAttemptEntity).find({ where: { tenantId, deliveryId }, order: { attemptNumber: 'ASC', startedAt: 'ASC' } });
+  /** Endpoint.attempts batched (DataLoader): the attempts of many deliveries of one tenant in one query. */
+  async attemptsByDelivery(tenantId: string, deliveryIds: readonly string[]): Promise<Map<string, DeliveryAttemptEntity[]>> {
+    const ids = deliveryIds.filter(isUuid);
+    const rows = ids.length ? await this.dataSource.getRepository(DeliveryAttemptEntity).find({ where: { tenantId, deliveryId: In(ids) }, order: { attemptNumber: 'ASC', startedAt: 'ASC' } }) : [];
+    const byDelivery = new Map<string, DeliveryAttemptEntity[]>(deliveryIds.map((id) => [id, []]));
+    for (const row of rows) byDelivery.get(row.deliveryId)?.push(row);
+    return byDelivery;
+  }
+
+  /**
+   * Endpoint.stats batched (DataLoader): the stats of many endpoints of one tenant in one statement. The endpoints
+   * were loaded for the caller already, so unlike stats() there is no existence check; unknown ids get zeros.
+   */
+  async statsByEndpoint(tenantId: string, endpointIds: readonly string[], since?: Date | null, until?: Date | null): Promise<Map<string, DeliveryStats>> {
+    const ids = endpointIds.filter(isUuid);
+    const params: unknown[] = [tenantId, ids];
+    const sinceRef = since ? `$${params.push(since)}` : null;
+    const untilRef = until ? `$${params.push(until)}` : null;
+    const window = (alias: string, time: string) => `${sinceRef ? `AND ${alias}.${time} >= ${sinceRef}` : ''} ${untilRef ? `AND ${alias}.${time} < ${untilRef}` : ''}`;
+    const rows: { endpoint_id: string; total: number; succeeded: number; failed: number; pending: number; held: number; avg: number | null; p95: number | null }[] = ids.length
+      ? await this.dataSource.query(
+          `WITH c AS (
+             SELECT d.endpoint_id, count(*)::int AS total,
+                    count(*) FILTER (WHERE status = 'SUCCEEDED')::int AS succeeded,
+                    count(*) FILTER (WHERE status IN ('FAILED','DEAD_LETTER'))::int AS failed,
+                    count(*) FILTER (WHERE status IN ('PENDING','IN_FLIGHT','RETRYING'))::int AS pending,
+                    count(*) FILTER (WHERE status = 'HELD')::int AS held
+               FROM deliveries d WHERE d.tenant_id = $1 AND d.endpoint_id = ANY($2::uuid[]) ${window('d', 'created_at')}
+              GROUP BY d.endpoint_id),
+           t AS (
+             SELECT a.endpoint_id, avg(response_time_ms)::float AS avg, percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms)::float AS p95
+               FROM delivery_attempts a WHERE a.tenant_id = $1 AND a.endpoint_id = ANY($2::uuid[]) AND response_time_ms IS NOT NULL ${window('a', 'started_at')}
+              GROUP BY a.endpoint_id)
+           SELECT coalesce(c.endpoint_id, t.endpoint_id) AS endpoint_id, coalesce(c.total, 0) AS total, coalesce(c.succeeded, 0) AS succeeded,
+                  coalesce(c.failed, 0) AS failed, coalesce(c.pending, 0) AS pending, coalesce(c.held, 0) AS held, t.avg, t.p95
+             FROM c FULL JOIN t ON t.endpoint_id = c.endpoint_id`,
+          params,
+        )
+      : [];
+    const found = new Map(rows.map((r) => [r.endpoint_id, r]));
+    return new Map(
+      endpointIds.map((id) => {
+        const r = found.get(id) ?? { total: 0, succeeded: 0, failed: 0, pending: 0, held: 0, avg: null, p95: null };
+        const decided = r.succeeded + r.failed;
+        const stats = { total: r.total, succeeded: r.succeeded, failed: r.failed, pending: r.pending, held: r.held };
+        return [id, { ...stats, successRate: decided === 0 ? null : r.succeeded / decided, avgResponseTimeMs: r.avg, p95ResponseTimeMs: r.p95 }];
+      }),
+    );
   }
 
   /** Counts and response times in SQL (never by loading rows). */

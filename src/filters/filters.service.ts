@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { Principal } from '../auth/principal';
 import { NotFoundError } from '../common/errors/domain-error';
@@ -105,6 +105,15 @@ export class FiltersService {
   async listForEndpoint(tenantId: string, endpointId: string): Promise<FilterReducerEntity[]> {
     if (!isUuid(endpointId)) return [];
     return this.configs.find({ where: { tenantId, endpointId }, order: { eventType: 'ASC' } });
+  }
+
+  /** Endpoint.filters batched (DataLoader): the configurations of many endpoints of one tenant in one query. */
+  async listForEndpoints(tenantId: string, endpointIds: readonly string[]): Promise<Map<string, FilterReducerEntity[]>> {
+    const ids = endpointIds.filter(isUuid);
+    const rows = ids.length ? await this.configs.find({ where: { tenantId, endpointId: In(ids) }, order: { eventType: 'ASC' } }) : [];
+    const byEndpoint = new Map<string, FilterReducerEntity[]>(endpointIds.map((id) => [id, []]));
+    for (const row of rows) byEndpoint.get(row.endpointId)?.push(row);
+    return byEndpoint;
   }
 
   /**

@@ -3,7 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { GraphQLModule as NestGraphQLModule } from '@nestjs/graphql';
 import { join } from 'node:path';
 import type { SubscribePayload } from 'graphql-ws';
-import { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { ExecutionArgs, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { AuthService } from '../../auth/auth.service';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { formatGraphqlError } from '../errors/format-graphql-error';
@@ -65,9 +65,9 @@ export function graphqlModule(options: { autoSchemaFile: string | boolean }) {
           return prepareOperation(currentSchema(), payload, rules);
         },
         // graphql-ws bypasses Apollo's formatError: apply the same mapping so codes reach WebSocket clients.
-        onNext: (_ctx, _id, payload, _args, result) => (result.errors?.length ? ({ ...result, errors: format(result.errors, payload) } as ExecutionResult) : result),
+        onNext: (_ctx, _id, payload, _args, result) => (result.errors?.length ? { ...result, errors: format(result.errors, payload) } : result),
         // Errors thrown while setting a subscription up (guard, NOT_FOUND, limits) are sent as `error` messages.
-        onError: (_ctx, _id, payload, errors) => format(errors, payload) as unknown as readonly GraphQLError[],
+        onError: (_ctx, _id, payload, errors) => format(errors, payload),
         onClose: (ctx) => wsAuth.release(ctx as WsContext),
       };
       const currentSchema = (): GraphQLSchema => {

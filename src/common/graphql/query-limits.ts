@@ -11,8 +11,8 @@ function limitError(message: string): GraphQLError {
 
 /**
  * Rejects abusive documents before execution: nesting deeper than MAX_QUERY_DEPTH, more than MAX_ALIASES
- * aliases, or more than MAX_QUERY_COST field selections (fragments expanded). Introspection fields are exempt
- * from the depth bound so that tooling keeps working where introspection is on.
+ * aliases, or more than MAX_QUERY_COST field selections (fragments expanded). `__typename` counts as a field and its
+ * aliases as aliases; the trees below `__schema` and `__type` are exempt so that tooling keeps working where introspection is on.
  */
 export function queryLimitsRule(context: ValidationContext): ASTVisitor {
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -23,9 +23,11 @@ export function queryLimitsRule(context: ValidationContext): ASTVisitor {
       if (acc.cost > MAX_QUERY_COST || acc.aliases > MAX_ALIASES || acc.depth > MAX_QUERY_DEPTH) return;
       if (sel.kind === Kind.FIELD) {
         const field = sel as FieldNode;
-        if (field.name.value.startsWith('__')) continue;
+        // Aliases and __typename count like any field (20,000 `__typename` aliases were answered before);
+        // only the introspection trees below __schema / __type stay exempt, so tooling keeps working.
         acc.cost += 1;
         if (field.alias) acc.aliases += 1;
+        if (field.name.value.startsWith('__')) continue;
         if (field.selectionSet) {
           acc.depth = Math.max(acc.depth, depth + 1);
           measure(field.selectionSet, depth + 1, seen, acc);

@@ -85,3 +85,21 @@ export function findUnstorableText(root: unknown, rootField: string, isJsonRoot:
   }
   return null;
 }
+
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
+
+/** `text` with every NUL and lone surrogate replaced by U+FFFD: a readable, storable view (not the exact data). */
+export function replaceUnstorable(text: string): string {
+  return text.replace(UNSTORABLE_ALL, '\ufffd');
+}
+
+/**
+ * A copy of a JSON value with unstorable strings and member names replaced (see replaceUnstorable). Recursive: give
+ * it only values already checked against MAX_JSON_DEPTH. Members are defined, so "__proto__" stays a member.
+ */
+export function storableCopy(value: unknown): unknown {
+  if (typeof value === 'string') return replaceUnstorable(value);
+  if (Array.isArray(value)) return value.map(storableCopy);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [replaceUnstorable(key), storableCopy(child)]));
+}

@@ -1,46 +1,139 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Context } from 'graphql-ws';
 import { CloseCode } from 'graphql-ws';
-import { GLOBAL_CHANNEL, PubSubService, Topic } from './pubsub';
+import { decode } from 'jsonwebtoken';
+import { API_KEY_PREFIX } from '../../auth/api-keys.service';
+import type { Principal } from '../../auth/principal';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { BadUserInputError } from '../errors/domain-error';
 import type { WsExtra } from './graphql-context';
+import { GLOBAL_CHANNEL, PubSubService, Topic } from './pubsub';
 
-interface SocketExtra extends WsExtra {
-  socket?: { close(code: number, reason: string): void };
+export type WsContext = Context<Record<string, unknown> | undefined, WsExtra & { socket?: { close(code: number, reason: string): void } }>;
+
+/** Close code for a credential over its socket limit (graphql-ws uses 4429 for "too many"). */
+export const TOO_MANY_SOCKETS = 4429;
+/** setTimeout's largest delay; a later expiry re-arms the timer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A socket asked for one more subscription than WS_MAX_SUBSCRIPTIONS_PER_SOCKET allows. */
+export class SubscriptionLimitError extends BadUserInputError {
+  constructor(limit: number) {
+    super('subscribe', `this socket already holds ${limit} operations, the limit (WS_MAX_SUBSCRIPTIONS_PER_SOCKET); complete one first`, { limit });
+  }
 }
 
-/** Closes live WebSocket connections whose API key gets revoked (in any api process). */
-@Injectable()
-export class SubscriptionAuthService implements OnModuleInit {
-  private readonly byApiKey = new Map<string, Set<Context<Record<string, unknown> | undefined, WsExtra>>>();
+interface Session {
+  credential: string;
+  timer?: NodeJS.Timeout;
+}
 
-  constructor(private readonly pubsub: PubSubService) {}
+/**
+ * The lifetime rules of graphql-ws sessions: at most WS_MAX_SOCKETS_PER_CREDENTIAL sockets per credential (API key,
+ * or JWT tenant + subject) in this process, at most WS_MAX_SUBSCRIPTIONS_PER_SOCKET operations per socket, and a
+ * socket dies (4403) when its credential does: at the JWT's exp, or when its API key is revoked in any api process.
+ */
+@Injectable()
+export class SubscriptionAuthService implements OnModuleInit, OnModuleDestroy {
+  private readonly sessions = new Map<WsContext, Session>();
+  private readonly byCredential = new Map<string, Set<WsContext>>();
+
+  constructor(
+    private readonly pubsub: PubSubService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await this.pubsub.subscribe(Topic.ApiKeyRevoked, GLOBAL_CHANNEL, (payload) => {
       const apiKeyId = typeof payload?.apiKeyId === 'string' ? payload.apiKeyId : null;
-      if (apiKeyId) this.closeFor(apiKeyId);
+      if (apiKeyId) this.closeAll(credentialOf({ apiKeyId }), 'API key revoked');
     });
   }
 
-  track(ctx: Context<Record<string, unknown> | undefined, WsExtra>): void {
-    const keyId = ctx.extra.principal?.apiKeyId;
-    if (!keyId) return;
-    const set = this.byApiKey.get(keyId) ?? new Set();
-    set.add(ctx);
-    this.byApiKey.set(keyId, set);
+  onModuleDestroy(): void {
+    for (const session of this.sessions.values()) clearTimeout(session.timer);
   }
 
-  untrack(ctx: Context<Record<string, unknown> | undefined, WsExtra>): void {
-    const keyId = ctx.extra.principal?.apiKeyId;
-    if (!keyId) return;
-    this.byApiKey.get(keyId)?.delete(ctx);
-    if (this.byApiKey.get(keyId)?.size === 0) this.byApiKey.delete(keyId);
-  }
-
-  private closeFor(apiKeyId: string): void {
-    for (const ctx of this.byApiKey.get(apiKeyId) ?? []) {
-      (ctx.extra as SocketExtra).socket?.close(CloseCode.Forbidden, 'API key revoked');
+  /**
+   * connection_init was authenticated: admit the socket, or close it and return false when its credential already
+   * has its share of sockets, or has expired in the meantime.
+   */
+  admit(ctx: WsContext, principal: Principal, expiresAt: number | undefined, now = Date.now()): boolean {
+    const credential = credentialOf(principal);
+    const open = this.byCredential.get(credential) ?? new Set();
+    if (open.size >= this.config.wsMaxSocketsPerCredential) {
+      ctx.extra.socket?.close(TOO_MANY_SOCKETS, `too many sockets for this credential (limit ${this.config.wsMaxSocketsPerCredential})`);
+      return false;
     }
-    this.byApiKey.delete(apiKeyId);
+    if (expiresAt !== undefined && expiresAt <= now) {
+      ctx.extra.socket?.close(CloseCode.Forbidden, 'credential expired');
+      return false;
+    }
+    ctx.extra.principal = principal;
+    ctx.extra.expiresAt = expiresAt;
+    open.add(ctx);
+    this.byCredential.set(credential, open);
+    const session: Session = { credential };
+    this.sessions.set(ctx, session);
+    if (expiresAt !== undefined) this.armExpiry(ctx, session, expiresAt, now);
+    return true;
   }
+
+  /** Before each subscribe: refuses over the per-socket cap; closes the socket if its credential has expired. */
+  checkSubscribe(ctx: WsContext, now = Date.now()): SubscriptionLimitError | 'expired' | null {
+    const { expiresAt } = ctx.extra;
+    if (expiresAt !== undefined && expiresAt <= now) {
+      ctx.extra.socket?.close(CloseCode.Forbidden, 'credential expired');
+      return 'expired';
+    }
+    // graphql-ws has already reserved the new operation's id in ctx.subscriptions.
+    if (Object.keys(ctx.subscriptions).length > this.config.wsMaxSubscriptionsPerSocket) return new SubscriptionLimitError(this.config.wsMaxSubscriptionsPerSocket);
+    return null;
+  }
+
+  /** The credential failed its re-check on subscribe (revoked, expired, tenant gone): the socket goes. */
+  refuse(ctx: WsContext, reason: string): void {
+    ctx.extra.socket?.close(CloseCode.Forbidden, reason.slice(0, 100));
+  }
+
+  release(ctx: WsContext): void {
+    const session = this.sessions.get(ctx);
+    if (!session) return;
+    clearTimeout(session.timer);
+    this.sessions.delete(ctx);
+    const open = this.byCredential.get(session.credential);
+    open?.delete(ctx);
+    if (open?.size === 0) this.byCredential.delete(session.credential);
+  }
+
+  private armExpiry(ctx: WsContext, session: Session, expiresAt: number, now: number): void {
+    session.timer = setTimeout(
+      () => {
+        if (Date.now() >= expiresAt) ctx.extra.socket?.close(CloseCode.Forbidden, 'credential expired');
+        else this.armExpiry(ctx, session, expiresAt, Date.now());
+      },
+      Math.min(Math.max(expiresAt - now, 0), MAX_TIMER_MS),
+    );
+    session.timer.unref();
+  }
+
+  private closeAll(credential: string, reason: string): void {
+    for (const ctx of this.byCredential.get(credential) ?? []) ctx.extra.socket?.close(CloseCode.Forbidden, reason);
+  }
+}
+
+/** Sockets are counted per API key, and per user of a tenant for admin JWTs (a new token is the same user). */
+function credentialOf(principal: Pick<Principal, 'apiKeyId'> & Partial<Principal>): string {
+  return principal.apiKeyId ? `key:${principal.apiKeyId}` : `user:${principal.tenantId}\u0000${principal.actorId}`;
+}
+
+/**
+ * When an authenticated credential stops being valid: a JWT's `exp` in ms; undefined for an API key (valid until revoked).
+ * Only called once AuthService has verified the token, so decoding without verifying again is safe.
+ */
+export function credentialExpiry(authorization: unknown): number | undefined {
+  const token = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
+  if (!token || token.startsWith(API_KEY_PREFIX)) return undefined;
+  const claims = decode(token, { json: true });
+  return typeof claims?.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 : undefined;
 }
