@@ -29,6 +29,21 @@ export const PREVIOUS_SECRET_GRACE_MS = 24 * 3_600_000;
 export const DISABLED_BY_USER = 'disabled by user';
 /** Decrypted secrets kept, keyed by their ciphertext (a rotation writes a new ciphertext, so nothing goes stale). */
 const DECRYPTED_CACHE_MAX_ENTRIES = 10_000;
+/**
+ * Namespace (first key) of the per-tenant advisory lock that serialises endpoint creation, so concurrent creates
+ * cannot pass the quota together; the second key is hashtext(tenant id).
+ */
+const ENDPOINT_QUOTA_LOCK_NAMESPACE = 727_100_010;
+/** extensions.reasonCode of a limit, as FilterLimitError reports it. */
+const LIMIT_EXCEEDED = 'LIMIT_EXCEEDED';
+
+/** A tenant at MAX_ENDPOINTS_PER_TENANT tried to create one more. */
+export class EndpointLimitError extends BadUserInputError {
+  constructor(limit: number) {
+    super('input', `a tenant may have at most ${limit} endpoints; delete one before creating another`, { limit, reasonCode: LIMIT_EXCEEDED });
+  }
+}
+
 /** lastSuccessAt of a healthy endpoint is refreshed at this resolution, so most successes write nothing. */
 const LAST_SUCCESS_RESOLUTION_MS = 60_000;
 
@@ -85,6 +100,7 @@ export class EndpointsService {
       key,
       input: fields,
       work: async (manager) => {
+        await this.assertEndpointQuota(manager, principal.tenantId);
         const secret = generateWebhookSecret();
         const inserted = await manager.insert(EndpointEntity, { ...values, tenantId: principal.tenantId, secretEncrypted: this.box.encrypt(secret) } as EndpointPatch);
         const id = (inserted.identifiers[0] as { id: string }).id;
@@ -370,6 +386,16 @@ export class EndpointsService {
 
   private assertId(id: string): void {
     if (!isUuid(id)) throw new NotFoundError('Endpoint', id);
+  }
+
+  /**
+   * In the create transaction: a per-tenant advisory lock (held to commit) makes count-then-insert atomic against
+   * every other create of the tenant, in any process. Another tenant's creates hash elsewhere and do not wait.
+   */
+  private async assertEndpointQuota(m: EntityManager, tenantId: string): Promise<void> {
+    await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ENDPOINT_QUOTA_LOCK_NAMESPACE, tenantId]);
+    const [{ count }]: { count: number }[] = await m.query('SELECT count(*)::int AS count FROM endpoints WHERE tenant_id = $1', [tenantId]);
+    if (count >= this.config.maxEndpointsPerTenant) throw new EndpointLimitError(this.config.maxEndpointsPerTenant);
   }
 
   private async lockForUpdate(m: EntityManager, tenantId: string, id: string): Promise<EndpointEntity> {
