@@ -52,6 +52,13 @@ export class InboundEventEntity {
   @Column('jsonb', { name: 'json_data' })
   jsonData: unknown;
 
+  /**
+   * The exact verified body as JSON text, kept only when jsonb cannot hold it (a NUL or a lone surrogate): json_data
+   * then holds a copy with those characters replaced, and processing fails the event with the reason.
+   */
+  @Column('text', { name: 'json_text', nullable: true })
+  jsonText: string | null;
+
   /** Request headers, signature and credential headers already redacted. */
   @Column('jsonb', { nullable: true })
   headers: Record<string, string> | null;

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { systemPrincipal } from '../auth/principal';
 import { PubSubService, Topic } from '../common/graphql/pubsub';
+import { findUnstorableText } from '../common/graphql/storable-text';
 import { DeliveriesService } from '../deliveries/deliveries.service';
 import { PayloadValidator } from '../endpoints/event-types/payload-validator';
 import { getProviderAdapter, type NormalisedEvent } from '../integrations/providers';
@@ -14,6 +15,13 @@ export const STALE_PROCESSING_MS = 5 * 60_000;
 const MAX_ERROR_LENGTH = 2000;
 
 export type ProcessOutcome = InboundEventStatus.PROCESSED | InboundEventStatus.FAILED | InboundEventStatus.SKIPPED;
+
+/** Why a body kept as text (inbound-receiver.service.ts) cannot be processed. */
+function unstorablePayloadReason(jsonText: string): string {
+  const found = findUnstorableText(JSON.parse(jsonText) as unknown, 'payload', () => true);
+  const reason = found?.reason ?? 'cannot be stored as jsonb';
+  return `payload ${reason}; the exact body is kept, but no event can be published from it`;
+}
 
 /**
  * Turns one stored inbound event into platform events. Safe to run twice: the row is claimed atomically
@@ -37,6 +45,7 @@ export class InboundProcessingService {
     if (!event) return null;
     await this.notify(event);
     try {
+      if (event.jsonText !== null) throw new Error(unstorablePayloadReason(event.jsonText));
       const adapter = getProviderAdapter(event.provider);
       if (!adapter) throw new Error(`no adapter for provider "${event.provider}"`);
       const result = adapter.normalise(event.eventCode, event.jsonData);

@@ -1,4 +1,5 @@
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../common/graphql/scalars';
+import { findUnstorableText, replaceUnstorable, storableCopy } from '../common/graphql/storable-text';
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -64,14 +65,18 @@ export class InboundReceiverService {
     if (nestedDeeperThan(body)) return refuse(400, 'BAD_REQUEST', `body is nested deeper than ${MAX_JSON_DEPTH} levels`);
     const { eventCode, externalId } = adapter.extract(request, body);
     const { integration } = found;
+    // A signed event is never lost: a NUL or lone surrogate (which jsonb refuses) keeps the exact body as JSON text,
+    // and processing fails the event with the reason.
+    const unstorable = findUnstorableText(body, 'body') !== null;
     const row = {
       tenantId: integration.tenantId,
       integrationId: integration.id,
       provider,
-      eventCode,
-      externalId,
+      eventCode: replaceUnstorable(eventCode),
+      externalId: externalId === null ? null : replaceUnstorable(externalId),
       status: InboundEventStatus.PENDING,
-      jsonData: body,
+      jsonData: unstorable ? (storableCopy(body) as object) : body,
+      jsonText: unstorable ? JSON.stringify(body) : null,
       headers: redactHeaders(callback.headers, adapter.signatureHeaderNames()),
     };
     // ON CONFLICT DO NOTHING: concurrent copies of one provider event make one row, the others see it as a duplicate.

@@ -125,7 +125,78 @@ describe('hardening: inputs are kept exactly, provider events are never lost, me
     });
   });
 
-  void createHmac;
-  void randomUUID;
-  void waitUntil;
+  describe('a signed inbound body that jsonb cannot hold is stored, answered 202 and FAILED with the reason (issue 17 item 9)', () => {
+    const CREATE_INTEGRATION = `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { id inboundPath } }`;
+    const INBOUND = `query($id: ID!) { inboundEvent(id: $id) { id status lastError eventCode jsonData } }`;
+    const a = who();
+    const faireSecret = `faire-${randomUUID()}`;
+    const genericSecret = `whsec_${Buffer.from(randomUUID()).toString('base64')}`;
+    let faire: { id: string; inboundPath: string };
+    let generic: { id: string; inboundPath: string };
+
+    beforeAll(async () => {
+      faire = dataOf(await gql(t.graphqlUrl, CREATE_INTEGRATION, { input: { provider: 'faire', name: 'nul', webhookSecret: faireSecret } }, a.token)).createIntegration;
+      generic = dataOf(await gql(t.graphqlUrl, CREATE_INTEGRATION, { input: { provider: 'generic', name: 'nul', webhookSecret: genericSecret } }, a.token)).createIntegration;
+    });
+
+    const postFaire = (raw: Buffer): Promise<Response> =>
+      fetch(`${t.url}${faire.inboundPath}`, {
+        method: 'POST',
+        body: raw,
+        headers: { 'content-type': 'application/json', 'x-faire-webhook-topic': 'ORDER_CREATED', 'x-faire-hmac-sha256': createHmac('sha256', faireSecret).update(raw).digest('base64') },
+      });
+    const postGeneric = (raw: Buffer): Promise<Response> => {
+      const id = `msg_${randomUUID()}`;
+      const at = new Date();
+      const signature = new Webhook(genericSecret).sign(id, at, raw.toString('utf8'));
+      return fetch(`${t.url}${generic.inboundPath}`, {
+        method: 'POST',
+        body: raw,
+        headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature },
+      });
+    };
+    const faireBody = (extra: string): Buffer =>
+      Buffer.from(`{"id":"bo_${randomUUID()}","brand_id":"b_1","state":"NEW","items":[{"sku":"SKU-1","quantity":1,"price_cents":100}]${extra}}`);
+
+    const hostile: [string, (post: 'faire' | 'generic') => Buffer, RegExp][] = [
+      ['a NUL in a string deep in an array', (p) => (p === 'faire' ? faireBody(',"notes":[["ok","a\\u0000b"]]') : Buffer.from('{"type":"order.created","data":{"order":{"id":"o","status":"paid","notes":["a\\u0000b"]}}}')), /NUL character.*\$\.(notes\[0\]\[1\]|data\.order\.notes\[0\])/],
+      ['a NUL in a member name', (p) => (p === 'faire' ? faireBody(',"meta":{"k\\u0000":1}') : Buffer.from('{"type":"order.created","data":{"order":{"id":"o","status":"paid"},"k\\u0000":1}}')), /member name contains a NUL/],
+      ['a lone surrogate', (p) => (p === 'faire' ? faireBody(',"notes":"x\\ud800y"') : Buffer.from('{"type":"order.created","data":{"order":{"id":"o","status":"\\ud800"}}}')), /lone UTF-16 surrogate \(U\+D800\)/],
+    ];
+    const rows = hostile.flatMap(([label, body, reason]) => (['faire', 'generic'] as const).map((p) => [`${p}: ${label}`, p, body, reason] as const));
+
+    it.each(rows)('%s', async (_label, provider, body, reason) => {
+      const raw = body(provider);
+      const res = provider === 'faire' ? await postFaire(raw) : await postGeneric(raw);
+      expect(res.status).toBe(202);
+      const { id } = (await res.json()) as { id: string };
+      const [row] = (await ds.query('SELECT json_text FROM inbound_events WHERE id = $1', [id])) as { json_text: string }[];
+      // The exact body: parsing the kept text gives the very value the provider sent.
+      expect(JSON.parse(row.json_text)).toEqual(JSON.parse(raw.toString('utf8')));
+      const failed = await waitUntil(async () => {
+        const e = dataOf(await gql(t.graphqlUrl, INBOUND, { id }, a.token)).inboundEvent as { status: string; lastError: string | null };
+        return e.status === 'FAILED' ? e : null;
+      });
+      expect(failed.lastError).toMatch(reason);
+      expect(failed.lastError).toMatch(/exact body is kept/);
+    });
+
+    it.each([
+      ['faire', () => faireBody(',"notes":"plain text 😀"')],
+      ['generic', () => Buffer.from('{"type":"order.created","data":{"order":{"id":"o","status":"paid","notes":"plain 😀"}}}')],
+    ] as const)('positive control (%s): the same shapes without NUL are stored as jsonb only and not failed for it', async (provider, body) => {
+      const raw = body();
+      const res = provider === 'faire' ? await postFaire(raw) : await postGeneric(raw);
+      expect(res.status).toBe(202);
+      const { id } = (await res.json()) as { id: string };
+      const [row] = (await ds.query('SELECT json_text, json_data FROM inbound_events WHERE id = $1', [id])) as { json_text: string | null; json_data: unknown }[];
+      expect(row.json_text).toBeNull();
+      expect(row.json_data).toEqual(JSON.parse(raw.toString('utf8')));
+      const done = await waitUntil(async () => {
+        const e = dataOf(await gql(t.graphqlUrl, INBOUND, { id }, a.token)).inboundEvent as { status: string; lastError: string | null };
+        return e.status !== 'PENDING' && e.status !== 'PROCESSING' ? e : null;
+      });
+      expect(String(done.lastError)).not.toMatch(/NUL|surrogate/);
+    });
+  });
 });
