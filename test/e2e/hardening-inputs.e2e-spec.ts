@@ -125,6 +125,47 @@ describe('hardening: inputs are kept exactly, provider events are never lost, me
     });
   });
 
+  describe('metrics labels stay bounded whatever anonymous clients send (issue 17 item 4)', () => {
+    const seriesOf = (text: string, metric: string): string[] => text.split('\n').filter((line) => line.startsWith(`${metric}{`));
+    const scrape = async (): Promise<string> => (await fetch(`${t.url}/metrics`)).text();
+    const rand = (): string => randomUUID().replace(/-/g, '').slice(0, 12);
+
+    it('2,000 random paths and operation names add a bounded number of series; known routes and root fields keep their own label', async () => {
+      const a = who();
+      // Positive controls first: a known route, the inbound template, a known root field under a client-chosen name.
+      expect((await fetch(`${t.url}/health`)).status).toBeLessThan(600);
+      await fetch(`${t.url}/inbound/faire/${randomUUID()}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      dataOf(await gql(t.graphqlUrl, 'query ClientChosenName { endpoints(first: 1) { totalCount } }', {}, a.token));
+      const before = await scrape();
+
+      const jobs = Array.from({ length: 2000 }, (_, i) => async (): Promise<void> => {
+        const name = `Op_${rand()}`;
+        if (i % 4 === 0) await (await fetch(`${t.url}/${rand()}/${rand()}?q=${rand()}`)).text();
+        else if (i % 4 === 1) await (await fetch(`${t.url}/inbound/${rand()}/${rand()}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).text();
+        else if (i % 4 === 2) await gql(t.graphqlUrl, `query ${name} { endpoints(first: 1) { totalCount } }`, {}, i % 8 === 2 ? a.token : undefined);
+        else await gql(t.graphqlUrl, `query ${name} { field_${rand()} }`, {});
+      });
+      for (let i = 0; i < jobs.length; i += 25) await Promise.all(jobs.slice(i, i + 25).map((job) => job()));
+
+      const after = await scrape();
+      const http = seriesOf(after, 'hookline_http_requests_total');
+      const gqlSeries = seriesOf(after, 'hookline_graphql_operations_total');
+      expect(http.length).toBeLessThanOrEqual(seriesOf(before, 'hookline_http_requests_total').length + 6);
+      expect(gqlSeries.length).toBeLessThanOrEqual(seriesOf(before, 'hookline_graphql_operations_total').length + 6);
+      expect(http.length).toBeLessThan(40);
+      expect(after).not.toMatch(/Op_[0-9a-f]{12}|field_[0-9a-f]{12}/);
+      expect(http.join('\n')).not.toMatch(/route="\/[0-9a-f]{12}/);
+      expect(Buffer.byteLength(after)).toBeLessThan(200_000);
+
+      expect(after).toMatch(/hookline_http_requests_total\{method="GET",route="\/health",status="\d+"\}/);
+      expect(after).toMatch(/hookline_http_requests_total\{method="POST",route="\/inbound\/:provider\/:integrationId",status="404"\}/);
+      expect(after).toMatch(/hookline_http_requests_total\{method="GET",route="unmatched",status="404"\}/);
+      expect(after).toMatch(/hookline_http_requests_total\{method="POST",route="\/graphql",status="\d+"\}/);
+      expect(after).toMatch(/hookline_graphql_operations_total\{operation="endpoints",type="query",outcome="ok"\}/);
+      expect(after).toMatch(/hookline_graphql_operations_total\{operation="other",[^}]*\}/);
+    });
+  });
+
   describe('a signed inbound body that jsonb cannot hold is stored, answered 202 and FAILED with the reason (issue 17 item 9)', () => {
     const CREATE_INTEGRATION = `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { id inboundPath } }`;
     const INBOUND = `query($id: ID!) { inboundEvent(id: $id) { id status lastError eventCode jsonData } }`;

@@ -1,10 +1,40 @@
-import { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { QueueName } from '../queue/queue.constants';
+import { LabelCap, OTHER_LABEL } from './label-cap';
+
+/** Every request that matched no route (404s, scanners' random paths) is this one `route` value. */
+export const UNMATCHED_ROUTE = 'unmatched';
+/** Apollo is mounted as middleware, not as a route, so it has no req.route. */
+const GRAPHQL_PATH = '/graphql';
+/** Per label: more distinct values than this collapse to `other` (a last resort: the values below are already bounded). */
+export const MAX_LABEL_VALUES = 100;
+
+/** The matched route template (`/inbound/:provider/:integrationId`), never the client's path. */
+export function routeLabel(req: Request): string {
+  const template: unknown = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof template === 'string') return `${req.baseUrl ?? ''}${template}`;
+  // Inside a mount, express strips req.url (and req.path) to the rest of the path; originalUrl keeps it whole.
+  const path = (req.originalUrl ?? req.url).split('?')[0];
+  return path === GRAPHQL_PATH || path === `${GRAPHQL_PATH}/` ? GRAPHQL_PATH : UNMATCHED_ROUTE;
+}
+
+/**
+ * The root field the operation selects, when the schema has it (`publishEvent`); the client's operationName is free
+ * text and is never a label. Anything else (a parse error, an unknown field, only `__typename`) is `other`.
+ */
+export function operationLabel(ctx: Pick<GraphQLRequestContextWillSendResponse<object>, 'operation' | 'schema'>): string {
+  const operation = ctx.operation;
+  if (!operation) return OTHER_LABEL;
+  const root = operation.operation === 'mutation' ? ctx.schema.getMutationType() : operation.operation === 'subscription' ? ctx.schema.getSubscriptionType() : ctx.schema.getQueryType();
+  const first = operation.selectionSet.selections.find((s) => s.kind === 'Field' && !s.name.value.startsWith('__'));
+  const name = first?.kind === 'Field' ? first.name.value : undefined;
+  return name && root?.getFields()[name] ? name : OTHER_LABEL;
+}
 
 /** Prometheus metrics: process, HTTP and GraphQL requests, queue depths. */
 @Injectable()
@@ -14,6 +44,7 @@ export class MetricsService {
   private readonly httpDuration: Histogram<'method' | 'route'>;
   private readonly gqlRequests: Counter<'operation' | 'type' | 'outcome'>;
   private readonly gqlDuration: Histogram<'type'>;
+  private readonly caps = { method: new LabelCap(20), route: new LabelCap(MAX_LABEL_VALUES), status: new LabelCap(MAX_LABEL_VALUES), operation: new LabelCap(MAX_LABEL_VALUES * 2) };
 
   constructor(
     @InjectQueue(QueueName.Deliveries) deliveries: Queue,
@@ -47,9 +78,10 @@ export class MetricsService {
     return (req: Request, res: Response, next: NextFunction): void => {
       const end = this.httpDuration.startTimer();
       res.on('finish', () => {
-        const route = req.path.startsWith('/inbound/') ? '/inbound/:provider/:integrationId' : req.path;
-        end({ method: req.method, route });
-        this.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+        const route = this.caps.route.value(routeLabel(req));
+        const method = this.caps.method.value(req.method);
+        end({ method, route });
+        this.httpRequests.inc({ method, route, status: this.caps.status.value(String(res.statusCode)) });
       });
       next();
     };
@@ -58,6 +90,7 @@ export class MetricsService {
   apolloPlugin(): ApolloServerPlugin {
     const requests = this.gqlRequests;
     const duration = this.gqlDuration;
+    const operations = this.caps.operation;
     return {
       async requestDidStart() {
         const end = duration.startTimer();
@@ -65,7 +98,7 @@ export class MetricsService {
           async willSendResponse(ctx) {
             const type = ctx.operation?.operation ?? 'unknown';
             end({ type });
-            requests.inc({ operation: ctx.operationName ?? 'anonymous', type, outcome: ctx.errors?.length ? 'error' : 'ok' });
+            requests.inc({ operation: operations.value(operationLabel(ctx)), type, outcome: ctx.errors?.length ? 'error' : 'ok' });
           },
         };
       },
