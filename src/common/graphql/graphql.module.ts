@@ -14,6 +14,7 @@ import { HooklineApolloDriver } from './hookline-apollo.driver';
 import { MAX_OPERATION_COST, queryCostPlugin } from './query-cost';
 import { queryLimitsRule } from './query-limits';
 import { DateTimeScalar } from './scalars';
+import { variablesDepthPlugin } from './variables-depth.plugin';
 import { namesIn, redactSchemaDetails, schemaDetailsPlugin } from './schema-details';
 import { credentialExpiry, SubscriptionAuthService, WsContext } from './subscription-auth.service';
 import { GraphqlWsOptions, prepareOperation, WS_MAX_PAYLOAD_BYTES } from './ws-server';
@@ -88,7 +89,7 @@ export function graphqlModule(options: { autoSchemaFile: string | boolean }) {
         validationRules: [queryLimitsRule],
         validationOptions: { hideSuggestions: production },
         formatError: formatGraphqlError,
-        plugins: [metrics.apolloPlugin(), queryCostPlugin(MAX_OPERATION_COST), ...(production ? [schemaDetailsPlugin()] : [])],
+        plugins: [metrics.apolloPlugin(), variablesDepthPlugin(), queryCostPlugin(MAX_OPERATION_COST), ...(production ? [schemaDetailsPlugin()] : [])],
         transformSchema: (built: GraphQLSchema) => (schema = built),
         context: buildGraphqlContext,
         subscriptions: { 'graphql-ws': graphqlWs as never },

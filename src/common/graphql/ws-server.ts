@@ -4,8 +4,9 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { DomainError } from '../errors/domain-error';
+import { BadUserInputError, DomainError } from '../errors/domain-error';
 import { assertOperationCost } from './query-cost';
+import { MAX_VARIABLES_DEPTH, tooDeepVariable } from './variables-depth.plugin';
 
 /** The same bound as the HTTP body (main.ts: json({ limit: '2mb' })): `ws` would otherwise take 100 MiB frames. */
 export const WS_MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
@@ -40,6 +41,11 @@ export function prepareOperation(schema: GraphQLSchema, payload: SubscribePayloa
   const errors = validate(schema, document, [...specifiedRules, ...rules.validationRules], { hideSuggestions: rules.hideSuggestions });
   if (errors.length > 0) return errors.map((e) => clientError(e.message, String(e.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED'), e));
   const variableValues = payload.variables ?? undefined;
+  const deep = tooDeepVariable(variableValues);
+  if (deep !== null) {
+    const error = new BadUserInputError(deep, `is nested deeper than ${MAX_VARIABLES_DEPTH} levels`, { limit: MAX_VARIABLES_DEPTH });
+    return [new GraphQLError(error.message, { originalError: error })];
+  }
   try {
     assertOperationCost(schema, document, payload.operationName, variableValues, rules.costLimit);
   } catch (error) {
