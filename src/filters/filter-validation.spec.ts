@@ -75,13 +75,14 @@ describe('validateReducer', () => {
     expect(validateReducer({ sampleData: {}, reducer: ['$.a'] }).message).toBe('reducer: must be a JSON object, e.g. { "id": "$.order.id" }');
   });
 
-  it('answers an output over 256 KiB with success false, and refuses a sample over 256 KiB', () => {
+  it('refuses an output over 256 KiB with LIMIT_EXCEEDED, and a sample over 256 KiB', () => {
     const sampleData = { text: 'x'.repeat(150_000) };
-    expect(validateReducer({ sampleData, reducer: { a: '$.text', b: '$.text' } })).toEqual({
-      success: false,
-      reducerResult: null,
-      message: expect.stringMatching(/^reducer: output is larger than 262144 characters/),
-    });
+    expect(() => validateReducer({ sampleData, reducer: { a: '$.text', b: '$.text' } })).toThrow(
+      expect.objectContaining({
+        message: expect.stringMatching(/^reducer: output is larger than 262144 characters/),
+        details: expect.objectContaining({ reasonCode: 'LIMIT_EXCEEDED', limit: 262144 }),
+      }),
+    );
     expect(() => validateReducer({ sampleData: { text: 'x'.repeat(300_000) }, reducer: { a: '$.text' } })).toThrow(/^sampleData: is larger than/);
   });
 });

@@ -61,8 +61,9 @@ export class FiltersService {
   async save(principal: Principal, endpointId: string, input: SaveFilterReducerInput): Promise<FilterReducerEntity> {
     const { tenantId } = principal;
     await this.endpoints.find(tenantId, endpointId);
-    if (findEventType(input.eventType) === undefined) throw new UnknownEventTypeError(input.eventType);
-    const { filter, reducer } = toStorableConfig(input);
+    const eventType = findEventType(input.eventType);
+    if (eventType === undefined) throw new UnknownEventTypeError(input.eventType);
+    const { filter, reducer } = toStorableConfig(input, eventType.samplePayload);
     const saved = await this.dataSource.transaction(async (manager) => {
       const rows = await this.upsert(manager, [tenantId, endpointId, input.eventType, json(filter), json(reducer)], endpointId);
       if (rows.length === 0) throw new NotFoundError('Endpoint', endpointId);

@@ -17,10 +17,13 @@ import {
   readProperty,
   sameValueZero,
   toNum,
+  strictEquals,
+  throwStringLimit,
   toStr,
   typeName,
 } from './safe-values';
-import { StepBudget } from './step-budget';
+import { FilterLimits } from './limits';
+import { CHARS_PER_STEP, StepBudget } from './step-budget';
 
 export interface CompiledCondition {
   readonly source: string;
@@ -369,12 +372,12 @@ class Compiler {
       case '-':
         return (scope) => {
           tick(scope);
-          return -toNum(arg(scope));
+          return -toNum(arg(scope), scope.budget);
         };
       default:
         return (scope) => {
           tick(scope);
-          return toNum(arg(scope));
+          return toNum(arg(scope), scope.budget);
         };
     }
   }
@@ -399,13 +402,13 @@ class Compiler {
       case '??':
         return (s) => (tick(s), left(s) ?? right(s));
       case '===':
-        return (s) => (tick(s), left(s) === right(s));
+        return (s) => (tick(s), strictEquals(left(s), right(s), s.budget));
       case '!==':
-        return (s) => (tick(s), left(s) !== right(s));
+        return (s) => (tick(s), !strictEquals(left(s), right(s), s.budget));
       case '==':
-        return (s) => (tick(s), looseEquals(left(s), right(s)));
+        return (s) => (tick(s), looseEquals(left(s), right(s), s.budget));
       case '!=':
-        return (s) => (tick(s), !looseEquals(left(s), right(s)));
+        return (s) => (tick(s), !looseEquals(left(s), right(s), s.budget));
       case '<':
       case '<=':
       case '>':
@@ -417,18 +420,18 @@ class Compiler {
           if (typeof a === 'number' && typeof b === 'number') {
             return op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
           }
-          return compare(op, a, b);
+          return compare(op, a, b, s.budget);
         };
       case '+':
-        return (s) => (tick(s), add(left(s), right(s)));
+        return (s) => (tick(s), add(left(s), right(s), s.budget));
       case '-':
-        return (s) => (tick(s), toNum(left(s)) - toNum(right(s)));
+        return (s) => (tick(s), toNum(left(s), s.budget) - toNum(right(s), s.budget));
       case '*':
-        return (s) => (tick(s), toNum(left(s)) * toNum(right(s)));
+        return (s) => (tick(s), toNum(left(s), s.budget) * toNum(right(s), s.budget));
       case '/':
-        return (s) => (tick(s), toNum(left(s)) / toNum(right(s)));
+        return (s) => (tick(s), toNum(left(s), s.budget) / toNum(right(s), s.budget));
       default:
-        return (s) => (tick(s), toNum(left(s)) % toNum(right(s)));
+        return (s) => (tick(s), toNum(left(s), s.budget) % toNum(right(s), s.budget));
     }
   }
 
@@ -520,11 +523,11 @@ class Compiler {
     switch (name) {
       case 'Number': {
         const [arg] = this.args(rawArgs, 0, 1, name);
-        return (s) => (tick(s), arg ? toNum(arg(s)) : 0);
+        return (s) => (tick(s), arg ? toNum(arg(s), s.budget) : 0);
       }
       case 'String': {
         const [arg] = this.args(rawArgs, 0, 1, name);
-        return (s) => (tick(s), arg ? toStr(arg(s)) : '');
+        return (s) => (tick(s), arg ? toStr(arg(s), s.budget) : '');
       }
       case 'Boolean': {
         const [arg] = this.args(rawArgs, 0, 1, name);
@@ -538,7 +541,7 @@ class Compiler {
           tick(s);
           let out = isMin ? Infinity : -Infinity;
           for (const arg of args) {
-            const n = toNum(arg(s));
+            const n = toNum(arg(s), s.budget);
             if (n !== n) return NaN;
             out = isMin ? Math.min(out, n) : Math.max(out, n);
           }
@@ -547,11 +550,11 @@ class Compiler {
       }
       case 'Math.abs': {
         const [arg] = this.args(rawArgs, 1, 1, name);
-        return (s) => (tick(s), Math.abs(toNum(arg(s))));
+        return (s) => (tick(s), Math.abs(toNum(arg(s), s.budget)));
       }
       case 'Math.round': {
         const [arg] = this.args(rawArgs, 1, 1, name);
-        return (s) => (tick(s), Math.round(toNum(arg(s))));
+        return (s) => (tick(s), Math.round(toNum(arg(s), s.budget)));
       }
       case 'Array.isArray': {
         const [arg] = this.args(rawArgs, 1, 1, name);
@@ -560,7 +563,12 @@ class Compiler {
       default: {
         // Date.parse: the only remaining whitelisted name.
         const [arg] = this.args(rawArgs, 1, 1, name);
-        return (s) => (tick(s), Date.parse(toStr(arg(s))));
+        return (s) => {
+          tick(s);
+          const text = toStr(arg(s), s.budget);
+          if (text.length > CHARS_PER_STEP) s.budget.chargeChars(text.length);
+          return Date.parse(text);
+        };
       }
     }
   }
@@ -578,7 +586,7 @@ class Compiler {
       if (optional && (target === null || target === undefined)) return undefined;
       const a = first === undefined ? undefined : first(s);
       const b = second === undefined ? undefined : second(s);
-      if (onString !== undefined && typeof target === 'string') return onString(target, a, b, second !== undefined);
+      if (onString !== undefined && typeof target === 'string') return onString(target, a, b, second !== undefined, s.budget);
       if (onArray !== undefined && Array.isArray(target)) return onArray(s, target, a, b, second !== undefined);
       throw new ConditionRuntimeError(`${name}() needs ${onArray && onString ? 'a string or an array' : onArray ? 'an array' : 'a string'}, got ${typeName(target)}`);
     };
@@ -622,7 +630,7 @@ class Compiler {
       if (count > 0) charge(s, count);
       const a = first === undefined ? undefined : first.slot === LITERAL ? first.value : s.vars[first.slot];
       const b = second === undefined ? undefined : second.slot === LITERAL ? second.value : s.vars[second.slot];
-      if (onString !== undefined && typeof target === 'string') return onString(target, a, b, hasSecond);
+      if (onString !== undefined && typeof target === 'string') return onString(target, a, b, hasSecond, s.budget);
       if (onArray !== undefined && Array.isArray(target)) return onArray(s, target, a, b, hasSecond);
       throw new ConditionRuntimeError(`${mismatch}${typeName(target)}`);
     };
@@ -781,24 +789,25 @@ function operandBinary(op: string, a: Operand, b: Operand): Fn | null {
   const { slot: bSlot, value: bValue } = b;
   return (s) => {
     charge(s, 3);
-    return holds(aSlot === LITERAL ? aValue : s.vars[aSlot], bSlot === LITERAL ? bValue : s.vars[bSlot]);
+    return holds(aSlot === LITERAL ? aValue : s.vars[aSlot], bSlot === LITERAL ? bValue : s.vars[bSlot], s.budget);
   };
 }
 
 /** A compiled ValueTest or ConditionForm: the value in, the same result, steps and errors as run(). */
 export type ValueFn = (value: unknown, budget: StepBudget) => unknown;
 
-export type Comparator = (a: unknown, b: unknown) => boolean;
+/** Long strings and coerced arrays charge the budget by their length, as in binary(). */
+export type Comparator = (a: unknown, b: unknown, budget: StepBudget) => boolean;
 
 const COMPARATORS: Readonly<Record<ComparisonOperator, Comparator>> = {
-  '===': (a, b) => a === b,
-  '!==': (a, b) => a !== b,
-  '==': (a, b) => looseEquals(a, b),
-  '!=': (a, b) => !looseEquals(a, b),
-  '<': (a, b) => (typeof a === 'number' && typeof b === 'number' ? a < b : compare('<', a, b)),
-  '<=': (a, b) => (typeof a === 'number' && typeof b === 'number' ? a <= b : compare('<=', a, b)),
-  '>': (a, b) => (typeof a === 'number' && typeof b === 'number' ? a > b : compare('>', a, b)),
-  '>=': (a, b) => (typeof a === 'number' && typeof b === 'number' ? a >= b : compare('>=', a, b)),
+  '===': (a, b, budget) => strictEquals(a, b, budget),
+  '!==': (a, b, budget) => !strictEquals(a, b, budget),
+  '==': (a, b, budget) => looseEquals(a, b, budget),
+  '!=': (a, b, budget) => !looseEquals(a, b, budget),
+  '<': (a, b, budget) => (typeof a === 'number' && typeof b === 'number' ? a < b : compare('<', a, b, budget)),
+  '<=': (a, b, budget) => (typeof a === 'number' && typeof b === 'number' ? a <= b : compare('<=', a, b, budget)),
+  '>': (a, b, budget) => (typeof a === 'number' && typeof b === 'number' ? a > b : compare('>', a, b, budget)),
+  '>=': (a, b, budget) => (typeof a === 'number' && typeof b === 'number' ? a >= b : compare('>=', a, b, budget)),
 };
 
 /** The operator's semantics (binary() with its operands evaluated). */
@@ -823,8 +832,8 @@ export function valueTestFn(test: ValueTest): ValueFn {
       const { literal, valueFirst } = test;
       const holds = comparator(test.operator);
       return valueFirst
-        ? (value, budget) => (budget.charge(3), holds(value, literal))
-        : (value, budget) => (budget.charge(3), holds(literal, value));
+        ? (value, budget) => (budget.charge(3), holds(value, literal, budget))
+        : (value, budget) => (budget.charge(3), holds(literal, value, budget));
     }
     case 'oneOf': {
       const { literals } = test;
@@ -879,27 +888,60 @@ export function conditionFormFn(form: ConditionForm): ValueFn {
   };
 }
 
-type StringImplementation = (target: string, a: unknown, b: unknown, hasPosition: boolean) => unknown;
+type StringImplementation = (target: string, a: unknown, b: unknown, hasPosition: boolean, budget: StepBudget) => unknown;
+
+/**
+ * Every string method costs a step per 64 characters it scans or builds, charged before it runs
+ * (its call already cost one step). Case mapping builds a new string: over maxStringLength
+ * characters it is refused before it is built.
+ */
+function caseMapped(t: string, budget: StepBudget, upper: boolean): string {
+  if (t.length > FilterLimits.maxStringLength) throwStringLimit();
+  if (t.length > CHARS_PER_STEP) budget.chargeChars(t.length);
+  const out = upper ? t.toUpperCase() : t.toLowerCase();
+  // A few characters map to several ("ß" to "SS"): the result is checked too.
+  if (out.length > FilterLimits.maxStringLength) throwStringLimit();
+  return out;
+}
+
+function trimmed(t: string, budget: StepBudget): string {
+  if (t.length > CHARS_PER_STEP) budget.chargeChars(t.length);
+  return t.trim();
+}
+
+/** includes / indexOf scan the target for the search string. */
+function searched(t: string, a: unknown, budget: StepBudget): string {
+  const search = toStr(a, budget);
+  if (t.length + search.length > CHARS_PER_STEP) budget.chargeChars(t.length + search.length);
+  return search;
+}
+
+/** startsWith / endsWith compare the search string's length at most. */
+function affix(a: unknown, budget: StepBudget): string {
+  const search = toStr(a, budget);
+  if (search.length > CHARS_PER_STEP) budget.chargeChars(search.length);
+  return search;
+}
 
 const STRING_IMPLEMENTATIONS: ReadonlyMap<string, StringImplementation> = new Map<string, StringImplementation>([
-  ['toLowerCase', (t) => t.toLowerCase()],
-  ['toUpperCase', (t) => t.toUpperCase()],
-  ['trim', (t) => t.trim()],
-  ['includes', (t, a, b, p) => t.includes(toStr(a), p ? toNum(b) : undefined)],
-  ['startsWith', (t, a, b, p) => t.startsWith(toStr(a), p ? toNum(b) : undefined)],
-  ['endsWith', (t, a, b, p) => t.endsWith(toStr(a), p ? toNum(b) : undefined)],
-  ['indexOf', (t, a, b, p) => t.indexOf(toStr(a), p ? toNum(b) : undefined)],
+  ['toLowerCase', (t, _a, _b, _p, budget) => caseMapped(t, budget, false)],
+  ['toUpperCase', (t, _a, _b, _p, budget) => caseMapped(t, budget, true)],
+  ['trim', (t, _a, _b, _p, budget) => trimmed(t, budget)],
+  ['includes', (t, a, b, p, budget) => t.includes(searched(t, a, budget), p ? toNum(b, budget) : undefined)],
+  ['startsWith', (t, a, b, p, budget) => t.startsWith(affix(a, budget), p ? toNum(b, budget) : undefined)],
+  ['endsWith', (t, a, b, p, budget) => t.endsWith(affix(a, budget), p ? toNum(b, budget) : undefined)],
+  ['indexOf', (t, a, b, p, budget) => t.indexOf(searched(t, a, budget), p ? toNum(b, budget) : undefined)],
 ]);
 
-function startIndex(target: readonly unknown[], from: unknown, hasFrom: boolean): number {
-  let start = hasFrom ? Math.trunc(toNum(from)) || 0 : 0;
+function startIndex(target: readonly unknown[], from: unknown, hasFrom: boolean, budget: StepBudget): number {
+  let start = hasFrom ? Math.trunc(toNum(from, budget)) || 0 : 0;
   if (start < 0) start = Math.max(0, target.length + start);
   return start;
 }
 
 /** Loops rather than Array.prototype methods, so every comparison is a counted step. */
 function arrayIncludes(s: Scope, target: readonly unknown[], search: unknown, from: unknown, hasFrom: boolean): boolean {
-  for (let i = startIndex(target, from, hasFrom); i < target.length; i++) {
+  for (let i = startIndex(target, from, hasFrom, s.budget); i < target.length; i++) {
     tick(s);
     if (sameValueZero(target[i], search)) return true;
   }
@@ -907,7 +949,7 @@ function arrayIncludes(s: Scope, target: readonly unknown[], search: unknown, fr
 }
 
 function arrayIndexOf(s: Scope, target: readonly unknown[], search: unknown, from: unknown, hasFrom: boolean): number {
-  for (let i = startIndex(target, from, hasFrom); i < target.length; i++) {
+  for (let i = startIndex(target, from, hasFrom, s.budget); i < target.length; i++) {
     tick(s);
     if (target[i] === search) return i;
   }

@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BadUserInputError } from '../../common/errors/domain-error';
-import { FilterNode, compileFilter, compileReducer } from './index';
+import { FilterNode, FilterLimits, compileFilter, compileReducer } from './index';
+import { StepBudget } from './step-budget';
 
 interface Snapshot {
   prototypes: string[][];
@@ -170,6 +171,7 @@ describe('escape attempts that can only be seen at run time make the leaf false'
       kind: 'run',
       result: false,
       explanation: expect.stringMatching(/evaluation step limit of 10000 exceeded$/),
+      limit: expect.objectContaining({ details: expect.objectContaining({ reasonCode: 'LIMIT_EXCEEDED', limit: 10_000 }) }),
     });
     expect(snapshot(payload)).toEqual(before);
   });
@@ -233,7 +235,9 @@ describe('escape attempts through JSONPath and reducers', () => {
     const payload = { rows: Array.from({ length: 50_000 }, (_, i) => ({ id: i, tags: ['a', 'b', 'c'] })) };
     const before = snapshot(null);
     const started = Date.now();
-    expect(() => compileReducer({ all: '$..*' }).apply(payload)).toThrow(/^reducer: a JSONPath query produced more than 10000 nodes/);
+    // A frozen clock: the node limit is asserted, not the deadline, which a loaded machine could hit first.
+    const budget = new StepBudget(FilterLimits.maxReducerSteps, { field: 'reducer', now: () => 0 });
+    expect(() => compileReducer({ all: '$..*' }).apply(payload, budget)).toThrow(/^reducer: a JSONPath query produced more than 10000 nodes/);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(snapshot(null)).toEqual(before);
     expect(payload.rows).toHaveLength(50_000);

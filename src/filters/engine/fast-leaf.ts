@@ -79,7 +79,7 @@ function compareLeaf(names: readonly string[], test: Extract<ValueTest, { kind: 
       if (!found) value = undefined;
       // The match, then the condition's three steps (operator, value, literal).
       budget.charge(found ? 4 : 3);
-      return valueFirst ? holds(value, literal) : holds(literal, value);
+      return valueFirst ? holds(value, literal, budget) : holds(literal, value, budget);
     } catch {
       return false;
     }

@@ -229,7 +229,11 @@ describe('compileFilter: run-time errors make the leaf false', () => {
   it('a query that exhausts the budget is explained too', () => {
     const wide = { rows: Array.from({ length: 20_000 }, (_, i) => i) };
     const evaluation = evaluate(compileFilter({ query: '$.rows[*]' }), wide);
-    expect(evaluation).toEqual({ result: false, explanation: '$.rows[*] failed (counted as false): a JSONPath query produced more than 10000 nodes' });
+    expect(evaluation).toEqual({
+      result: false,
+      explanation: '$.rows[*] failed (counted as false): a JSONPath query produced more than 10000 nodes',
+      limit: expect.any(FilterLimitError),
+    });
   });
 });
 

@@ -22,6 +22,8 @@ export interface FilterNode {
 export interface FilterEvaluation {
   result: boolean;
   explanation: string;
+  /** The first limit a leaf hit (that leaf counted as false), for callers that refuse such a filter. */
+  limit?: FilterLimitError;
 }
 
 export interface CompiledFilter {
@@ -78,8 +80,11 @@ export function compileFilter(node: FilterNode): CompiledFilter {
   const test = compileTest(root);
   return {
     evaluate(payload) {
-      const outcome = trace(root, payload, new StepBudget());
-      return { result: outcome.passed, explanation: explain(outcome, payload) };
+      const run: Run = { budget: new StepBudget() };
+      const outcome = trace(root, payload, run);
+      const evaluation: FilterEvaluation = { result: outcome.passed, explanation: explain(outcome, payload) };
+      if (run.limit !== undefined) evaluation.limit = run.limit;
+      return evaluation;
     },
     matches(payload) {
       return test(payload, new StepBudget());
@@ -181,23 +186,31 @@ function leafTest(leaf: Leaf): Test {
   };
 }
 
-function trace(node: CompiledNode, payload: unknown, budget: StepBudget): Outcome {
-  if (node.kind === 'leaf') return traceLeaf(node, payload, budget);
+/** One evaluate(): the shared budget, and the first limit error a leaf swallowed. */
+interface Run {
+  readonly budget: StepBudget;
+  limit?: FilterLimitError;
+}
+
+function trace(node: CompiledNode, payload: unknown, run: Run): Outcome {
+  if (node.kind === 'leaf') return traceLeaf(node, payload, run);
   const stopOn = node.logic === 'OR';
   let last: Outcome | undefined;
   for (let i = 0; i < node.children.length; i++) {
-    last = trace(node.children[i], payload, budget);
+    last = trace(node.children[i], payload, run);
     if (last.passed === stopOn) return { kind: 'group', passed: stopOn, group: node, index: i, child: last };
   }
   return { kind: 'group', passed: !stopOn, group: node, index: node.children.length - 1, child: last };
 }
 
-function traceLeaf(leaf: Leaf, payload: unknown, budget: StepBudget): LeafOutcome {
+function traceLeaf(leaf: Leaf, payload: unknown, run: Run): LeafOutcome {
+  const { budget } = run;
   let extracted: unknown = payload;
   if (leaf.path !== null) {
     try {
       extracted = leaf.path.extract(payload, budget);
     } catch (error) {
+      noteLimit(run, error);
       return { kind: 'leaf', passed: false, leaf, extracted: undefined, error: errorReason(error), queryFailed: true };
     }
   }
@@ -206,8 +219,13 @@ function traceLeaf(leaf: Leaf, payload: unknown, budget: StepBudget): LeafOutcom
     const returned = leaf.condition.run(extracted, budget);
     return { kind: 'leaf', passed: Boolean(returned), leaf, extracted, returned };
   } catch (error) {
+    noteLimit(run, error);
     return { kind: 'leaf', passed: false, leaf, extracted, error: errorReason(error) };
   }
+}
+
+function noteLimit(run: Run, error: unknown): void {
+  if (run.limit === undefined && error instanceof FilterLimitError) run.limit = error;
 }
 
 function explain(outcome: Outcome, payload: unknown): string {

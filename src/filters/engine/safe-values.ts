@@ -5,6 +5,7 @@
  */
 import { ConditionRuntimeError, FilterLimitError } from './filter-engine.errors';
 import { FilterLimits } from './limits';
+import { CHARS_PER_STEP, StepBudget } from './step-budget';
 
 /** Names that lead to prototypes, constructors or accessors: never readable, even as own keys. */
 export const DENIED_PROPERTIES: ReadonlySet<string> = new Set([
@@ -49,33 +50,59 @@ function isPrimitive(value: unknown): boolean {
   return value === null || (typeof value !== 'object' && typeof value !== 'function');
 }
 
-/** String conversion with JS results for JSON values; anything exotic is opaque. */
-export function toStr(value: unknown, depth = 0): string {
+/**
+ * String conversion with JS results for JSON values; anything exotic is opaque. An array costs
+ * a step per 64 elements and per 64 characters built, and may build at most maxStringLength.
+ */
+export function toStr(value: unknown, budget: StepBudget, depth = 0): string {
   if (typeof value === 'string') return value;
   if (isPrimitive(value)) return String(value);
   if (Array.isArray(value)) {
     if (depth >= MAX_COERCION_DEPTH) throw new ConditionRuntimeError('array is nested too deeply to convert to a string');
     let out = '';
+    let charged = 0;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       if (i > 0) out += ',';
-      if (item !== null && item !== undefined) out += toStr(item, depth + 1);
+      if ((i & (CHARS_PER_STEP - 1)) === 0) budget.charge(1);
+      if (item !== null && item !== undefined) out += toStr(item, budget, depth + 1);
       if (out.length > FilterLimits.maxStringLength) throwStringLimit();
+      if (out.length - charged >= CHARS_PER_STEP) {
+        budget.chargeChars(out.length - charged);
+        charged = out.length;
+      }
     }
     return out;
   }
   return '[object Object]';
 }
 
-export function toNum(value: unknown): number {
+/** Number(value); a string costs a step per 64 characters parsed. */
+export function toNum(value: unknown, budget: StepBudget): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'symbol') throw new ConditionRuntimeError('cannot convert a symbol to a number');
-  return isPrimitive(value) ? Number(value) : Number(toStr(value));
+  if (typeof value === 'string') {
+    if (value.length > CHARS_PER_STEP) budget.chargeChars(value.length);
+    return Number(value);
+  }
+  return isPrimitive(value) ? Number(value) : toNum(toStr(value, budget), budget);
 }
 
 /** ToPrimitive for our value domain: objects and arrays become their string form. */
-function toPrim(value: unknown): unknown {
-  return isPrimitive(value) ? value : toStr(value);
+function toPrim(value: unknown, budget: StepBudget): unknown {
+  return isPrimitive(value) ? value : toStr(value, budget);
+}
+
+/** Comparing two strings scans up to the shorter one: a step per 64 characters of that. */
+function chargeStrings(a: string, b: string, budget: StepBudget): void {
+  const length = Math.min(a.length, b.length);
+  if (length > CHARS_PER_STEP) budget.chargeChars(length);
+}
+
+/** a === b, with long string comparisons charged (equal lengths are compared character by character). */
+export function strictEquals(a: unknown, b: unknown, budget: StepBudget): boolean {
+  if (typeof a === 'string' && typeof b === 'string' && a.length === b.length) chargeStrings(a, b, budget);
+  return a === b;
 }
 
 export function throwStringLimit(): never {
@@ -86,36 +113,47 @@ export function throwStringLimit(): never {
   );
 }
 
-export function add(a: unknown, b: unknown): unknown {
+/** a + b; a string result is checked against maxStringLength before it is built, then charged by its length. */
+export function add(a: unknown, b: unknown, budget: StepBudget): unknown {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
-  const pa = toPrim(a);
-  const pb = toPrim(b);
+  const pa = toPrim(a, budget);
+  const pb = toPrim(b, budget);
   if (typeof pa === 'string' || typeof pb === 'string') {
-    const sa = toStr(pa);
-    const sb = toStr(pb);
-    if (sa.length + sb.length > FilterLimits.maxStringLength) throwStringLimit();
+    const sa = toStr(pa, budget);
+    const sb = toStr(pb, budget);
+    const length = sa.length + sb.length;
+    if (length > FilterLimits.maxStringLength) throwStringLimit();
+    if (length > CHARS_PER_STEP) budget.chargeChars(length);
     return sa + sb;
   }
-  return toNum(pa) + toNum(pb);
+  return toNum(pa, budget) + toNum(pb, budget);
 }
 
-export function looseEquals(a: unknown, b: unknown): boolean {
+export function looseEquals(a: unknown, b: unknown, budget: StepBudget): boolean {
   const pa = isPrimitive(a);
   const pb = isPrimitive(b);
-  if (pa && pb) return a == b;
+  if (pa && pb) {
+    if (typeof a === 'string' && typeof b === 'string') return strictEquals(a, b, budget);
+    // A string against a number or boolean is parsed as a number.
+    if (typeof a === 'string' && a.length > CHARS_PER_STEP) budget.chargeChars(a.length);
+    if (typeof b === 'string' && b.length > CHARS_PER_STEP) budget.chargeChars(b.length);
+    return a == b;
+  }
   if (!pa && !pb) return a === b;
   // JS never coerces an object to equal null or undefined.
   if (a === null || a === undefined || b === null || b === undefined) return false;
-  return toPrim(a) == toPrim(b);
+  return looseEquals(toPrim(a, budget), toPrim(b, budget), budget);
 }
 
-export function compare(op: '<' | '<=' | '>' | '>=', a: unknown, b: unknown): boolean {
+export function compare(op: '<' | '<=' | '>' | '>=', a: unknown, b: unknown, budget: StepBudget): boolean {
   if (typeof a === 'number' && typeof b === 'number') return relational(op, a, b);
-  if (typeof a === 'string' && typeof b === 'string') return relational(op, a, b);
-  const pa = toPrim(a);
-  const pb = toPrim(b);
-  if (typeof pa === 'string' && typeof pb === 'string') return relational(op, pa, pb);
-  return relational(op, toNum(pa), toNum(pb));
+  const pa = toPrim(a, budget);
+  const pb = toPrim(b, budget);
+  if (typeof pa === 'string' && typeof pb === 'string') {
+    chargeStrings(pa, pb, budget);
+    return relational(op, pa, pb);
+  }
+  return relational(op, toNum(pa, budget), toNum(pb, budget));
 }
 
 function relational<T extends number | string>(op: '<' | '<=' | '>' | '>=', a: T, b: T): boolean {
