@@ -4,7 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { Principal } from '../auth/principal';
 import { SecretBox } from '../common/crypto/secret-box';
-import { BadUserInputError, NotFoundError } from '../common/errors/domain-error';
+import { BadUserInputError, LimitExceededError, NotFoundError } from '../common/errors/domain-error';
 import { isUuid } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CreateIntegrationInput } from './dto/create-integration.input';
@@ -27,7 +27,7 @@ function checkCredentialsSize(credentials: Record<string, unknown> | null | unde
   if (credentials == null) return;
   const size = Buffer.byteLength(JSON.stringify(credentials), 'utf8');
   if (size > MAX_CREDENTIALS_BYTES) {
-    throw new BadUserInputError('credentials', `must be at most ${MAX_CREDENTIALS_BYTES} bytes as JSON (got ${size})`, { limit: MAX_CREDENTIALS_BYTES });
+    throw new LimitExceededError('credentials', `must be at most ${MAX_CREDENTIALS_BYTES} bytes as JSON (got ${size})`, MAX_CREDENTIALS_BYTES);
   }
 }
 

@@ -47,6 +47,16 @@ export class BadUserInputError extends DomainError {
   }
 }
 
+/** extensions.reasonCode of a BAD_USER_INPUT that hit a limit (as FilterLimitError reports it). */
+export const LIMIT_EXCEEDED = 'LIMIT_EXCEEDED';
+
+/** Bad input because it is over a limit: names the field, the reason and the limit. */
+export class LimitExceededError extends BadUserInputError {
+  constructor(field: string, reason: string, limit: number) {
+    super(field, reason, { limit, reasonCode: LIMIT_EXCEEDED });
+  }
+}
+
 export class ConflictError extends DomainError {
   readonly code = ErrorCode.Conflict;
 }
