@@ -4,6 +4,8 @@
  * - A tenant whose many endpoints are a black hole (a TCP server that accepts and never answers) holds at most
  *   TENANT_CONCURRENCY attempts of the worker; its backlog waits parked, and another tenant's delivery succeeds
  *   while that backlog is still pending. Nothing is lost: the bad tenant's deliveries end DEAD_LETTER in the end.
+ * - The reconciler's overdue batch goes round-robin across tenants: tenants with many endpoints of overdue backlog
+ *   cannot crowd another tenant's lost delivery out of a tick.
  * Ordering-based: no assertion depends on how fast the machine is.
  */
 import { getQueueToken } from '@nestjs/bull';
@@ -11,6 +13,8 @@ import type { Queue } from 'bull';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { DataSource } from 'typeorm';
 import { QueueName } from '../../src/common/queue/queue.constants';
+import { DeliveryQueue, QueuedDelivery } from '../../src/deliveries/delivery-queue';
+import { ReconcilerService } from '../../src/deliveries/reconciler.service';
 import { createTestApp, TestApp } from '../support/app';
 import { dataOf, gql, GqlResponse } from '../support/graphql-client';
 import { Receiver, waitUntil } from '../support/receiver';
@@ -79,6 +83,8 @@ describe('tenant fairness (issue 17)', () => {
       WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
       DELIVERY_TIMEOUT_MS: '60000',
       DELIVERY_RETRY_SCHEDULE: '1s',
+      // No timer ticks: the reconciler test calls reconcile() itself (and no overdue grace passes meanwhile).
+      RECONCILE_INTERVAL_MS: '600000',
     });
     dataSource = t.app.get(DataSource);
     hole = await BlackHole.start();
@@ -91,7 +97,8 @@ describe('tenant fairness (issue 17)', () => {
     await healthy?.close();
   });
 
-  const create = (token: string, url: string): Promise<GqlResponse> => gql(t.graphqlUrl, CREATE, { input: { url } }, token);
+  type Created = { createEndpoint: { endpoint: { id: string } } };
+  const create = (token: string, url: string): Promise<GqlResponse<Created>> => gql<Created>(t.graphqlUrl, CREATE, { input: { url } }, token);
   const endpointCount = async (tenantId: string): Promise<number> =>
     Number((await dataSource.query('SELECT count(*)::int AS n FROM endpoints WHERE tenant_id = $1', [tenantId]))[0].n);
   const statusCounts = async (tenantId: string): Promise<Record<string, number>> => {
@@ -120,7 +127,7 @@ describe('tenant fairness (issue 17)', () => {
       expect(await endpointCount(other)).toBe(1);
 
       // Deleting one frees exactly one place, also when two creates race for it.
-      const id = (created[0].data as { createEndpoint: { endpoint: { id: string } } }).createEndpoint.endpoint.id;
+      const id = dataOf(created[0]).createEndpoint.endpoint.id;
       dataOf(await gql(t.graphqlUrl, DELETE, { id }, token));
       const race = await Promise.all([create(token, healthy.url), create(token, healthy.url), create(token, healthy.url)]);
       expect(race.filter((r) => !r.errors)).toHaveLength(1);
@@ -180,5 +187,66 @@ describe('tenant fairness (issue 17)', () => {
       const attempts: { n: number }[] = await dataSource.query('SELECT count(*)::int AS n FROM delivery_attempts WHERE tenant_id = $1', [bad]);
       expect(attempts[0].n).toBe(badTotal * 2);
     }, 180_000);
+  });
+  describe('reconciler', () => {
+    /** One overdue PENDING delivery per endpoint of the tenant (its job lost), due `ageSeconds` ago. */
+    const overdueForEach = async (tenantId: string, ageSeconds: number): Promise<string[]> => {
+      const rows: { id: string }[] = await dataSource.query(
+        `WITH ev AS (
+           INSERT INTO events (id, tenant_id, event_type, payload, channels, created_at)
+           VALUES (gen_random_uuid(), $1, 'order.created', '{"order":{"id":"o"}}', '{}', now()) RETURNING id, created_at)
+         INSERT INTO deliveries (id, tenant_id, endpoint_id, event_id, event_type, status, attempt_count, next_attempt_at, payload, created_at, updated_at)
+         SELECT gen_random_uuid(), $1, e.id, ev.id, 'order.created', 'PENDING', 0, now() - make_interval(secs => $2),
+                jsonb_build_object('id', ev.id, 'type', 'order.created', 'timestamp', ev.created_at, 'data', '{"order":{"id":"o"}}'::jsonb), ev.created_at, ev.created_at
+           FROM ev, endpoints e WHERE e.tenant_id = $1
+         RETURNING id`,
+        [tenantId, ageSeconds],
+      );
+      return rows.map((r) => r.id);
+    };
+
+    it("re-queues another tenant's lost delivery in a tick that two tenants with 500 endpoints of older backlog would fill", async () => {
+      // Two tenants at the default endpoint cap (500): one endpoint each through the API, the rest copied in SQL
+      // (this app's own cap is lower), each endpoint with one overdue delivery older than A's.
+      const bad = [newTenantId(), newTenantId()];
+      for (const tenantId of bad) {
+        const id = dataOf(await create(adminToken({ tenantId }), hole.url)).createEndpoint.endpoint.id;
+        await dataSource.query(
+          `INSERT INTO endpoints (tenant_id, url, event_types, secret_encrypted)
+           SELECT tenant_id, url || '/copy/' || g, event_types, secret_encrypted FROM endpoints, generate_series(1, 499) g WHERE id = $1`,
+          [id],
+        );
+      }
+      const a = newTenantId();
+      dataOf(await create(adminToken({ tenantId: a }), healthy.url));
+      // Earlier tests' unfinished rows would share the tick: settle them so it sees only this test's rows.
+      await dataSource.query(`UPDATE deliveries SET status = 'FAILED', next_attempt_at = NULL WHERE status IN ('PENDING','RETRYING','IN_FLIGHT')`);
+      const backlog = new Map<string, string>();
+      for (const tenantId of bad) for (const id of await overdueForEach(tenantId, 86_400)) backlog.set(id, tenantId);
+      const [lost] = await overdueForEach(a, 7_200);
+
+      const queue = t.app.get(DeliveryQueue);
+      const enqueued: QueuedDelivery[] = [];
+      const enqueue = queue.enqueue.bind(queue);
+      const spy = jest.spyOn(queue, 'enqueue').mockImplementation(async (items, delayMs, requeue) => {
+        enqueued.push(...items);
+        return enqueue(items, delayMs, requeue);
+      });
+      try {
+        expect(await t.app.get(ReconcilerService).reconcile()).not.toBeNull();
+      } finally {
+        spy.mockRestore();
+      }
+
+      // Positive control: the tick was full (1,000), so ordering by age alone would have left A's delivery out.
+      expect(backlog.size).toBe(1000);
+      expect(enqueued).toHaveLength(1000);
+      expect(enqueued.find((d) => d.id === lost)).toMatchObject({ tenantId: a });
+      const perTenant = bad.map((tenantId) => enqueued.filter((d) => backlog.get(d.id) === tenantId).length);
+      expect(perTenant[0] + perTenant[1]).toBe(999);
+      for (const n of perTenant) expect(Math.abs(n - 999 / 2)).toBeLessThanOrEqual(1);
+      // And the re-queued job really is delivered.
+      await waitUntil(async () => ((await statusCounts(a)).SUCCEEDED === 1 ? true : null), 30_000, 100);
+    }, 120_000);
   });
 });
