@@ -139,9 +139,11 @@ describe('hostile-input sweep', () => {
     const cases: [string, () => string, string | RegExp | undefined, RegExp][] = [
       ['a payload over 256 KiB', () => JSON.stringify({ ...ORDER, blob: 'x'.repeat(300 * 1024) }), 'input.payload', /limit is 262144/],
       ['a payload nested 40 levels (over the 32-level limit)', () => nestedJson(40), 'input.payload', /nested deeper than 32 levels/],
-      ['a payload nested 100 levels', () => nestedJson(100), undefined, /"input\.payload"; JSON value is nested deeper than 64 levels/],
-      ['a payload nested 10,000 levels', () => nestedJson(10_000), undefined, /"input\.payload"; JSON value is nested deeper than 64 levels/],
-      ['a payload nested 10,000 levels of arrays', () => `{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, undefined, /"input\.payload"; JSON value is nested deeper than 64 levels/],
+      ['a payload nested 80 levels', () => nestedJson(80), undefined, /"input\.payload"; JSON value is nested deeper than 64 levels/],
+      // Past 100 levels the variables are refused before graphql-js coerces them (its coercion recurses).
+      ['a payload nested 100 levels', () => nestedJson(100), 'input', /nested deeper than 100 levels \(at input\.payload\.a/],
+      ['a payload nested 10,000 levels', () => nestedJson(10_000), 'input', /nested deeper than 100 levels \(at input\.payload\.a/],
+      ['a payload nested 10,000 levels of arrays', () => `{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, 'input', /nested deeper than 100 levels \(at input\.payload\.a/],
     ];
 
     it.each(cases)('%s is BAD_USER_INPUT and stores nothing', async (_label, payload, field, reason) => {
@@ -383,6 +385,18 @@ describe('hostile-input sweep', () => {
       ['hop-by-hop header Upgrade', { headers: { Upgrade: 'websocket' } }, 'headers', /cannot be overridden|reserved/],
       ['hop-by-hop header TE', { headers: { TE: 'trailers' } }, 'headers', /cannot be overridden|reserved/],
       ['Content-Length', { headers: { 'Content-Length': '0' } }, 'headers', /cannot be overridden|reserved/],
+      ['Content-Encoding gzip (receivers would gunzip plain JSON)', { headers: { 'Content-Encoding': 'gzip' } }, 'headers', /cannot be overridden/],
+      ['content-encoding in lower case', { headers: { 'content-encoding': 'br' } }, 'headers', /cannot be overridden/],
+      ['Content-Range', { headers: { 'Content-Range': 'bytes 0-1/2' } }, 'headers', /cannot be overridden/],
+      ['header name with a lone surrogate', { headers: { 'x-\ud800': 'v' } }, 'headers', /lone UTF-16 surrogate/],
+      ['header value with a lone surrogate', { headers: { 'x-a': 'v\udfff' } }, 'headers', /lone UTF-16 surrogate/],
+      ['description with NUL', { description: 'hello\u0000world' }, 'description', /NUL character/],
+      ['description with a lone surrogate', { description: 'hello \ud83d world' }, 'description', /lone UTF-16 surrogate \(U\+D83D\)/],
+      ['metadata with NUL in a value deep in an array', { metadata: { a: [[{ b: 'x\u0000' }]] } }, 'metadata', /NUL character.* at \$\.a\[0\]\[0\]\.b/],
+      ['metadata with NUL in a member name', { metadata: { 'k\u0000': 1 } }, 'metadata', /member name contains a NUL/],
+      ['metadata with a lone surrogate in a member name', { metadata: { nested: { '\udc00': 1 } } }, 'metadata', /member name contains a lone UTF-16 surrogate.* at \$\.nested/],
+      ['event type with a lone surrogate', { eventTypes: ['order.created', 'order.\ud800'] }, 'eventTypes', /lone UTF-16 surrogate/],
+      ['url with NUL', { url: 'https://93.184.215.14/ho\u0000ok' }, 'url', /NUL|./],
       ['signature header webhook-id', { headers: { 'webhook-id': 'msg_forged' } }, 'headers', /reserved/],
       ['signature header webhook-timestamp', { headers: { 'Webhook-Timestamp': '0' } }, 'headers', /reserved/],
       ['signature header webhook-signature', { headers: { 'WEBHOOK-SIGNATURE': 'v1,forged' } }, 'headers', /reserved/],
@@ -441,7 +455,8 @@ describe('hostile-input sweep', () => {
   });
 
   describe('ids that are not UUIDs', () => {
-    const hostileIds = ['1 OR 1=1', "'; DROP TABLE endpoints; --", '../../etc/passwd', '00000000-0000-0000-0000-000000000000\u0000'];
+    // An id with a NUL or a lone surrogate is refused before any lookup: see "NUL and lone surrogates" below.
+    const hostileIds = ['1 OR 1=1', "'; DROP TABLE endpoints; --", '../../etc/passwd', '00000000-0000-0000-0000-00000000000g'];
     const ops: [string, string][] = [
       ['endpoint', 'query($id: ID!) { endpoint(id: $id) { id } }'],
       ['updateEndpoint', `mutation($id: ID!) { updateEndpoint(id: $id, input: { description: "x" }) { id } }`],
@@ -501,7 +516,6 @@ describe('hostile-input sweep', () => {
     it.each([
       ['a JSONPath filter expression that tries to run code', { x: "$..[?(@.constructor.constructor('return process')())]" }, 'reducer.x', /invalid JSONPath/],
       ['a regex JSONPath function (ReDoS)', { y: { z: '$[?match(@.a, "(a+)+$")]' } }, 'reducer.y.z', /regular expressions are not supported/],
-      ['a path with a NUL', { q: '$.order\u0000' }, 'reducer.q', /invalid JSONPath/],
     ])('reducer with %s: validateReducer says success false; saveFilterReducer is BAD_USER_INPUT on the leaf and stores nothing', async (_label, reducer, field, reason) => {
       const validated = dataOf(await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: sample, reducer } }, a.token)).validateReducer;
       expect(validated).toEqual({ success: false, reducerResult: null, message: expect.stringMatching(reason) });
@@ -536,6 +550,216 @@ describe('hostile-input sweep', () => {
       expectRefused(await gql(t.graphqlUrl, CREATE, { input: { url: PUBLIC_URL } }, token), 'UNAUTHENTICATED');
       expect(await footprint(tenantId)).toEqual({ endpoints: 0, events: 0, deliveries: 0, audit: 0, idempotency: 0 });
       expect((await ds.query('SELECT count(*)::int AS n FROM tenants WHERE id = $1', [tenantId]))[0].n).toBe(0);
+    });
+  });
+
+  describe('NUL and lone surrogates anywhere else (issue 17): BAD_USER_INPUT naming the field and why, nothing stored', () => {
+    const integrationCount = async (tenantId: string): Promise<number> =>
+      (await ds.query('SELECT count(*)::int AS n FROM integrations WHERE tenant_id = $1', [tenantId]))[0].n as number;
+    const payload = (extra: Record<string, unknown>): Record<string, unknown> => ({ ...ORDER, ...extra });
+    const rows: [string, string, Record<string, unknown>, string, RegExp][] = [
+      ['publishEvent: NUL deep inside arrays of the payload', PUBLISH, { input: { eventType: 'order.created', payload: payload({ notes: [[{ x: 'a\u0000' }]] }) } }, 'payload', /NUL character.* at \$\.notes\[0\]\[0\]\.x/],
+      ['publishEvent: NUL in a payload member name', PUBLISH, { input: { eventType: 'order.created', payload: payload({ meta: { 'k\u0000y': 1 } }) } }, 'payload', /member name contains a NUL.* at \$\.meta/],
+      ['publishEvent: a lone high surrogate in the payload', PUBLISH, { input: { eventType: 'order.created', payload: payload({ note: 'x\ud800' }) } }, 'payload', /lone UTF-16 surrogate \(U\+D800\).* at \$\.note/],
+      ['publishEvent: a lone low surrogate in a payload member name', PUBLISH, { input: { eventType: 'order.created', payload: payload({ '\udc00': 1 }) } }, 'payload', /member name contains a lone UTF-16 surrogate \(U\+DC00\)/],
+      ['publishEvent: a lone surrogate in the event type', PUBLISH, { input: { eventType: 'order.created\ud800', payload: ORDER } }, 'eventType', /lone UTF-16 surrogate|eventType/],
+      ['publishEvent: a lone surrogate in a channel', PUBLISH, { input: { eventType: 'order.created', payload: ORDER, channels: ['shop:\udbff'] } }, 'channels', /lone UTF-16 surrogate/],
+      ['publishEvent: NUL in the idempotency key', PUBLISH, { input: { eventType: 'order.created', payload: ORDER, idempotencyKey: 'k\u0000' } }, 'idempotencyKey', /NUL character/],
+      ['publishEvents: NUL in the second payload', `mutation($inputs: [PublishEventInput!]!) { publishEvents(inputs: $inputs) { id } }`, { inputs: [{ eventType: 'order.created', payload: ORDER }, { eventType: 'order.created', payload: payload({ n: '\u0000' }) }] }, 'payload', /NUL character.* at \$\.n/],
+      ['createIntegration: NUL in the name', CREATE_INTEGRATION, { input: { provider: 'faire', name: 'shop\u0000', webhookSecret: 's' } }, 'name', /NUL character/],
+      ['createIntegration: a lone surrogate in the webhook secret', CREATE_INTEGRATION, { input: { provider: 'faire', name: 'shop', webhookSecret: 's\ud800' } }, 'webhookSecret', /lone UTF-16 surrogate/],
+      ['createIntegration: NUL inside credentials', CREATE_INTEGRATION, { input: { provider: 'faire', name: 'shop', webhookSecret: 's', credentials: { apiKey: 'a\u0000' } } }, 'credentials', /NUL character.* at \$\.apiKey/],
+      ['createApiKey: NUL in the name', `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, { input: { name: 'ci\u0000', permissions: ['manage_webhooks'] } }, 'name', /NUL character/],
+      ['validateFilter: NUL in a sample data member name', VALIDATE_FILTER, { input: { sampleData: { 'a\u0000': 1 }, filter: { query: '$.a' } } }, 'sampleData', /member name contains a NUL/],
+      ['validateReducer: a JSONPath with NUL', VALIDATE_REDUCER, { input: { sampleData: {}, reducer: { q: '$.order\u0000' } } }, 'reducer', /NUL character.* at \$\.q/],
+      ['validateFilter: a condition with a lone surrogate', VALIDATE_FILTER, { input: { sampleData: {}, filter: { query: '$.a', condition: 'v => v === "\ud800"' } } }, 'filter.condition', /lone UTF-16 surrogate/],
+      ['deliveries: NUL in the eventType filter', 'query($f: DeliveryFilter) { deliveries(filter: $f) { edges { cursor } } }', { f: { eventType: 'order.created\u0000' } }, 'eventType', /NUL character/],
+      ['events: a lone surrogate in the channel filter', 'query($f: EventFilter) { events(filter: $f) { edges { cursor } } }', { f: { channel: '\ud800' } }, 'channel', /lone UTF-16 surrogate/],
+      ['endpoints: NUL in the eventType filter', 'query($f: EndpointFilter) { endpoints(filter: $f) { totalCount } }', { f: { eventType: 'order.created\u0000' } }, 'eventType', /NUL character/],
+      ['a cursor with NUL', 'query($after: String) { endpoints(after: $after) { totalCount } }', { after: 'abc\u0000' }, 'after', /NUL character/],
+      ...['endpoint', 'delivery', 'event', 'inboundEvent', 'trackedJob'].map(
+        (name) => [`${name}(id) with NUL`, `query($id: ID!) { ${name}(id: $id) { id } }`, { id: '00000000-0000-0000-0000-000000000000\u0000' }, 'id', /NUL character/] as [string, string, Record<string, unknown>, string, RegExp],
+      ),
+      ['deleteEndpoint(id) with a lone surrogate', 'mutation($id: ID!) { deleteEndpoint(id: $id) { id } }', { id: '\udfff' }, 'id', /lone UTF-16 surrogate/],
+    ];
+
+    it.each(rows)('%s', async (_label, query, variables, field, reason) => {
+      const a = who();
+      dataOf(await gql(t.graphqlUrl, '{ endpoints(first: 1) { totalCount } }', {}, a.token));
+      const before = { ...(await footprint(a.tenantId)), integrations: await integrationCount(a.tenantId), apiKeys: await count('api_keys', a.tenantId) };
+      const refusal = expectRefused(await gql(t.graphqlUrl, query, variables, a.token), 'BAD_USER_INPUT', field);
+      expect(String(refusal.extensions?.reason)).toMatch(reason);
+      expect({ ...(await footprint(a.tenantId)), integrations: await integrationCount(a.tenantId), apiKeys: await count('api_keys', a.tenantId) }).toEqual(before);
+    });
+
+    it.each([
+      ['a JSON literal with \\u0000 in a value', '{ order: { id: "o", status: "paid", currency: "USD", total: 1, line_items: [] }, note: "a\\u0000b" }', /NUL character.* at \$\.note/],
+      ['a JSON literal with \\u0000 in a nested list', '{ order: { id: "o", status: "paid", currency: "USD", total: 1, line_items: [] }, l: [["\\u0000"]] }', /NUL character.* at \$\.l\[0\]\[0\]/],
+    ])('publishEvent with %s inline in the query is refused the same way', async (_label, literal, reason) => {
+      const a = who();
+      dataOf(await gql(t.graphqlUrl, '{ endpoints(first: 1) { totalCount } }', {}, a.token));
+      const before = await footprint(a.tenantId);
+      const refusal = expectRefused(await gql(t.graphqlUrl, `mutation { publishEvent(input: { eventType: "order.created", payload: ${literal} }) { id } }`, {}, a.token), 'BAD_USER_INPUT', 'payload');
+      expect(String(refusal.extensions?.reason)).toMatch(reason);
+      expect(await footprint(a.tenantId)).toEqual(before);
+    });
+
+    it('a lone surrogate escape inline in the query text is refused by the parser; nothing stored', async () => {
+      const a = who();
+      dataOf(await gql(t.graphqlUrl, '{ endpoints(first: 1) { totalCount } }', {}, a.token));
+      const before = await footprint(a.tenantId);
+      const res = await gql(t.graphqlUrl, 'mutation { publishEvent(input: { eventType: "order.created", payload: { l: [["\\ud800"]] } }) { id } }', {}, a.token);
+      expect(expectRefused(res, 'GRAPHQL_PARSE_FAILED').message).toMatch(/Invalid Unicode escape/);
+      expect(await footprint(a.tenantId)).toEqual(before);
+    });
+
+    it('an update with NUL leaves the endpoint exactly as it was', async () => {
+      const a = who();
+      const { endpoint } = dataOf(await gql(t.graphqlUrl, CREATE, { input: { url: PUBLIC_URL, headers: { 'x-ok': '1' } } }, a.token)).createEndpoint;
+      const stored = dataOf(await gql(t.graphqlUrl, GET, { id: endpoint.id }, a.token)).endpoint;
+      const before = await footprint(a.tenantId);
+      expectRefused(await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { description: 'ok', metadata: { a: '\u0000' } } }, a.token), 'BAD_USER_INPUT', 'metadata');
+      expect(dataOf(await gql(t.graphqlUrl, GET, { id: endpoint.id }, a.token)).endpoint).toEqual(stored);
+      expect(await footprint(a.tenantId)).toEqual(before);
+    });
+  });
+
+  describe('dates and cursors out of range (issue 17): BAD_USER_INPUT, never a Postgres error', () => {
+    const a = who();
+    let endpointId: string;
+    let integrationId: string;
+    beforeAll(async () => {
+      endpointId = dataOf(await gql(t.graphqlUrl, CREATE, { input: { url: PUBLIC_URL } }, a.token)).createEndpoint.endpoint.id;
+      integrationId = dataOf(await gql(t.graphqlUrl, CREATE_INTEGRATION, { input: { provider: 'faire', name: 'dates', webhookSecret: 'dates-secret' } }, a.token)).createIntegration.id;
+    });
+    const dates = ['-271821-04-20T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '+010000-01-01T00:00:00.000Z', '-000001-01-01T00:00:00.000Z'];
+    const ops: [string, string, (d: string) => Record<string, unknown>][] = [
+      ['recoverDeliveries(since)', 'mutation($e: ID!, $d: DateTime!) { recoverDeliveries(endpointId: $e, since: $d) { id } }', (d) => ({ d })],
+      ['deliveryStats(since)', 'query($d: DateTime) { deliveryStats(since: $d) { total } }', (d) => ({ d })],
+      ['responseTimeSeries(from, to)', 'query($d: DateTime!) { responseTimeSeries(from: $d, to: "2026-01-01T00:00:00.000Z") { bucketStart } }', (d) => ({ d })],
+      ['deliveries(filter.after)', 'query($d: DateTime) { deliveries(filter: { after: $d }) { edges { cursor } } }', (d) => ({ d })],
+      ['events(filter.before)', 'query($d: DateTime) { events(filter: { before: $d }) { edges { cursor } } }', (d) => ({ d })],
+      ['inboundEvents(filter.receivedAfter)', 'query($i: ID!, $d: DateTime) { inboundEvents(filter: { integrationId: $i, receivedAfter: $d }) { totalCount } }', (d) => ({ d })],
+    ];
+    const rows = ops.flatMap(([name, query, vars]) => dates.map((d) => [`${name} = ${d}`, query, vars(d)] as const));
+
+    it.each(rows)('%s is BAD_USER_INPUT with the allowed range; nothing changes', async (_label, query, variables) => {
+      const before = await footprint(a.tenantId);
+      const res = await gql(t.graphqlUrl, query, { ...variables, e: endpointId, i: integrationId }, a.token);
+      const refusal = expectRefused(res, 'BAD_USER_INPUT');
+      expect(String(refusal.extensions?.reason)).toMatch(/between 0001-01-01T00:00:00\.000Z and 9999-12-31T23:59:59\.999Z/);
+      expect(await footprint(a.tenantId)).toEqual(before);
+    });
+
+    it('the same operations with an in-range date answer (positive control)', async () => {
+      dataOf(await gql(t.graphqlUrl, 'query($d: DateTime) { deliveryStats(since: $d) { total } }', { d: '0001-01-01T00:00:00.000Z' }, a.token));
+      dataOf(await gql(t.graphqlUrl, 'query($d: DateTime) { deliveries(filter: { after: $d }) { edges { cursor } } }', { d: '9999-12-31T23:59:59.999Z' }, a.token));
+    });
+
+    const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const UUID = '0b6a4a3e-5d7c-4b8e-9f1a-2c3d4e5f6a7b';
+    const connections: [string, string][] = [
+      ['endpoints', 'query($after: String) { endpoints(after: $after) { totalCount } }'],
+      ['deliveries', 'query($after: String) { deliveries(after: $after) { edges { cursor } } }'],
+      ['events', 'query($after: String) { events(after: $after) { edges { cursor } } }'],
+      ['auditLogs', 'query($after: String) { auditLogs(after: $after) { edges { cursor } } }'],
+    ];
+    const cursors: [string, string][] = [
+      ['year -271821', b64(['-271821-04-20T00:00:00.000Z', UUID])],
+      ['year +275760', b64(['+275760-09-13T00:00:00.000Z', UUID])],
+      ['a 36-character non-UUID', b64(['2026-01-01T00:00:00.000Z', '-'.repeat(36)])],
+      ['36 hex digits', b64(['2026-01-01T00:00:00.000Z', 'f'.repeat(36)])],
+    ];
+    const inboundCursors: [string, string][] = [
+      ['year -271821', b64({ f: 'RECEIVED_AT', d: 'DESC', v: '-271821-04-20T00:00:00.000Z', id: UUID })],
+      ['a 36-character non-UUID', b64({ f: 'RECEIVED_AT', d: 'DESC', v: '2026-01-01T00:00:00.000Z', id: '-'.repeat(36) })],
+      ['an event code with NUL', b64({ f: 'EVENT_CODE', d: 'DESC', v: 'A\u0000', id: UUID })],
+    ];
+    const cursorRows = [
+      ...connections.flatMap(([name, query]) => cursors.map(([label, after]) => [`${name}(after: ${label})`, query, after, undefined] as const)),
+      ...inboundCursors.map(([label, after]) => [`inboundEvents(after: ${label})`, 'query($after: String, $i: ID!, $o: InboundEventOrder) { inboundEvents(filter: { integrationId: $i }, orderBy: $o, after: $after) { totalCount } }', after, label.includes('event code') ? { field: 'EVENT_CODE', direction: 'DESC' } : undefined] as const),
+    ];
+
+    it.each(cursorRows)('%s is BAD_USER_INPUT on after', async (_label, query, after, orderBy) => {
+      const before = await footprint(a.tenantId);
+      const res = await gql(t.graphqlUrl, query, { after, i: integrationId, ...(orderBy ? { o: orderBy } : {}) }, a.token);
+      expect(expectRefused(res, 'BAD_USER_INPUT', 'after').extensions?.reason).toBe('malformed cursor');
+      expect(await footprint(a.tenantId)).toEqual(before);
+    });
+  });
+
+  describe('variables nested deeper than 100 levels (issue 17): refused before coercion, HTTP 400, nothing stored', () => {
+    const filterTree = (levels: number): string => `${'{"logic":"AND","conditions":['.repeat(levels)}{"query":"$.a"}${']}'.repeat(levels)}`;
+    const cases: [string, string, string, RegExp][] = [
+      ['a filter tree 10,000 deep in validateFilter', VALIDATE_FILTER, `{"input":{"sampleData":{},"filter":${filterTree(10_000)}}}`, /at input\.filter\.conditions\.0\.conditions…/],
+      ['a filter tree 200 deep in saveFilterReducer', SAVE_FILTER, `{"endpointId":"00000000-0000-0000-0000-000000000000","input":{"eventType":"order.created","filter":${filterTree(200)}}}`, /at input\.filter/],
+      ['a list 10,000 deep in publishEvents', `mutation($inputs: [PublishEventInput!]!) { publishEvents(inputs: $inputs) { id } }`, `{"inputs":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, /at inputs\.0\.0/],
+      ['objects 10,000 deep in endpoint metadata', CREATE, `{"input":{"url":"${PUBLIC_URL}","metadata":${nestedJson(10_000)}}}`, /at input\.metadata\.a/],
+      ['lists 10,000 deep in a channel list', PUBLISH, `{"input":{"eventType":"order.created","payload":{},"channels":${'['.repeat(10_000)}"x"${']'.repeat(10_000)}}}`, /at input\.channels\.0/],
+    ];
+
+    it.each(cases)('%s', async (_label, query, variables, at) => {
+      const a = who();
+      dataOf(await gql(t.graphqlUrl, '{ endpoints(first: 1) { totalCount } }', {}, a.token));
+      const before = await footprint(a.tenantId);
+      const res = await fetch(t.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${a.token}` }, body: `{"query":${JSON.stringify(query)},"variables":${variables}}` });
+      const parsed = (await res.json()) as GqlResponse<unknown>;
+      expect(res.status).toBe(400);
+      const refusal = expectRefused({ status: res.status, data: parsed.data, errors: parsed.errors }, 'BAD_USER_INPUT');
+      expect(refusal.extensions).toMatchObject({ limit: 100, reasonCode: 'LIMIT_EXCEEDED' });
+      expect(String(refusal.extensions?.reason)).toMatch(/nested deeper than 100 levels/);
+      expect(String(refusal.extensions?.reason)).toMatch(at);
+      expect(await footprint(a.tenantId)).toEqual(before);
+    });
+  });
+
+  describe('integration credentials over 16 KiB (issue 17)', () => {
+    const big = { apiKey: 'k', blob: 'x'.repeat(17 * 1024) };
+
+    it('is BAD_USER_INPUT (LIMIT_EXCEEDED) at create, and stores nothing', async () => {
+      const a = who();
+      dataOf(await gql(t.graphqlUrl, '{ endpoints(first: 1) { totalCount } }', {}, a.token));
+      const before = await footprint(a.tenantId);
+      const res = await gql(t.graphqlUrl, CREATE_INTEGRATION, { input: { provider: 'faire', name: 'big', webhookSecret: 's', credentials: big } }, a.token);
+      expect(expectRefused(res, 'BAD_USER_INPUT', 'credentials').extensions).toMatchObject({ limit: 16384, reasonCode: 'LIMIT_EXCEEDED', reason: expect.stringMatching(/at most 16384 bytes/) });
+      expect((await ds.query('SELECT count(*)::int AS n FROM integrations WHERE tenant_id = $1', [a.tenantId]))[0].n).toBe(0);
+      expect(await footprint(a.tenantId)).toEqual(before);
+    });
+
+    it('is BAD_USER_INPUT at update and leaves the stored credentials as they were; 16 KiB exactly is accepted (positive control)', async () => {
+      const a = who();
+      const { id } = dataOf(await gql(t.graphqlUrl, CREATE_INTEGRATION, { input: { provider: 'faire', name: 'ok', webhookSecret: 's', credentials: { apiKey: 'k' } } }, a.token)).createIntegration;
+      const [before] = (await ds.query('SELECT credentials_encrypted, updated_at FROM integrations WHERE id = $1', [id])) as unknown[];
+      const UPDATE_INTEGRATION = 'mutation($id: ID!, $input: UpdateIntegrationInput!) { updateIntegration(id: $id, input: $input) { id } }';
+      expectRefused(await gql(t.graphqlUrl, UPDATE_INTEGRATION, { id, input: { credentials: big } }, a.token), 'BAD_USER_INPUT', 'credentials');
+      expect((await ds.query('SELECT credentials_encrypted, updated_at FROM integrations WHERE id = $1', [id]))[0]).toEqual(before);
+      const exact = { k: 'x'.repeat(16 * 1024 - '{"k":""}'.length) };
+      dataOf(await gql(t.graphqlUrl, UPDATE_INTEGRATION, { id, input: { credentials: exact } }, a.token));
+    });
+  });
+
+  describe('admin JWTs with too long a lifetime (issue 17, JWT_MAX_LIFETIME_SECONDS = 86400)', () => {
+    const now = (): number => Math.floor(Date.now() / 1000);
+    const claims = (tenantId: string): Record<string, unknown> => ({ sub: 'x', tenant_id: tenantId, permissions: ['manage_webhooks'] });
+    it.each([
+      ['exp: 1e300', (tenantId: string) => sign({ ...claims(tenantId), iat: now(), exp: 1e300 }, t.config.jwtSecret, { algorithm: 'HS256' })],
+      ['exp: 1e300 and no iat', (tenantId: string) => sign({ ...claims(tenantId), exp: 1e300 }, t.config.jwtSecret, { algorithm: 'HS256', noTimestamp: true })],
+      ['a 25 h lifetime', (tenantId: string) => adminToken({ tenantId, expiresInSec: 25 * 3600 })],
+      ['no exp at all', (tenantId: string) => sign(claims(tenantId), t.config.jwtSecret, { algorithm: 'HS256' })],
+    ])('%s is UNAUTHENTICATED on a query and a mutation; nothing is created', async (_label, mint) => {
+      const tenantId = newTenantId();
+      const token = mint(tenantId);
+      const refusal = expectRefused(await gql(t.graphqlUrl, '{ endpoints(first: 1) { totalCount } }', {}, token), 'UNAUTHENTICATED');
+      expect(refusal.message).toMatch(/lifetime over the maximum of 86400 s|exp claim required/);
+      expectRefused(await gql(t.graphqlUrl, CREATE, { input: { url: PUBLIC_URL } }, token), 'UNAUTHENTICATED');
+      expect(await footprint(tenantId)).toEqual({ endpoints: 0, events: 0, deliveries: 0, audit: 0, idempotency: 0 });
+      expect((await ds.query('SELECT count(*)::int AS n FROM tenants WHERE id = $1', [tenantId]))[0].n).toBe(0);
+    });
+
+    it('a 1 h token works (positive control)', async () => {
+      const tenantId = newTenantId();
+      dataOf(await gql(t.graphqlUrl, CREATE, { input: { url: PUBLIC_URL } }, adminToken({ tenantId, expiresInSec: 3600 })));
+      expect((await footprint(tenantId)).endpoints).toBe(1);
     });
   });
 });
