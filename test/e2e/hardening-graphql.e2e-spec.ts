@@ -128,7 +128,7 @@ describe('GraphQL hardening (issue 17: cost, WebSocket sessions, floods, limits,
         }
         expect([name, res.status]).toEqual([name, 400]);
         expectLimit(res, 'BAD_USER_INPUT', /costs at least \d+, over the limit of 10000/);
-        expect(res.errors?.[0]?.extensions).toMatchObject({ field: 'query', limit: 10_000 });
+        expect(res.errors?.[0]?.extensions).toMatchObject({ field: 'query', limit: 10_000, reasonCode: 'LIMIT_EXCEEDED' });
         expect([name, sql.statements.length]).toEqual([name, 0]);
       }
     });
@@ -260,6 +260,7 @@ describe('GraphQL hardening (issue 17: cost, WebSocket sessions, floods, limits,
       const refusal = await waitUntil(async () => messages.find((m) => m.type === 'error') ?? null, 10_000, 20);
       expect(refusal.id).toBe('s51');
       expect(JSON.stringify(refusal.payload)).toMatch(/BAD_USER_INPUT/);
+      expect(JSON.stringify(refusal.payload)).toMatch(/LIMIT_EXCEEDED/);
       expect(JSON.stringify(refusal.payload)).toMatch(/limit \(WS_MAX_SUBSCRIPTIONS_PER_SOCKET\)|holds 50 operations/);
       expect(messages.filter((m) => m.type === 'error')).toHaveLength(1);
       socket.send(JSON.stringify({ id: 's1', type: 'complete' }));

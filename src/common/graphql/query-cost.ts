@@ -17,7 +17,7 @@ import {
   SelectionSetNode,
   ValueNode,
 } from 'graphql';
-import { BadUserInputError } from '../errors/domain-error';
+import { LimitExceededError } from '../errors/domain-error';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination';
 
 /**
@@ -29,10 +29,10 @@ export const MAX_OPERATION_COST = 10_000;
 /** Items assumed for a list without `first` (attempts of a delivery, filters of an endpoint, ...). */
 export const UNPAGED_LIST_SIZE = 10;
 
-/** Refused before execution: names the cost and the limit. */
-export class QueryCostLimitError extends BadUserInputError {
+/** Refused before execution: BAD_USER_INPUT, reasonCode LIMIT_EXCEEDED, naming the cost and the limit. */
+export class QueryCostLimitError extends LimitExceededError {
   constructor(cost: number, limit: number) {
-    super('query', `the operation costs at least ${cost}, over the limit of ${limit}: ask for fewer items (first), fewer nested lists or fewer aliases`, { cost, limit });
+    super('query', `the operation costs at least ${cost}, over the limit of ${limit}: ask for fewer items (first), fewer nested lists or fewer aliases`, limit);
   }
 }
 

@@ -5,7 +5,7 @@ import { decode } from 'jsonwebtoken';
 import { API_KEY_PREFIX } from '../../auth/api-keys.service';
 import type { Principal } from '../../auth/principal';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { BadUserInputError } from '../errors/domain-error';
+import { LimitExceededError } from '../errors/domain-error';
 import type { WsExtra } from './graphql-context';
 import { GLOBAL_CHANNEL, PubSubService, Topic } from './pubsub';
 
@@ -17,9 +17,9 @@ export const TOO_MANY_SOCKETS = 4429;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A socket asked for one more subscription than WS_MAX_SUBSCRIPTIONS_PER_SOCKET allows. */
-export class SubscriptionLimitError extends BadUserInputError {
+export class SubscriptionLimitError extends LimitExceededError {
   constructor(limit: number) {
-    super('subscribe', `this socket already holds ${limit} operations, the limit (WS_MAX_SUBSCRIPTIONS_PER_SOCKET); complete one first`, { limit });
+    super('subscribe', `this socket already holds ${limit} operations, the limit (WS_MAX_SUBSCRIPTIONS_PER_SOCKET); complete one first`, limit);
   }
 }
 
