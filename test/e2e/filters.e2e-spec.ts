@@ -52,12 +52,19 @@ const ESCAPES: [string, RegExp][] = [
   ['v => `${v}`', /template literals are not supported/],
   ['v => new Date()', /"new" is not supported/],
   ['v => /a/.test(v)', /regular expressions are not supported/],
+];
+
+/** Conditions over the engine's size limits: BAD_USER_INPUT with reasonCode LIMIT_EXCEEDED, from validate and save alike. */
+const OVERSIZED: [string, RegExp][] = [
   [`v => ${'('.repeat(500)}v${')'.repeat(500)}`, /nested deeper than 32 levels/],
   [`v => ${'v + '.repeat(250_000)}1`, /characters long; the limit is 2000/],
 ];
 
 /** Test titles: the 1 MB and 500-deep conditions would flood the report. */
-const escapeCases = ESCAPES.map(([condition, reason]) => ({ title: condition.length > 60 ? `${condition.slice(0, 40)}… (${condition.length} characters)` : condition, condition, reason }));
+const toCases = (list: [string, RegExp][]) =>
+  list.map(([condition, reason]) => ({ title: condition.length > 60 ? `${condition.slice(0, 40)}… (${condition.length} characters)` : condition, condition, reason }));
+const escapeCases = toCases(ESCAPES);
+const oversizedCases = toCases(OVERSIZED);
 
 describe('filters and reducers (real Postgres)', () => {
   let t: TestApp;
@@ -175,11 +182,11 @@ describe('filters and reducers (real Postgres)', () => {
       expect(notObject).toEqual({ success: false, reducerResult: null, message: 'reducer: must be a JSON object, e.g. { "id": "$.order.id" }' });
     });
 
-    it('answers a reducer whose output passes 256 KiB with success false', async () => {
-      const res = dataOf(
-        await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: { text: 'x'.repeat(150_000) }, reducer: { a: '$.text', b: '$..*' } } }, adminA),
-      ).validateReducer;
-      expect(res).toEqual({ success: false, reducerResult: null, message: expect.stringMatching(/^reducer: output is larger than 262144 characters/) });
+    it('answers a reducer whose output passes 256 KiB with BAD_USER_INPUT, LIMIT_EXCEEDED', async () => {
+      const res = await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: { text: 'x'.repeat(150_000) }, reducer: { a: '$.text', b: '$..*' } } }, adminA);
+      expect(errorCode(res)).toBe('BAD_USER_INPUT');
+      expect(res.errors?.[0].extensions).toMatchObject({ field: 'reducer', reasonCode: 'LIMIT_EXCEEDED', limit: 262144 });
+      expect(res.errors?.[0].message).toMatch(/^reducer: output is larger than 262144 characters/);
     });
   });
 
@@ -260,6 +267,19 @@ describe('filters and reducers (real Postgres)', () => {
       expect(await storedFor(endpointId)).toHaveLength(0);
     });
 
+    it.each(oversizedCases)('$title: validateFilter and saveFilterReducer answer BAD_USER_INPUT, LIMIT_EXCEEDED', async ({ title, condition, reason }) => {
+      const validated = await gql(t.graphqlUrl, VALIDATE_FILTER, { input: { sampleData: order(150), filter: { query: '$.order', condition } } }, adminA);
+      expect({ title, code: errorCode(validated), extensions: validated.errors?.[0].extensions }).toMatchObject({
+        title,
+        code: 'BAD_USER_INPUT',
+        extensions: { field: 'filter.condition', reasonCode: 'LIMIT_EXCEEDED', reason: expect.stringMatching(reason) },
+      });
+      const endpointId = await createEndpoint(adminA);
+      const saved = await save(adminA, endpointId, { eventType: 'order.created', filter: { query: '$.order', condition } });
+      expect(saved.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.condition', reasonCode: 'LIMIT_EXCEEDED' });
+      expect(await storedFor(endpointId)).toHaveLength(0);
+    });
+
     it('refuses a JSONPath filter expression that tries to run code, in a filter and in a reducer', async () => {
       const query = "$[?(@.constructor.constructor('return process')())]";
       const validated = await validateFilter(order(1), { query });
@@ -272,13 +292,12 @@ describe('filters and reducers (real Postgres)', () => {
       expect(errorCode(await save(adminA, endpointId, { eventType: 'order.created', reducer: { x: query } }))).toBe('BAD_USER_INPUT');
       expect(await storedFor(endpointId)).toHaveLength(0);
 
-      // The global ValidationPipe (class-transformer) drops "__proto__" keys of JSON inputs before the
-      // engine sees them (the engine refuses them too, see reducer.spec.ts): nothing reaches a prototype.
+      // JSON inputs reach the engine whole (issue 17: no member is dropped silently), and the engine refuses a
+      // "__proto__" output key clearly (reducer.spec.ts): nothing is stored and nothing reaches a prototype.
       const proto = await save(adminA, endpointId, { eventType: 'order.created', reducer: JSON.parse('{"__proto__": {"polluted": "$.order"}, "id": "$.order.id"}') });
-      expect(dataOf(proto).saveFilterReducer.reducer).toEqual({ id: '$.order.id' });
+      expect(proto.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reducer.__proto__', reason: expect.stringMatching(/"__proto__" is not allowed/) });
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-      const decision = (await t.app.get(FiltersService).evaluateForFanout(tenantA, [endpointId], 'order.created', order(1))).get(endpointId);
-      expect(decision).toEqual({ deliver: true, data: { id: 'ord_1' } });
+      expect(await storedFor(endpointId)).toHaveLength(0);
     });
 
     it('makes a leaf false, with the reason, for an escape only visible at run time', async () => {
