@@ -1,14 +1,9 @@
-import { BadUserInputError } from '../../common/errors/domain-error';
+import { BadUserInputError, LIMIT_EXCEEDED, LimitExceededError } from '../../common/errors/domain-error';
 
-/** extensions.reasonCode of every FilterLimitError, so a client can tell a limit from a mistake. */
-export const LIMIT_EXCEEDED = 'LIMIT_EXCEEDED';
+export { LIMIT_EXCEEDED };
 
-/** A filter or reducer hit one of FilterLimits: reported as BAD_USER_INPUT with the limit named. */
-export class FilterLimitError extends BadUserInputError {
-  constructor(field: string, reason: string, limit: number) {
-    super(field, reason, { limit, reasonCode: LIMIT_EXCEEDED });
-  }
-}
+/** A filter or reducer hit one of FilterLimits: BAD_USER_INPUT, reasonCode LIMIT_EXCEEDED, with the limit named. */
+export class FilterLimitError extends LimitExceededError {}
 
 /**
  * A condition failed while running (wrong type, missing property, denied key).
