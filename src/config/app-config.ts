@@ -53,6 +53,10 @@ class EnvSchema {
   @IsString() @Matches(/^[a-z0-9_:-]{1,40}$/)
   QUEUE_PREFIX = 'hookline';
 
+  /** How often expired idempotency keys (24 h) are deleted, in bounded batches. */
+  @IsInt() @Min(100) @Max(86_400_000)
+  IDEMPOTENCY_PURGE_INTERVAL_MS = 3_600_000;
+
   /** Attempts are I/O-bound: many in flight per process, and larger claim/record batches in Postgres. */
   @IsInt() @Min(1) @Max(1000)
   WORKER_CONCURRENCY = 200;
@@ -81,18 +85,6 @@ class EnvSchema {
 
   @IsString()
   DATA_DIR = '.data';
-
-  /** graphql-ws: live subscriptions one socket may hold. */
-  @IsInt() @Min(1) @Max(10_000)
-  WS_MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
-
-  /** graphql-ws: open sockets per credential (API key, or JWT tenant + subject) in one api process. */
-  @IsInt() @Min(1) @Max(10_000)
-  WS_MAX_SOCKETS_PER_CREDENTIAL = 20;
-
-  /** graphql-ws: a socket that has not sent connection_init by then is closed (4408). */
-  @IsInt() @Min(100) @Max(600_000)
-  WS_CONNECTION_INIT_TIMEOUT_MS = 10_000;
 
   /** graphql-ws: live subscriptions one socket may hold. */
   @IsInt() @Min(1) @Max(10_000)
@@ -135,15 +127,13 @@ export interface AppConfig {
   wsMaxSubscriptionsPerSocket: number;
   wsMaxSocketsPerCredential: number;
   wsConnectionInitTimeoutMs: number;
-  wsMaxSubscriptionsPerSocket: number;
-  wsMaxSocketsPerCredential: number;
-  wsConnectionInitTimeoutMs: number;
   jwtMaxLifetimeSeconds: number;
+  idempotencyPurgeIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
 
-const NUMERIC = ['PORT', 'DELIVERY_TIMEOUT_MS', 'WORKER_CONCURRENCY', 'ENDPOINT_CONCURRENCY', 'TENANT_CONCURRENCY', 'MAX_ENDPOINTS_PER_TENANT', 'RECONCILE_INTERVAL_MS', 'DELIVERY_LEASE_GRACE_MS', 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 'WS_MAX_SOCKETS_PER_CREDENTIAL', 'WS_CONNECTION_INIT_TIMEOUT_MS', 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 'WS_MAX_SOCKETS_PER_CREDENTIAL', 'WS_CONNECTION_INIT_TIMEOUT_MS', 'JWT_MAX_LIFETIME_SECONDS'] as const;
+const NUMERIC = ['PORT', 'DELIVERY_TIMEOUT_MS', 'WORKER_CONCURRENCY', 'ENDPOINT_CONCURRENCY', 'TENANT_CONCURRENCY', 'MAX_ENDPOINTS_PER_TENANT', 'RECONCILE_INTERVAL_MS', 'DELIVERY_LEASE_GRACE_MS', 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 'WS_MAX_SOCKETS_PER_CREDENTIAL', 'WS_CONNECTION_INIT_TIMEOUT_MS', 'JWT_MAX_LIFETIME_SECONDS', 'IDEMPOTENCY_PURGE_INTERVAL_MS'] as const;
 
 /** Reads and validates the environment; throws ConfigError with one line naming the variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -197,12 +187,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     tenantConcurrency: env.TENANT_CONCURRENCY,
     maxEndpointsPerTenant: env.MAX_ENDPOINTS_PER_TENANT,
     reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+    idempotencyPurgeIntervalMs: env.IDEMPOTENCY_PURGE_INTERVAL_MS,
     leaseGraceMs: env.DELIVERY_LEASE_GRACE_MS,
     logLevel: env.LOG_LEVEL as AppConfig['logLevel'],
     dataDir,
-    wsMaxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
-    wsMaxSocketsPerCredential: env.WS_MAX_SOCKETS_PER_CREDENTIAL,
-    wsConnectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
     wsMaxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
     wsMaxSocketsPerCredential: env.WS_MAX_SOCKETS_PER_CREDENTIAL,
     wsConnectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,

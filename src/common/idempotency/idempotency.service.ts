@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager, In, LessThan, MoreThan } from 'typeorm';
+import { DataSource, EntityManager, In, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { BadUserInputError, ConflictError } from '../errors/domain-error';
 import { IdempotencyKeyEntity, IdempotencyState } from './idempotency-key.entity';
@@ -10,6 +10,7 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 /** An in-progress row older than this belongs to a process that died mid-work: it may be taken over. */
 const ABANDONED_AFTER_MS = 5 * 60_000;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+const PURGE_BATCH = 5_000;
 
 function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
@@ -139,8 +140,28 @@ export class IdempotencyService {
     if (inserted.raw.length !== items.length) throw new ConflictError('a request with one of these idempotency keys is still in flight; retry shortly', { retryAfterMs: 1000 });
   }
 
-  async purgeExpired(): Promise<number> {
-    const res = await this.dataSource.getRepository(IdempotencyKeyEntity).delete({ expiresAt: LessThan(new Date()) });
-    return res.affected ?? 0;
+  /**
+   * Deletes keys past their 24 h, at most `batchSize` rows a statement (on the expires_at index), so a large
+   * backlog never holds locks or the pool for long. Returns how many rows went.
+   */
+  async purgeExpired(now: Date = new Date(), batchSize = PURGE_BATCH): Promise<number> {
+    let total = 0;
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      for (;;) {
+        const { affected } = await runner.query(
+          `DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(
+             SELECT ctid FROM idempotency_keys WHERE expires_at < $1 LIMIT $2))`,
+          [now, batchSize],
+          true,
+        );
+        const removed = affected ?? 0;
+        total += removed;
+        // Not `< batchSize`: a concurrent purge in another process can take rows from under a batch.
+        if (removed === 0) return total;
+      }
+    } finally {
+      await runner.release();
+    }
   }
 }
