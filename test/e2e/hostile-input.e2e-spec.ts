@@ -498,7 +498,6 @@ describe('hostile-input sweep', () => {
       ['v => v.total++', /increment and decrement/],
       ['v => Reflect.ownKeys(v)', /identifier "Reflect" is not allowed/],
       ['v => v.map(x => y => 1)', /arrow functions are only allowed/],
-      [`v => ${'['.repeat(500)}v${']'.repeat(500)}`, /nested deeper than 32 levels/],
     ];
 
     it.each(escapes.map(([c, r]) => [c.length > 60 ? `${c.slice(0, 30)}… (${c.length} characters)` : c, c, r] as const))(
@@ -512,6 +511,21 @@ describe('hostile-input sweep', () => {
         expect(await filterCount(endpoint.id)).toBe(0);
       },
     );
+
+    // A limit (not an escape) is a refusal in validate too: BAD_USER_INPUT with reasonCode LIMIT_EXCEEDED (issue 17).
+    it.each([
+      ['brackets 500 deep', `v => ${'['.repeat(500)}v${']'.repeat(500)}`, /nested deeper than 32 levels/],
+      ['parentheses 200 deep', `v => ${'('.repeat(200)}v${')'.repeat(200)}`, /nested deeper than 32 levels/],
+      ['a condition over 2,000 characters', `v => v.total > ${'1'.repeat(2100)}`, /2000|2,000/],
+    ])('a condition with %s: validateFilter and saveFilterReducer are BAD_USER_INPUT (LIMIT_EXCEEDED) and store nothing', async (_label, condition, reason) => {
+      const validated = expectRefused(await gql(t.graphqlUrl, VALIDATE_FILTER, { input: { sampleData: sample, filter: { query: '$.order', condition } } }, a.token), 'BAD_USER_INPUT', 'filter.condition');
+      expect(validated.extensions).toMatchObject({ reasonCode: 'LIMIT_EXCEEDED' });
+      expect(validated.message).toMatch(reason);
+      const { endpoint } = dataOf(await gql(t.graphqlUrl, CREATE, { input: { url: PUBLIC_URL } }, a.token)).createEndpoint;
+      const saved = expectRefused(await gql(t.graphqlUrl, SAVE_FILTER, { endpointId: endpoint.id, input: { eventType: 'order.created', filter: { query: '$.order', condition } } }, a.token), 'BAD_USER_INPUT', 'filter.condition');
+      expect(saved.extensions).toMatchObject({ reasonCode: 'LIMIT_EXCEEDED' });
+      expect(await filterCount(endpoint.id)).toBe(0);
+    });
 
     it.each([
       ['a JSONPath filter expression that tries to run code', { x: "$..[?(@.constructor.constructor('return process')())]" }, 'reducer.x', /invalid JSONPath/],
