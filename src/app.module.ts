@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DomainExceptionFilter } from './common/errors/domain-exception.filter';
 import { AuthModule } from './auth/auth.module';
@@ -30,6 +31,8 @@ export class AppModule {
       imports: [
         ConfigModule,
         TypeOrmModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => dataSourceOptions(config.databaseUrl) }),
+        // In-process domain events (endpoint enabled/disabled, attempt recorded, event published).
+        EventEmitterModule.forRoot(),
         QueueModule,
         CommonModule,
         AuthModule,

@@ -11,6 +11,7 @@ import { DeliveryNotifier } from './delivery-notifier';
 import { DeliveryQueue } from './delivery-queue';
 import { DispatchProcessor } from './dispatch.processor';
 import { DispatchService } from './dispatch.service';
+import { EndpointLifecycleListener } from './endpoint-lifecycle.listener';
 import { EndpointStatsResolver } from './endpoint-stats.resolver';
 import { EventEntity } from './event.entity';
 import { FanoutService } from './fanout.service';
@@ -18,7 +19,7 @@ import { ReconcilerService } from './reconciler.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([EventEntity, DeliveryEntity, DeliveryAttemptEntity]), EndpointsModule, FiltersModule],
-  providers: [DeliveriesService, FanoutService, DeliveryQueue, DeliveryNotifier, DeliveriesResolver, EventFieldsResolver, EndpointStatsResolver, ...workerOnly(DispatchService, DispatchProcessor, ReconcilerService)],
+  providers: [DeliveriesService, FanoutService, DeliveryQueue, DeliveryNotifier, DeliveriesResolver, EventFieldsResolver, EndpointStatsResolver, EndpointLifecycleListener, ...workerOnly(DispatchService, DispatchProcessor, ReconcilerService)],
   exports: [DeliveriesService],
 })
 export class DeliveriesModule {}

@@ -62,9 +62,6 @@ export class DeliveriesService implements OnModuleInit {
 
   onModuleInit(): void {
     this.trackedJobs.registerHandler(RECOVER_JOB, (ctx) => this.runRecover(ctx.job, ctx.progress));
-    this.endpoints.onEnabled(async (endpoint) => {
-      await this.releaseHeld(endpoint);
-    });
   }
 
   // ------------------------------------------------------------------ publish

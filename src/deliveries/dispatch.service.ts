@@ -13,7 +13,8 @@ import { DeliveryNotifier } from './delivery-notifier';
 import { AttemptOutcome, decideOutcome } from './delivery-outcome';
 import { DeliveryQueue } from './delivery-queue';
 import { FanoutService } from './fanout.service';
-import { deadLetteredPayload, endpointDisabledPayload, endpointFailingPayload } from './operational-events';
+import { DisableCause } from '../endpoints/endpoint.events';
+import { deadLetteredPayload, endpointFailingPayload } from './operational-events';
 import { buildSignatureHeaders } from './signing/sign-payload';
 import { SlotWork, TenantSlots } from './tenant-slots';
 
@@ -228,15 +229,13 @@ export class DispatchService implements BeforeApplicationShutdown {
     }
     this.knownHealthy.delete(endpointId);
     if (outcome.gone) {
-      const { endpoint, changed } = await this.endpoints.disable(endpointId, 'endpoint answered 410 Gone');
-      if (changed) await this.fanout.publishOperational(claimed.tenant_id, 'endpoint.disabled', endpointDisabledPayload(endpoint, 'GONE', outcome.error), endpointId);
+      await this.endpoints.disable(endpointId, 'endpoint answered 410 Gone', DisableCause.GONE, outcome.error); // announces endpoint.disabled
       return;
     }
-    const { endpoint, transition } = await this.endpoints.recordFailure(endpointId, at);
+    // A transition to disabled is announced (endpoint.disabled) by the endpoints module's domain event.
+    const { endpoint, transition } = await this.endpoints.recordFailure(endpointId, at, outcome.error);
     if (transition === 'failing') {
       await this.fanout.publishOperational(claimed.tenant_id, 'endpoint.failing', endpointFailingPayload(endpoint, outcome.error, at), endpointId);
-    } else if (transition === 'disabled') {
-      await this.fanout.publishOperational(claimed.tenant_id, 'endpoint.disabled', endpointDisabledPayload(endpoint, 'FAILING', outcome.error), endpointId);
     }
   }
 

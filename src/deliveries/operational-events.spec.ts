@@ -1,4 +1,5 @@
 import { EndpointEntity, EndpointHealth } from '../endpoints/endpoint.entity';
+import { DisableCause } from '../endpoints/endpoint.events';
 import { PayloadValidator } from '../endpoints/event-types/payload-validator';
 import { deadLetteredPayload, endpointDisabledPayload, endpointFailingPayload } from './operational-events';
 
@@ -16,7 +17,7 @@ describe('operational event payloads', () => {
   const validator = new PayloadValidator();
 
   it('match the catalog schemas of their types', () => {
-    expect(() => validator.validate('endpoint.disabled', endpointDisabledPayload(endpoint, 'FAILING', 'HTTP 503'))).not.toThrow();
+    expect(() => validator.validate('endpoint.disabled', endpointDisabledPayload(endpoint, DisableCause.FAILING, 'HTTP 503'))).not.toThrow();
     expect(() => validator.validate('endpoint.failing', endpointFailingPayload(endpoint, 'HTTP 503', new Date()))).not.toThrow();
     expect(() =>
       validator.validate('delivery.dead_lettered', deadLetteredPayload({ deliveryId: 'd1', endpointId: endpoint.id, url: endpoint.url, eventId: 'e1', eventType: 'order.created', attempts: 8, lastError: 'timeout', lastResponseStatus: null })),
@@ -24,7 +25,7 @@ describe('operational event payloads', () => {
   });
 
   it('would be caught by the validator if a required field went missing', () => {
-    const broken = { ...endpointDisabledPayload(endpoint, 'GONE', null), endpointId: undefined };
+    const broken = { ...endpointDisabledPayload(endpoint, DisableCause.GONE, null), endpointId: undefined };
     expect(() => validator.validate('endpoint.disabled', JSON.parse(JSON.stringify(broken)))).toThrow();
   });
 });

@@ -9,8 +9,6 @@ import { fromRow } from './dispatch.service';
 import { DeliveryNotifier } from './delivery-notifier';
 import { DeliveryQueue } from './delivery-queue';
 import { EndpointsService } from '../endpoints/endpoints.service';
-import { FanoutService } from './fanout.service';
-import { endpointDisabledPayload } from './operational-events';
 
 const RECONCILE_LOCK_ID = 727_100_002;
 export const HELD_RETENTION_DAYS = 7;
@@ -55,7 +53,6 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly queue: DeliveryQueue,
     private readonly notifier: DeliveryNotifier,
     private readonly endpoints: EndpointsService,
-    private readonly fanout: FanoutService,
   ) {
     this.task = new PeriodicTask('reconcile', config.reconcileIntervalMs, () => this.reconcile(), this.logger);
   }
@@ -76,10 +73,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   async reconcile(): Promise<ReconcileReport | null> {
     const report = await this.reconcileDeliveries();
     if (report) {
-      for (const endpoint of await this.endpoints.disableOverdue()) {
-        await this.fanout.publishOperational(endpoint.tenantId, 'endpoint.disabled', endpointDisabledPayload(endpoint, 'FAILING', null), endpoint.id);
-        report.disabledEndpoints += 1;
-      }
+      // Each one is announced (endpoint.disabled) by the endpoints module's domain event.
+      report.disabledEndpoints += (await this.endpoints.disableOverdue()).length;
     }
     return report;
   }

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
@@ -20,6 +21,7 @@ import { CreateEndpointInput } from './dto/create-endpoint.input';
 import { EndpointFilter } from './dto/endpoint-filter.input';
 import { UpdateEndpointInput } from './dto/update-endpoint.input';
 import { EndpointEntity, EndpointHealth } from './endpoint.entity';
+import { DisableCause, EndpointDisabled, EndpointEnabled, EndpointEvent } from './endpoint.events';
 import { failingReason, HealthTransition, nextHealth } from './endpoint-health';
 import { checkDescription, checkEventTypes, checkRateLimit, normalizeHeaders, normalizeList, normalizeMetadata } from './endpoint-rules';
 import { judgeVerification, newChallenge, verificationBody, VerificationOutcome, verificationTimeoutMs } from './endpoint-verification';
@@ -47,8 +49,6 @@ export class EndpointLimitError extends BadUserInputError {
 /** lastSuccessAt of a healthy endpoint is refreshed at this resolution, so most successes write nothing. */
 const LAST_SUCCESS_RESOLUTION_MS = 60_000;
 
-export type EnabledListener = (endpoint: EndpointEntity) => Promise<void>;
-
 export interface FanoutOptions {
   /** Only this endpoint (test deliveries, replays). With webhook.test it matches whatever the endpoint subscribes to. */
   onlyEndpointId?: string;
@@ -63,10 +63,8 @@ const HEALTHY_STATE = { health: EndpointHealth.HEALTHY, consecutiveFailures: 0, 
 
 @Injectable()
 export class EndpointsService {
-  private readonly logger = new Logger(EndpointsService.name);
   private readonly box: SecretBox;
   private readonly decrypted = new Map<string, string>();
-  private readonly enabledListeners: EnabledListener[] = [];
   /** Read once at boot; tests shorten the contract's 30 s with VERIFICATION_TIMEOUT_MS. */
   readonly verificationTimeoutMs = verificationTimeoutMs();
 
@@ -78,6 +76,7 @@ export class EndpointsService {
     private readonly http: OutboundHttpClient,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
+    private readonly events: EventEmitter2,
   ) {
     this.box = new SecretBox(config.encryptionKey);
   }
@@ -121,7 +120,7 @@ export class EndpointsService {
     if (input.url === null) throw new BadUserInputError('url', 'cannot be null');
     // Resolved before the row is locked: DNS may be slow.
     const url = input.url === undefined ? undefined : await this.checkUrl(input.url);
-    const enabled = await this.dataSource.transaction(async (m) => {
+    const becameActive = await this.dataSource.transaction(async (m) => {
       const current = await this.lockForUpdate(m, principal.tenantId, id);
       const patch = this.updateValues(current, input, url);
       const activeChange = this.activeChange(current, input.isActive);
@@ -130,24 +129,24 @@ export class EndpointsService {
         await m.update(EndpointEntity, { tenantId: principal.tenantId, id }, patch as EndpointPatch);
         await this.audit.record(principal, 'endpoint.updated', { type: 'endpoint', id }, auditFields(patch), m);
       }
-      return activeChange.isActive === true;
+      return activeChange.isActive;
     });
     const endpoint = await this.find(principal.tenantId, id);
-    if (enabled) await this.notifyEnabled(endpoint);
+    await this.announceActiveChange(endpoint, becameActive);
     return endpoint;
   }
 
   async toggle(principal: Principal, id: string): Promise<EndpointEntity> {
     this.assertId(id);
-    const enabled = await this.dataSource.transaction(async (m) => {
+    const becameActive = await this.dataSource.transaction(async (m) => {
       const current = await this.lockForUpdate(m, principal.tenantId, id);
       const change = this.activeChange(current, !current.isActive);
       await m.update(EndpointEntity, { tenantId: principal.tenantId, id }, change as EndpointPatch);
       await this.audit.record(principal, change.isActive ? 'endpoint.enabled' : 'endpoint.disabled', { type: 'endpoint', id }, { isActive: change.isActive }, m);
-      return change.isActive === true;
+      return change.isActive;
     });
     const endpoint = await this.find(principal.tenantId, id);
-    if (enabled) await this.notifyEnabled(endpoint);
+    await this.announceActiveChange(endpoint, becameActive);
     return endpoint;
   }
 
@@ -312,9 +311,9 @@ export class EndpointsService {
    * until the decision is written, so concurrent failures see each other and each transition happens once;
    * `transition` is the one made by this call.
    */
-  async recordFailure(endpointId: string, at: Date): Promise<{ endpoint: EndpointEntity; transition: HealthTransition }> {
+  async recordFailure(endpointId: string, at: Date, lastError: string | null = null): Promise<{ endpoint: EndpointEntity; transition: HealthTransition }> {
     if (!isUuid(endpointId)) throw new NotFoundError('Endpoint', endpointId);
-    return this.dataSource.transaction(async (m) => {
+    const result = await this.dataSource.transaction(async (m): Promise<{ endpoint: EndpointEntity; transition: HealthTransition }> => {
       const counted = await m
         .createQueryBuilder()
         .update(EndpointEntity)
@@ -336,12 +335,14 @@ export class EndpointsService {
       }
       return { endpoint: await m.findOneByOrFail(EndpointEntity, { id: endpointId }), transition: decision.transition };
     });
+    if (result.transition === 'disabled') await this.events.emitAsync(EndpointEvent.Disabled, new EndpointDisabled(result.endpoint, DisableCause.FAILING, lastError));
+    return result;
   }
 
   /** Disables an endpoint for the platform (410 Gone); `changed` is false when it was already disabled. */
-  async disable(endpointId: string, reason: string): Promise<{ endpoint: EndpointEntity; changed: boolean }> {
+  async disable(endpointId: string, reason: string, cause = DisableCause.GONE, lastError: string | null = null): Promise<{ endpoint: EndpointEntity; changed: boolean }> {
     if (!isUuid(endpointId)) throw new NotFoundError('Endpoint', endpointId);
-    return this.dataSource.transaction(async (m) => {
+    const result = await this.dataSource.transaction(async (m) => {
       const res = await m
         .createQueryBuilder()
         .update(EndpointEntity)
@@ -355,6 +356,8 @@ export class EndpointsService {
       if (rows.length > 0) await this.audit.record(systemPrincipal(endpoint.tenantId), 'endpoint.disabled', { type: 'endpoint', id: endpointId }, { reason }, m);
       return { endpoint, changed: rows.length > 0 };
     });
+    if (result.changed) await this.events.emitAsync(EndpointEvent.Disabled, new EndpointDisabled(result.endpoint, cause, lastError));
+    return result;
   }
 
   /**
@@ -371,15 +374,10 @@ export class EndpointsService {
       .getMany();
     const disabled: EndpointEntity[] = [];
     for (const e of due) {
-      const { endpoint, changed } = await this.disable(e.id, failingReason(e.firstFailureAt ?? (e.disableAt as Date)));
+      const { endpoint, changed } = await this.disable(e.id, failingReason(e.firstFailureAt ?? (e.disableAt as Date)), DisableCause.FAILING);
       if (changed) disabled.push(endpoint);
     }
     return disabled;
-  }
-
-  /** Called, after commit, whenever an endpoint goes from inactive to active (e.g. to release HELD deliveries). */
-  onEnabled(listener: EnabledListener): void {
-    this.enabledListeners.push(listener);
   }
 
   // ------------------------------------------------------------------ internals
@@ -411,15 +409,14 @@ export class EndpointsService {
     return wanted ? { isActive: true, ...HEALTHY_STATE } : { isActive: false, health: EndpointHealth.DISABLED, disabledReason: DISABLED_BY_USER, disableAt: null };
   }
 
-  private async notifyEnabled(endpoint: EndpointEntity): Promise<void> {
-    for (const listener of this.enabledListeners) {
-      try {
-        await listener(endpoint);
-      } catch (error) {
-        // The endpoint is enabled either way; the deliveries module's reconciler picks up what a listener missed.
-        this.logger.error({ msg: 'onEnabled listener failed', endpointId: endpoint.id, error: error instanceof Error ? error.message : String(error) });
-      }
-    }
+  /**
+   * After commit (listeners never run under the row lock): a change of isActive by hand is announced. Listeners are
+   * awaited, so the caller's answer follows their work; their errors are logged by the emitter and never fail the
+   * change, which is committed either way (the reconciler picks up what a listener missed).
+   */
+  private async announceActiveChange(endpoint: EndpointEntity, becameActive: boolean | undefined): Promise<void> {
+    if (becameActive === true) await this.events.emitAsync(EndpointEvent.Enabled, new EndpointEnabled(endpoint));
+    else if (becameActive === false) await this.events.emitAsync(EndpointEvent.Disabled, new EndpointDisabled(endpoint, DisableCause.MANUAL, null));
   }
 
   private async checkUrl(raw: string): Promise<string> {

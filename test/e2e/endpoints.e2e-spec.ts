@@ -1,7 +1,9 @@
 import { Webhook } from 'standardwebhooks';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { EndpointEntity, EndpointHealth } from '../../src/endpoints/endpoint.entity';
 import { DISABLE_AFTER_MS, FAILING_AFTER_MS } from '../../src/endpoints/endpoint-health';
+import { EndpointEnabled, EndpointEvent } from '../../src/endpoints/endpoint.events';
 import { EndpointsService } from '../../src/endpoints/endpoints.service';
 import { EventTypesService } from '../../src/endpoints/event-types.service';
 import { EVENT_TYPE_CATALOG } from '../../src/endpoints/event-types/event-type-catalog';
@@ -675,12 +677,12 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       expect(second.lastSuccessAt?.getTime()).toBe(now.getTime());
     });
 
-    it('disable() (410 Gone) disables once; enabling resets health and calls the onEnabled listeners', async () => {
+    it('disable() (410 Gone) disables once; enabling resets health and emits the EndpointEnabled domain event', async () => {
       const tenant = newTenantId();
       const token = adminToken({ tenantId: tenant });
       const { endpoint } = await create(token, { url: 'https://hooks.example.com/gone' });
       const enabled: string[] = [];
-      service.onEnabled(async (e) => {
+      t.app.get(EventEmitter2).on(EndpointEvent.Enabled, ({ endpoint: e }: EndpointEnabled) => {
         if (e.tenantId === tenant) enabled.push(`${e.id}:${e.isActive}:${e.health}`);
       });
       await service.recordFailure(endpoint.id, new Date());
