@@ -29,6 +29,11 @@ const MAX_BACKGROUND_RECORDS = 1000;
  */
 const MAX_QUEUED_PER_TENANT = 50_000;
 const MAX_QUEUED = 200_000;
+/**
+ * How long a shutdown waits for results to be written once every attempt has ended. Far beyond a loaded
+ * Postgres's lag: only a database that stopped answering gets here, and then its pool cannot be used either.
+ */
+const SHUTDOWN_RECORDS_MS = 120_000;
 
 interface ClaimedRow {
   id: string;
@@ -76,7 +81,9 @@ export class DispatchService implements BeforeApplicationShutdown {
   private readonly waiting = new Map<string, (granted: boolean) => void>();
   private readonly claimer: MicroBatcher<string, ClaimedRow | null>;
   private readonly writer: MicroBatcher<AttemptRecord, DeliveryEntity | null>;
-  private readonly background = new Set<Promise<void>>();
+  /** Attempts holding a slot (claim, rate limit, HTTP), and results waiting to be written, for the shutdown. */
+  private readonly attempts = new Set<Promise<void>>();
+  private readonly records = new Set<Promise<void>>();
   private recordsPending = 0;
   private readonly knownHealthy = new Map<string, number>();
   private closing = false;
@@ -125,8 +132,8 @@ export class DispatchService implements BeforeApplicationShutdown {
 
   /** Starts work that holds its slots; queued work handed on as it ends starts the same way. */
   private startInBackground(work: SlotWork): void {
-    const run = this.runHoldingSlot(work).finally(() => this.background.delete(run));
-    this.background.add(run);
+    const run = this.runHoldingSlot(work).finally(() => this.attempts.delete(run));
+    this.attempts.add(run);
   }
 
   private async runHoldingSlot(work: SlotWork): Promise<void> {
@@ -189,9 +196,9 @@ export class DispatchService implements BeforeApplicationShutdown {
     this.recordsPending += 1;
     const recording = this.record(record).finally(() => {
       this.recordsPending -= 1;
-      this.background.delete(recording);
+      this.records.delete(recording);
     });
-    this.background.add(recording);
+    this.records.add(recording);
     if (this.recordsPending > MAX_BACKGROUND_RECORDS) await recording; // backpressure when Postgres lags
   }
 
@@ -259,6 +266,7 @@ export class DispatchService implements BeforeApplicationShutdown {
     if (!limit) return true;
     const giveUpAt = Date.now() + this.config.leaseGraceMs / 2;
     for (;;) {
+      if (this.closing) return false; // shutting down: released, not waited for
       const second = Math.floor(Date.now() / 1000);
       const key = `${this.config.queuePrefix}:ratelimit:${claimed.endpoint_id}:${second}`;
       const [[, count]] = (await this.queue.redis.multi().incr(key).pexpire(key, 2000).exec()) as [[Error | null, number], unknown];
@@ -345,19 +353,42 @@ export class DispatchService implements BeforeApplicationShutdown {
     return records.map((r) => byId.get(r.claimed.id) ?? null);
   }
 
-  /** Before the database closes (onApplicationShutdown of TypeORM): finish parked attempts and record results. */
-  async beforeApplicationShutdown(): Promise<void> {
+  /**
+   * Step one of a worker's shutdown (onModuleDestroy, before every beforeApplicationShutdown): take no more work.
+   * Queued work never started keeps its due row in Postgres; jobs waiting for a slot end without running.
+   */
+  stopClaiming(): void {
     this.closing = true;
-    // Queued work never started: its rows stay due in Postgres. Waiting jobs end without running.
     this.slots.drain();
     for (const resolve of this.waiting.values()) resolve(false);
     this.waiting.clear();
-    const deadline = Date.now() + this.config.deliveryTimeoutMs + 2000;
-    while (this.background.size > 0 && Date.now() < deadline) {
+  }
+
+  /**
+   * Steps two and three, before the database closes (TypeORM closes its pool in onApplicationShutdown, a phase
+   * that starts only when every beforeApplicationShutdown has returned): the attempts in flight finish (their HTTP
+   * exchange is bounded by DELIVERY_TIMEOUT_MS) or are released (a rate-limit wait gives the delivery back), then
+   * the result writer is flushed and every result waited for, however long a loaded Postgres takes. A result
+   * written after the pool closed would be lost, and the reconciler would send that delivery a second time.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopClaiming();
+    const attemptsEnded = await this.settle(this.attempts, Date.now() + this.config.deliveryTimeoutMs + this.config.leaseGraceMs);
+    const recordsEnded = await this.settle(this.records, Date.now() + SHUTDOWN_RECORDS_MS);
+    const log = { msg: 'dispatch stopped', unfinishedAttempts: this.attempts.size, unrecorded: this.records.size };
+    if (attemptsEnded && recordsEnded) this.logger.log(log);
+    else this.logger.warn({ ...log, detail: 'left to their lease: the reconciler retries them' });
+  }
+
+  /** Waits for every promise of the set (including those added meanwhile), flushing the batchers as it goes. */
+  private async settle(running: Set<Promise<void>>, deadline: number): Promise<boolean> {
+    while (running.size > 0) {
+      if (Date.now() >= deadline) return false;
       this.claimer.flush();
       this.writer.flush();
-      await Promise.race([...this.background, new Promise((r) => setTimeout(r, 100))]);
+      await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, 100))]);
     }
+    return true;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { queryReturning } from '../database/returning';
 import { DataSource } from 'typeorm';
@@ -43,7 +43,7 @@ export interface ReconcileReport {
  * It runs on a timer of its own, not as a Bull repeatable job, so a Redis that lost everything cannot stop it.
  */
 @Injectable()
-export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ReconcilerService.name);
   private readonly task: PeriodicTask;
 
@@ -61,7 +61,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the pool closes (onApplicationShutdown): a tick in progress must not lose its connection mid-statement. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.task.stop();
   }
 
