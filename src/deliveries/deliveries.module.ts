@@ -11,6 +11,9 @@ import { DeliveryNotifier } from './delivery-notifier';
 import { DeliveryQueue } from './delivery-queue';
 import { DispatchProcessor } from './dispatch.processor';
 import { DispatchService } from './dispatch.service';
+import { AttemptRunner } from './attempt-runner';
+import { DeadLetterAnnouncer, EndpointHealthReaction } from './attempt-reactions.listener';
+import { DeliveryStore } from './delivery-store';
 import { EndpointLifecycleListener } from './endpoint-lifecycle.listener';
 import { EndpointStatsResolver } from './endpoint-stats.resolver';
 import { EventEntity } from './event.entity';
@@ -19,7 +22,7 @@ import { ReconcilerService } from './reconciler.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([EventEntity, DeliveryEntity, DeliveryAttemptEntity]), EndpointsModule, FiltersModule],
-  providers: [DeliveriesService, FanoutService, DeliveryQueue, DeliveryNotifier, DeliveriesResolver, EventFieldsResolver, EndpointStatsResolver, EndpointLifecycleListener, ...workerOnly(DispatchService, DispatchProcessor, ReconcilerService)],
+  providers: [DeliveriesService, FanoutService, DeliveryQueue, DeliveryNotifier, DeliveriesResolver, EventFieldsResolver, EndpointStatsResolver, EndpointLifecycleListener, ...workerOnly(DispatchService, DispatchProcessor, ReconcilerService, DeliveryStore, AttemptRunner, EndpointHealthReaction, DeadLetterAnnouncer)],
   exports: [DeliveriesService],
 })
 export class DeliveriesModule {}

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { withDeadline } from '../common/deadline';
 import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { fromRow } from './dispatch.service';
+import { fromRow } from './delivery-store';
 import { DeliveryNotifier } from './delivery-notifier';
 import { DeliveryQueue } from './delivery-queue';
 import { EndpointsService } from '../endpoints/endpoints.service';

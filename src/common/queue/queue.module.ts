@@ -2,10 +2,11 @@ import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DEFAULT_JOB_OPTIONS, QueueName } from './queue.constants';
+import { RateLimiter } from './rate-limiter';
 
 const queues = BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name })));
 
-/** Bull on REDIS_URL; the only module that configures Bull. */
+/** Bull on REDIS_URL; the only module that configures Bull. Also the Redis rate limiter, on its own connection. */
 @Global()
 @Module({
   imports: [
@@ -20,6 +21,7 @@ const queues = BullModule.registerQueue(...Object.values(QueueName).map((name) =
     }),
     queues,
   ],
-  exports: [queues],
+  providers: [RateLimiter],
+  exports: [queues, RateLimiter],
 })
 export class QueueModule {}

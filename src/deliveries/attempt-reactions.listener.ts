@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { DisableCause } from '../endpoints/endpoint.events';
+import { EndpointsService } from '../endpoints/endpoints.service';
+import { isOperationalEventType } from '../endpoints/event-types/event-type-catalog';
+import { DeliveryStatus } from './delivery.entity';
+import { AttemptRecorded, DeliveryEvent } from './delivery.events';
+import { FanoutService } from './fanout.service';
+import { deadLetteredPayload, endpointFailingPayload } from './operational-events';
+
+const HEALTHY_CACHE_MS = 5_000;
+
+/**
+ * The endpoint's health follows each recorded attempt: a success makes it HEALTHY, a 410 disables it, a failure
+ * counts toward FAILING (announced as endpoint.failing) and DISABLED (announced by the endpoints module's own
+ * EndpointDisabled event). Errors reach the emitter, which logs them; the attempt is recorded either way.
+ */
+@Injectable()
+export class EndpointHealthReaction {
+  /** Endpoints seen healthy lately: a success within HEALTHY_CACHE_MS writes nothing (the hot path). */
+  private readonly knownHealthy = new Map<string, number>();
+
+  constructor(
+    private readonly endpoints: EndpointsService,
+    private readonly fanout: FanoutService,
+  ) {}
+
+  @OnEvent(DeliveryEvent.AttemptRecorded)
+  async onAttemptRecorded({ delivery, outcome, startedAt }: AttemptRecorded): Promise<void> {
+    const endpointId = delivery.endpointId;
+    if (outcome.status === DeliveryStatus.SUCCEEDED) {
+      const seen = this.knownHealthy.get(endpointId);
+      if (seen && Date.now() - seen < HEALTHY_CACHE_MS) return;
+      await this.endpoints.recordSuccess(endpointId, startedAt);
+      this.knownHealthy.set(endpointId, Date.now());
+      return;
+    }
+    this.knownHealthy.delete(endpointId);
+    if (outcome.gone) {
+      await this.endpoints.disable(endpointId, 'endpoint answered 410 Gone', DisableCause.GONE, outcome.error);
+      return;
+    }
+    const { endpoint, transition } = await this.endpoints.recordFailure(endpointId, startedAt, outcome.error);
+    if (transition === 'failing') {
+      await this.fanout.publishOperational(delivery.tenantId, 'endpoint.failing', endpointFailingPayload(endpoint, outcome.error, startedAt), endpointId);
+    }
+  }
+}
+
+/** A business delivery that ran out of attempts is announced as delivery.dead_lettered (never one about itself). */
+@Injectable()
+export class DeadLetterAnnouncer {
+  constructor(private readonly fanout: FanoutService) {}
+
+  @OnEvent(DeliveryEvent.AttemptRecorded)
+  async onAttemptRecorded({ delivery, outcome, url }: AttemptRecorded): Promise<void> {
+    if (outcome.status !== DeliveryStatus.DEAD_LETTER || isOperationalEventType(delivery.eventType)) return;
+    const payload = deadLetteredPayload({
+      deliveryId: delivery.id,
+      endpointId: delivery.endpointId,
+      url,
+      eventId: delivery.eventId,
+      eventType: delivery.eventType,
+      attempts: delivery.attemptCount,
+      lastError: outcome.error,
+      lastResponseStatus: outcome.responseStatus,
+    });
+    await this.fanout.publishOperational(delivery.tenantId, 'delivery.dead_lettered', payload, delivery.endpointId);
+  }
+}
