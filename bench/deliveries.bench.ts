@@ -26,8 +26,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Agent, request } from 'undici';
-import { buildSignatureHeaders } from '../src/deliveries/signing/sign-payload';
-import { generateWebhookSecret } from '../src/deliveries/signing/webhook-secret';
+import { buildSignatureHeaders } from '../src/common/crypto/sign-payload';
+import { generateWebhookSecret } from '../src/common/crypto/webhook-secret';
 import {
   adminToken,
   benchDatabaseUrl,

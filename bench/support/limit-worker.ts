@@ -6,8 +6,8 @@
  */
 import Bull, { Job } from 'bull';
 import { Agent, request } from 'undici';
-import { buildSignatureHeaders } from '../../src/deliveries/signing/sign-payload';
-import { generateWebhookSecret } from '../../src/deliveries/signing/webhook-secret';
+import { buildSignatureHeaders } from '../../src/common/crypto/sign-payload';
+import { generateWebhookSecret } from '../../src/common/crypto/webhook-secret';
 import { webhookBody } from './payload';
 
 export interface LimitWorkerSpec {

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EndpointsService } from '../endpoints/endpoints.service';
 import { decideOutcome } from './delivery-outcome';
 import { AttemptRecord, ClaimedRow } from './delivery-store';
-import { buildSignatureHeaders } from './signing/sign-payload';
+import { buildSignatureHeaders } from '../common/crypto/sign-payload';
 
 const USER_AGENT = 'Hookline-Webhooks/1.0';
 const MAX_STORED_BODY = 64 * 1024;

@@ -7,7 +7,7 @@ import { EndpointEnabled, EndpointEvent } from '../../src/endpoints/endpoint.eve
 import { EndpointsService } from '../../src/endpoints/endpoints.service';
 import { EventTypesService } from '../../src/endpoints/event-types.service';
 import { EVENT_TYPE_CATALOG } from '../../src/endpoints/event-types/event-type-catalog';
-import { buildSignatureHeaders } from '../../src/deliveries/signing/sign-payload';
+import { buildSignatureHeaders } from '../../src/common/crypto/sign-payload';
 import { createTestApp, TestApp } from '../support/app';
 import { dataOf, errorCode, gql, GqlResponse } from '../support/graphql-client';
 import { ok, Receiver } from '../support/receiver';
