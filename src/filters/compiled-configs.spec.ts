@@ -49,18 +49,37 @@ describe('CompiledConfigs.decide', () => {
     const big = { text: 'x'.repeat(150_000) };
     const decision = configs.decide(config({ reducer: { a: '$.text', b: '$.text' } }), big);
     expect(decision).toEqual({ deliver: true, data: big });
-    expect(problems).toEqual([{ configId: 'cfg-1', endpointId: 'ep-1', part: 'reducer', reason: expect.stringMatching(/output is larger than 262144/) }]);
+    expect(problems).toEqual([{ configId: 'cfg-1', endpointId: 'ep-1', part: 'reducer', reason: expect.stringMatching(/output is larger than 262144/), outcome: 'delivered the original payload' }]);
   });
 
   it('delivers the original payload and reports it when a stored filter no longer compiles', () => {
     const decision = configs.decide(config({ filter: { query: '$[', condition: 'v => v' } }), payload);
     expect(decision).toEqual({ deliver: true, data: payload });
-    expect(problems).toEqual([{ configId: 'cfg-1', endpointId: 'ep-1', part: 'filter', reason: expect.stringMatching(/invalid JSONPath/) }]);
+    expect(problems).toEqual([{ configId: 'cfg-1', endpointId: 'ep-1', part: 'filter', reason: expect.stringMatching(/invalid JSONPath/), outcome: 'delivered the original payload' }]);
   });
 
   it('a condition that fails at run time only makes its leaf false', () => {
     const filter = { query: '$.order.total', condition: 'v => v.startsWith("1")' };
     expect(configs.decide(config({ filter }), payload).deliver).toBe(false);
+    expect(problems).toEqual([]);
+  });
+
+  it.each([
+    ['a condition whose steps run out', { query: '$.items', condition: 'v => v.some(a => v.some(b => a + b < 0))' }],
+    ['a query that visits too many nodes', { logic: 'AND', conditions: [{ query: '$..*' }, { query: '$..*' }, { query: '$..*' }, { query: '$..*' }, { query: '$..*' }] }],
+    ['a query that produces too many nodes', { query: '$.items[*]', condition: 'v => v.length < 0' }],
+    ['a descendant query that produces too many nodes', { query: '$..*', condition: 'v => v.length < 0' }],
+    ['string work over the budget', { query: '$.items', condition: 'v => v.every(x => x.toUpperCase().includes("ZZZ") || true) && false' }],
+  ])('a filter with %s is not delivered, and the limit is reported', (_label, filter) => {
+    const items = Array.from({ length: 60_000 }, (_, i) => `item-${i}-${'y'.repeat(i % 50)}`);
+    const decision = configs.decide(config({ filter }), { items });
+    expect(decision.deliver).toBe(false);
+    expect(problems).toEqual([{ configId: 'cfg-1', endpointId: 'ep-1', part: 'filter', reason: expect.stringMatching(/limit/), outcome: 'not delivered' }]);
+  });
+
+  it('control: a filter that is simply false on a big payload reports nothing', () => {
+    const items = Array.from({ length: 60_000 }, (_, i) => `item-${i}`);
+    expect(configs.decide(config({ filter: { query: '$.items[0]', condition: 'v => v === "nope"' } }), { items }).deliver).toBe(false);
     expect(problems).toEqual([]);
   });
 });

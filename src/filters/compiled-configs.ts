@@ -1,5 +1,6 @@
 import { compileFilter, CompiledFilterCache, CompiledReducerCache, compileReducer, FilterNode } from './engine';
 import { errorReason } from './engine/filter-engine.errors';
+import { StepBudget } from './engine/step-budget';
 
 /** What fan-out needs of a stored configuration. */
 export interface FanoutConfig {
@@ -21,6 +22,8 @@ export interface FanoutProblem {
   endpointId: string;
   part: 'filter' | 'reducer';
   reason: string;
+  /** What fan-out did about it. */
+  outcome: 'delivered the original payload' | 'not delivered';
 }
 
 /**
@@ -37,7 +40,8 @@ export class CompiledConfigs {
   /**
    * Never throws. A configuration that cannot run (it no longer compiles, or its reducer breaches a
    * limit on this payload, e.g. output over 256 KiB) delivers the original payload and is reported:
-   * we would rather deliver an unshaped event than lose it silently.
+   * we would rather deliver an unshaped event than lose it silently. A filter whose evaluation hits a
+   * limit is false (not delivered to that endpoint) and is reported too.
    */
   decide(config: FanoutConfig, payload: unknown): FanoutDecision {
     const version = String(config.updatedAt.getTime());
@@ -45,9 +49,17 @@ export class CompiledConfigs {
       const node = config.filter as FilterNode;
       try {
         // matches(): no explanation is built on the hot path; a failing leaf is already false.
-        if (!this.filters.get(config.id, version, () => compileFilter(node)).matches(payload)) return { deliver: false, data: payload };
+        const budget = new StepBudget();
+        if (!this.filters.get(config.id, version, () => compileFilter(node)).matches(payload, budget)) {
+          // Fail closed: filters route events between shops and channels, so an event whose filter could not be
+          // decided is not sent to this endpoint. Reported, never silent.
+          if (budget.breached) {
+            this.onProblem({ configId: config.id, endpointId: config.endpointId, part: 'filter', reason: 'the filter hit an evaluation limit on this payload', outcome: 'not delivered' });
+          }
+          return { deliver: false, data: payload };
+        }
       } catch (error) {
-        this.onProblem({ configId: config.id, endpointId: config.endpointId, part: 'filter', reason: errorReason(error) });
+        this.onProblem({ configId: config.id, endpointId: config.endpointId, part: 'filter', reason: errorReason(error), outcome: 'delivered the original payload' });
         return { deliver: true, data: payload };
       }
     }
@@ -56,7 +68,7 @@ export class CompiledConfigs {
     try {
       return { deliver: true, data: this.reducers.get(config.id, version, () => compileReducer(template)).apply(payload) };
     } catch (error) {
-      this.onProblem({ configId: config.id, endpointId: config.endpointId, part: 'reducer', reason: errorReason(error) });
+      this.onProblem({ configId: config.id, endpointId: config.endpointId, part: 'reducer', reason: errorReason(error), outcome: 'delivered the original payload' });
       return { deliver: true, data: payload };
     }
   }

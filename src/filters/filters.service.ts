@@ -39,7 +39,7 @@ const UPSERT = `
 export class FiltersService {
   private readonly logger = new Logger(FiltersService.name);
   private readonly compiled = new CompiledConfigs((problem) =>
-    this.logger.warn({ msg: 'filter configuration could not run at fan-out; delivering the original payload', ...problem }),
+    this.logger.warn({ msg: `filter configuration could not run at fan-out: ${problem.outcome}`, ...problem }),
   );
 
   constructor(

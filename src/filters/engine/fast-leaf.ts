@@ -238,7 +238,7 @@ function eachOverWildcard(shape: Extract<PathShape, { kind: 'wildcard' }>, form:
           if (matches++ === 0) firstMatch = (element as Record<string, unknown>)[item];
         }
       }
-      if (matches > FilterLimits.maxQueryNodes) throwNodeLimit(budget.field);
+      if (matches > FilterLimits.maxQueryNodes) throwNodeLimit(budget);
       budget.charge(matches);
       if (matches < 2) return Boolean(whole(matches === 0 ? undefined : firstMatch, budget));
       budget.charge(2); // the call and the value, which is an array
@@ -279,6 +279,6 @@ function objectValues(list: unknown, item: string | null, budget: StepBudget): u
     if (item === null) out.push(element);
     else if (isPlainObject(element) && Object.hasOwn(element, item)) out.push(element[item]);
   }
-  if (out.length > FilterLimits.maxQueryNodes) throwNodeLimit(budget.field);
+  if (out.length > FilterLimits.maxQueryNodes) throwNodeLimit(budget);
   return out;
 }

@@ -30,7 +30,8 @@ export interface CompiledFilter {
   /** The result and, in words, the leaf that decided it. */
   evaluate(payload: unknown): FilterEvaluation;
   /** The same result without building the explanation: for the delivery hot path. */
-  matches(payload: unknown): boolean;
+  /** `budget` lets the caller see afterwards whether a limit made a leaf false (budget.breached). */
+  matches(payload: unknown, budget?: StepBudget): boolean;
 }
 
 interface LeafOutcome {
@@ -86,8 +87,8 @@ export function compileFilter(node: FilterNode): CompiledFilter {
       if (run.limit !== undefined) evaluation.limit = run.limit;
       return evaluation;
     },
-    matches(payload) {
-      return test(payload, new StepBudget());
+    matches(payload, budget = new StepBudget()) {
+      return test(payload, budget);
     },
   };
 }

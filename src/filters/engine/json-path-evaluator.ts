@@ -234,7 +234,7 @@ function run(walk: Walk, segments: readonly PathSegment[], start: unknown, count
     values[head] = undefined;
     if (level === last) {
       if (countMatches) budget.charge(1);
-      if (out.length >= FilterLimits.maxQueryNodes) throwNodeLimit(budget.field);
+      if (out.length >= FilterLimits.maxQueryNodes) throwNodeLimit(budget);
       out.push(value);
       if (out.length >= stopAfter) return out;
       continue;
@@ -263,9 +263,11 @@ function run(walk: Walk, segments: readonly PathSegment[], start: unknown, count
   return out;
 }
 
-export function throwNodeLimit(field: string): never {
+/** The per-query node cap; marks the budget breached, since a leaf may swallow the error. */
+export function throwNodeLimit(budget: StepBudget | undefined): never {
+  if (budget !== undefined) budget.breached = true;
   throw new FilterLimitError(
-    field,
+    budget?.field ?? 'filter',
     `a JSONPath query produced more than ${FilterLimits.maxQueryNodes} nodes`,
     FilterLimits.maxQueryNodes,
   );

@@ -233,12 +233,12 @@ function wildcardCollect(prefix: Walk, name: string | null): Collect {
       const list = prefix(root);
       if (Array.isArray(list)) {
         budget?.visit(list.length);
-        if (list.length > FilterLimits.maxQueryNodes) throwNodeLimit(budget?.field ?? 'filter');
+        if (list.length > FilterLimits.maxQueryNodes) throwNodeLimit(budget);
         for (let i = 0; i < list.length; i++) out.push(list[i]);
       } else if (isPlainObject(list)) {
         const keys = Object.keys(list);
         budget?.visit(keys.length);
-        if (keys.length > FilterLimits.maxQueryNodes) throwNodeLimit(budget?.field ?? 'filter');
+        if (keys.length > FilterLimits.maxQueryNodes) throwNodeLimit(budget);
         for (const key of keys) out.push(list[key]);
       }
     };
@@ -261,7 +261,7 @@ function wildcardCollect(prefix: Walk, name: string | null): Collect {
         if (item !== NOTHING) out.push(item);
       }
     }
-    if (out.length > FilterLimits.maxQueryNodes) throwNodeLimit(budget?.field ?? 'filter');
+    if (out.length > FilterLimits.maxQueryNodes) throwNodeLimit(budget);
   };
 }
 

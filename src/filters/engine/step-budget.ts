@@ -36,6 +36,8 @@ export class StepBudget {
   private readonly now: () => number;
   /** The field a breach names. */
   readonly field: string;
+  /** Set once a limit or the deadline was breached, even if the caller swallowed the error (a leaf is then false). */
+  breached = false;
 
   constructor(
     readonly limit: number = FilterLimits.maxSteps,
@@ -62,7 +64,10 @@ export class StepBudget {
   visit(count: number): void {
     this.visits += count;
     if (this.visits > this.visitCheckAt) {
-      if (this.visits > this.visitLimit) throwVisitLimit(this.visitLimit, this.field);
+      if (this.visits > this.visitLimit) {
+        this.breached = true;
+        throwVisitLimit(this.visitLimit, this.field);
+      }
       this.checkClock();
       this.visitCheckAt = Math.min(this.visitLimit, this.visits + CLOCK_EVERY);
     }
@@ -70,7 +75,10 @@ export class StepBudget {
 
   /** Called when steps pass checkAt: the limit, else a clock check and the next checkpoint. */
   overrun(): void {
-    if (this.steps > this.limit) throwStepLimit(this.limit, this.field);
+    if (this.steps > this.limit) {
+      this.breached = true;
+      throwStepLimit(this.limit, this.field);
+    }
     this.checkClock();
     this.checkAt = Math.min(this.limit, this.steps + CLOCK_EVERY);
   }
@@ -78,7 +86,10 @@ export class StepBudget {
   private checkClock(): void {
     const now = this.now();
     if (this.startedAt < 0) this.startedAt = now;
-    else if (now - this.startedAt > this.deadlineMs) throwDeadline(this.deadlineMs, this.field);
+    else if (now - this.startedAt > this.deadlineMs) {
+      this.breached = true;
+      throwDeadline(this.deadlineMs, this.field);
+    }
   }
 }
 
