@@ -82,7 +82,7 @@ export class FanoutService {
       }
       const matching = target.endpoints;
       if (matching.length === 0) continue;
-      const verdicts = this.filters.decideForFanout(target.configs, event.payload);
+      const verdicts = await this.filters.decideForFanout(target.configs, event.payload);
       for (const endpoint of matching) {
         const verdict = verdicts.get(endpoint.id);
         if (verdict && !verdict.deliver) continue;
