@@ -76,7 +76,9 @@ describe('fault 8: SIGTERM to a worker during a burst', () => {
   it('under a burst that keeps the result writer busy, SIGTERM records every attempt made: no closed-pool error, no duplicate', async () => {
     redis ??= await startPrivateRedis();
     const fast = await Receiver.start();
-    const env = { REDIS_URL: redis.url, QUEUE_PREFIX: `f8b${Date.now().toString(36)}`, DELIVERY_TIMEOUT_MS: '3000', TENANT_CONCURRENCY: '200', ENDPOINT_CONCURRENCY: '200' };
+    // A lease longer than the 8 s lock below: otherwise the api's reconciler rightly re-queues IN_FLIGHT attempts whose
+    // lease ran out while their results waited, and the copies it sends are lease recovery, not the shutdown under test.
+    const env = { REDIS_URL: redis.url, QUEUE_PREFIX: `f8b${Date.now().toString(36)}`, DELIVERY_TIMEOUT_MS: '3000', DELIVERY_LEASE_GRACE_MS: '60000', TENANT_CONCURRENCY: '200', ENDPOINT_CONCURRENCY: '200' };
     try {
       const api = await startAppProcess('api', env);
       processes.push(api);
