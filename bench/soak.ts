@@ -466,7 +466,9 @@ function checksFor(r: RunResult, baseline: RunResult | null): Check[] {
     { check: `${r.label}: duplicates`, value: `${r.healthy.duplicatesPct} %`, limit: `< ${LIMITS.duplicatesPct} %`, ok: r.healthy.duplicatesPct < LIMITS.duplicatesPct },
   ];
   for (const [name, d] of Object.entries(r.memory.drift)) {
-    checks.push({ check: `${r.label}: memory drift ${name}`, value: `${round(d * 100, 1)} %`, limit: `≤ ${LIMITS.memoryDrift * 100} %`, ok: d <= LIMITS.memoryDrift });
+    // The baseline is the processes' first minute, so its drift includes their warm-up (CI once saw 10.8 % there and
+    // 4.3 % in the next minute): reported. The run that follows in the same processes is the leak check, required.
+    checks.push({ check: `${r.label}: memory drift ${name}`, value: `${round(d * 100, 1)} %`, limit: `≤ ${LIMITS.memoryDrift * 100} %`, ok: d <= LIMITS.memoryDrift, ...(baseline === null && !CONFIG.skipBaseline ? { informational: true } : {}) });
   }
   const q = r.queue;
   checks.push({
