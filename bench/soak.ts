@@ -466,9 +466,11 @@ function checksFor(r: RunResult, baseline: RunResult | null): Check[] {
     { check: `${r.label}: duplicates`, value: `${r.healthy.duplicatesPct} %`, limit: `< ${LIMITS.duplicatesPct} %`, ok: r.healthy.duplicatesPct < LIMITS.duplicatesPct },
   ];
   for (const [name, d] of Object.entries(r.memory.drift)) {
-    // The baseline is the processes' first minute, so its drift includes their warm-up (CI once saw 10.8 % there and
-    // 4.3 % in the next minute): reported. The run that follows in the same processes is the leak check, required.
-    checks.push({ check: `${r.label}: memory drift ${name}`, value: `${round(d * 100, 1)} %`, limit: `≤ ${LIMITS.memoryDrift * 100} %`, ok: d <= LIMITS.memoryDrift, ...(baseline === null && !CONFIG.skipBaseline ? { informational: true } : {}) });
+    // Reported, not required: the baseline's drift (the processes' first minute, so their warm-up: CI once saw 10.8 %
+    // there and 4.3 % in the next minute), and a Node process's RSS in runs shorter than 5 minutes, whose windows are
+    // shorter than one GC saw-tooth (three CI dry runs of the same code gave the worker 0 %, 0.3 % and 10.5 %).
+    const noisy = (baseline === null && !CONFIG.skipBaseline) || (CONFIG.minutes < 5 && (name === 'apiRss' || name === 'workerRss'));
+    checks.push({ check: `${r.label}: memory drift ${name}`, value: `${round(d * 100, 1)} %`, limit: `≤ ${LIMITS.memoryDrift * 100} %`, ok: d <= LIMITS.memoryDrift, ...(noisy ? { informational: true } : {}) });
   }
   const q = r.queue;
   checks.push({
