@@ -243,21 +243,7 @@ function run(walk: Walk, segments: readonly PathSegment[], start: unknown, count
     const next = level + 1;
     for (const selector of segment.selectors) applySelector(walk, selector, value, next, values, levels);
     if (segment.descendant) {
-      if (Array.isArray(value)) {
-        const list: readonly unknown[] = value;
-        budget.visit(list.length);
-        for (let i = 0; i < list.length; i++) {
-          values.push(list[i]);
-          levels.push(level);
-        }
-      } else if (isPlainObject(value)) {
-        const keys = Object.keys(value);
-        budget.visit(keys.length);
-        for (const key of keys) {
-          values.push(value[key]);
-          levels.push(level);
-        }
-      }
+      pushChildren(budget, value, level, values, levels);
     }
   }
   return out;
@@ -295,21 +281,7 @@ function applySelector(walk: Walk, selector: PathSelector, value: unknown, level
       }
       return;
     case 'wildcard':
-      if (Array.isArray(value)) {
-        const list: readonly unknown[] = value;
-        budget.visit(list.length);
-        for (let i = 0; i < list.length; i++) {
-          values.push(list[i]);
-          levels.push(level);
-        }
-      } else if (isPlainObject(value)) {
-        const keys = Object.keys(value);
-        budget.visit(keys.length);
-        for (const key of keys) {
-          values.push(value[key]);
-          levels.push(level);
-        }
-      }
+      pushChildren(budget, value, level, values, levels);
       return;
     case 'slice':
       if (Array.isArray(value)) slice(budget, selector, value, level, values, levels);
@@ -540,4 +512,23 @@ function equal(walk: Walk, a: unknown, b: unknown): boolean {
     return false;
   }
   return true;
+}
+
+/** Every element of an array, or value of a plain object, onto the walk's stacks at `level`; one visit each. */
+function pushChildren(budget: StepBudget, value: unknown, level: number, values: unknown[], levels: number[]): void {
+  if (Array.isArray(value)) {
+    const list: readonly unknown[] = value;
+    budget.visit(list.length);
+    for (let i = 0; i < list.length; i++) {
+      values.push(list[i]);
+      levels.push(level);
+    }
+  } else if (isPlainObject(value)) {
+    const keys = Object.keys(value);
+    budget.visit(keys.length);
+    for (const key of keys) {
+      values.push(value[key]);
+      levels.push(level);
+    }
+  }
 }
