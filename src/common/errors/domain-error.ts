@@ -12,9 +12,16 @@ export enum ErrorCode {
   Internal = 'INTERNAL_SERVER_ERROR',
 }
 
+/**
+ * Every DomainError names its fault with a stable, machine-readable `reasonCode` (UPPER_SNAKE, e.g.
+ * ENDPOINT_NOT_FOUND, REPLAY_NOT_ALLOWED), sent as extensions.reasonCode. Named errors live in one
+ * `<module>.errors.ts` per module and pass it in `details.reasonCode`; the base classes give a generic one.
+ * For every code but BAD_USER_INPUT it is also extensions.reason. BAD_USER_INPUT keeps the contract's
+ * human-readable `reason` (with `field`) and carries the code only as reasonCode.
+ */
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
-  /** Extra, safe-to-show fields added to extensions (e.g. field, reason, retryAfterMs). */
+  /** Extra, safe-to-show fields added to extensions (e.g. field, reason, reasonCode, retryAfterMs). */
   readonly details: Record<string, unknown>;
 
   constructor(message: string, details: Record<string, unknown> = {}) {
@@ -22,7 +29,31 @@ export abstract class DomainError extends Error {
     this.name = new.target.name;
     this.details = details;
   }
+
+  /** The stable reason: details.reasonCode, or the generic one of the error's code. */
+  get reasonCode(): string {
+    const given = this.details.reasonCode;
+    return typeof given === 'string' ? given : GENERIC_REASON[this.code];
+  }
+
+  /** What extensions carry besides the code. */
+  extensions(): Record<string, unknown> {
+    const reasonCode = this.reasonCode;
+    if (this.code === ErrorCode.BadUserInput) return { ...this.details, reasonCode };
+    return { ...this.details, reason: reasonCode, reasonCode };
+  }
 }
+
+/** The reason an error gets when it is not a named one. */
+const GENERIC_REASON: Record<ErrorCode, string> = {
+  [ErrorCode.Unauthenticated]: 'UNAUTHENTICATED',
+  [ErrorCode.Forbidden]: 'FORBIDDEN',
+  [ErrorCode.NotFound]: 'NOT_FOUND',
+  [ErrorCode.BadUserInput]: 'INVALID_INPUT',
+  [ErrorCode.Conflict]: 'CONFLICT',
+  [ErrorCode.Unprocessable]: 'UNPROCESSABLE',
+  [ErrorCode.Internal]: 'INTERNAL',
+};
 
 export class UnauthenticatedError extends DomainError {
   readonly code = ErrorCode.Unauthenticated;
@@ -32,10 +63,12 @@ export class ForbiddenError extends DomainError {
   readonly code = ErrorCode.Forbidden;
 }
 
+/** Reason: `<ENTITY>_NOT_FOUND` (e.g. "delivery" → DELIVERY_NOT_FOUND, "inbound event" → INBOUND_EVENT_NOT_FOUND). */
 export class NotFoundError extends DomainError {
   readonly code = ErrorCode.NotFound;
   constructor(entity: string, id?: string) {
-    super(id ? `${entity} ${id} not found` : `${entity} not found`, { entity });
+    const reasonCode = `${entity.trim().replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}_NOT_FOUND`;
+    super(id ? `${entity} ${id} not found` : `${entity} not found`, { entity, reasonCode });
   }
 }
 

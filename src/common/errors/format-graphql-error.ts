@@ -30,7 +30,7 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
       message: original.message,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { ...original.details, code: original.code },
+      extensions: { ...original.extensions(), code: original.code },
     };
   }
   const code = formatted.extensions?.code;
