@@ -4,12 +4,10 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DomainExceptionFilter } from './common/errors/domain-exception.filter';
 import { AuthModule } from './auth/auth.module';
-import { CommonModule } from './common/common.module';
 import { graphqlModule } from './common/graphql/graphql.module';
-import { HealthController } from './common/health/health.controller';
+import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
-import { QueueModule } from './common/queue/queue.module';
-import { TrackedJobsModule } from './common/tracked-jobs/tracked-jobs.module';
+import { TrackedJobsModule } from './tracked-jobs/tracked-jobs.module';
 import { APP_CONFIG, AppConfig, AppRole, hasApiRole } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
@@ -33,15 +31,12 @@ export class AppModule {
         TypeOrmModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => dataSourceOptions(config.databaseUrl) }),
         // In-process domain events (endpoint enabled/disabled, attempt recorded, event published).
         EventEmitterModule.forRoot(),
-        QueueModule,
-        CommonModule,
         AuthModule,
         IdempotencyModule,
         TrackedJobsModule,
         ...FEATURE_MODULES,
-        ...(http ? [graphqlModule({ autoSchemaFile: opts.autoSchemaFile ?? true })] : []),
+        ...(http ? [HealthModule, graphqlModule({ autoSchemaFile: opts.autoSchemaFile ?? true, authentication: AuthModule })] : []),
       ],
-      controllers: http ? [HealthController] : [],
       providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],
     };
   }

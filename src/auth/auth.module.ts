@@ -1,6 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CommonModule } from '../common/common.module';
+import { SOCKET_AUTHENTICATOR } from '../common/graphql/socket-authenticator';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysService } from './api-keys.service';
 import { AuditLogEntity } from './audit-log.entity';
@@ -8,13 +10,23 @@ import { AuditService } from './audit.service';
 import { AuthGuard } from './auth.guard';
 import { AuthResolver } from './auth.resolver';
 import { AuthService } from './auth.service';
+import { GraphqlSocketAuth } from './graphql-socket-auth';
+import { SubscriptionAuthService } from './subscription-auth.service';
 import { TenantEntity } from './tenant.entity';
 import { TenantsService } from './tenants.service';
 
-@Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([TenantEntity, ApiKeyEntity, AuditLogEntity])],
-  providers: [TenantsService, ApiKeysService, AuditService, AuthService, AuthResolver, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [TenantsService, ApiKeysService, AuditService, AuthService],
+  imports: [TypeOrmModule.forFeature([TenantEntity, ApiKeyEntity, AuditLogEntity]), CommonModule],
+  providers: [
+    TenantsService,
+    ApiKeysService,
+    AuditService,
+    AuthService,
+    AuthResolver,
+    SubscriptionAuthService,
+    { provide: SOCKET_AUTHENTICATOR, useClass: GraphqlSocketAuth },
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [TenantsService, ApiKeysService, AuditService, AuthService, SOCKET_AUTHENTICATOR],
 })
 export class AuthModule {}

@@ -1,12 +1,12 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { QueueModule } from './queue/queue.module';
 import { PubSubService } from './graphql/pubsub';
-import { SubscriptionAuthService } from './graphql/subscription-auth.service';
-import { HealthService } from './health/health.service';
 import { MetricsService } from './metrics/metrics.service';
 
-@Global()
+/** The Redis pub/sub of live updates and the Prometheus registry: one of each per process. */
 @Module({
-  providers: [PubSubService, MetricsService, HealthService, SubscriptionAuthService],
-  exports: [PubSubService, MetricsService, HealthService, SubscriptionAuthService],
+  imports: [QueueModule],
+  providers: [PubSubService, MetricsService],
+  exports: [PubSubService, MetricsService],
 })
 export class CommonModule {}

@@ -2,7 +2,7 @@ import { ApiKeyEntity } from '../auth/api-key.entity';
 import { AuditLogEntity } from '../auth/audit-log.entity';
 import { TenantEntity } from '../auth/tenant.entity';
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
-import { TrackedJobEntity } from '../common/tracked-jobs/tracked-job.entity';
+import { TrackedJobEntity } from '../tracked-jobs/tracked-job.entity';
 import { DeliveryAttemptEntity } from '../deliveries/delivery-attempt.entity';
 import { DeliveryEntity } from '../deliveries/delivery.entity';
 import { EventEntity } from '../deliveries/event.entity';

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CommonModule } from '../common/common.module';
+import { QueueModule } from '../common/queue/queue.module';
+import { HttpModule } from '../common/http/http.module';
+import { AuthModule } from '../auth/auth.module';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
+import { TrackedJobsModule } from '../tracked-jobs/tracked-jobs.module';
 import { workerOnly } from '../config/roles';
 import { EndpointsModule } from '../endpoints/endpoints.module';
 import { FiltersModule } from '../filters/filters.module';
@@ -21,7 +27,17 @@ import { FanoutService } from './fanout.service';
 import { ReconcilerService } from './reconciler.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([EventEntity, DeliveryEntity, DeliveryAttemptEntity]), EndpointsModule, FiltersModule],
+  imports: [
+    TypeOrmModule.forFeature([EventEntity, DeliveryEntity, DeliveryAttemptEntity]),
+    CommonModule,
+    QueueModule,
+    HttpModule,
+    AuthModule,
+    IdempotencyModule,
+    TrackedJobsModule,
+    EndpointsModule,
+    FiltersModule,
+  ],
   providers: [DeliveriesService, FanoutService, DeliveryQueue, DeliveryNotifier, DeliveriesResolver, EventFieldsResolver, EndpointStatsResolver, EndpointLifecycleListener, ...workerOnly(DispatchService, DispatchProcessor, ReconcilerService, DeliveryStore, AttemptRunner, EndpointHealthReaction, DeadLetterAnnouncer)],
   exports: [DeliveriesService],
 })

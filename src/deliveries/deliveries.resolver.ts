@@ -5,7 +5,7 @@ import type { GraphqlContext } from '../common/graphql/graphql-context';
 import { PubSubService, Topic } from '../common/graphql/pubsub';
 import { VersionedMemo } from '../common/graphql/versioned-memo';
 import { IdempotencyKeyHeader } from '../common/idempotency/idempotency-key.decorator';
-import { TrackedJob, toTrackedJobModel } from '../common/tracked-jobs/tracked-job.model';
+import { TrackedJob, toTrackedJobModel } from '../tracked-jobs/tracked-job.model';
 import { DeliveriesService } from './deliveries.service';
 import { Delivery, DeliveryAttempt, DeliveryConnection, DeliveryStats, Event, EventConnection, PurgeDeliveriesPayload, ResponseTimePoint, TimeBucket, toDeliveryAttemptModel, toDeliveryModel, toEventModel } from './delivery.model';
 import { DeliveryFilter, EventFilter } from './dto/delivery-filter.input';

@@ -9,8 +9,8 @@ import { BadUserInputError, NotFoundError, UnprocessableError } from '../common/
 import { Page, paginate } from '../common/graphql/pagination';
 import { isUuid } from '../common/ids';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
-import { TrackedJobEntity } from '../common/tracked-jobs/tracked-job.entity';
-import { TrackedJobsService } from '../common/tracked-jobs/tracked-jobs.service';
+import { TrackedJobEntity } from '../tracked-jobs/tracked-job.entity';
+import { TrackedJobsService } from '../tracked-jobs/tracked-jobs.service';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 import { EndpointsService } from '../endpoints/endpoints.service';
 import { findEventType, OPERATIONAL_EVENT_TYPES, TEST_EVENT_TYPE } from '../endpoints/event-types/event-type-catalog';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
 import { EndpointsModule } from '../endpoints/endpoints.module';
 import { EndpointFiltersResolver } from './endpoint-filters.resolver';
 import { FilterReducerEntity } from './filter-reducer.entity';
@@ -7,7 +8,7 @@ import { FiltersResolver } from './filters.resolver';
 import { FiltersService } from './filters.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([FilterReducerEntity]), EndpointsModule],
+  imports: [TypeOrmModule.forFeature([FilterReducerEntity]), AuthModule, EndpointsModule],
   providers: [FiltersService, FiltersResolver, EndpointFiltersResolver],
   exports: [FiltersService],
 })

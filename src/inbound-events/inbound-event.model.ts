@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection } from '../common/graphql/pagination';
 import { JsonScalar } from '../common/graphql/scalars';
-import { TrackedJob } from '../common/tracked-jobs/tracked-job.model';
+import { TrackedJob } from '../tracked-jobs/tracked-job.model';
 import { InboundEventEntity, InboundEventStatus } from './inbound-event.entity';
 
 registerEnumType(InboundEventStatus, { name: 'InboundEventStatus' });

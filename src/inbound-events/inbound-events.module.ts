@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CommonModule } from '../common/common.module';
+import { QueueModule } from '../common/queue/queue.module';
+import { AuthModule } from '../auth/auth.module';
+import { TrackedJobsModule } from '../tracked-jobs/tracked-jobs.module';
+import { InboundEventsQueue } from './inbound-events.queue';
 import { workerOnly } from '../config/roles';
 import { DeliveriesModule } from '../deliveries/deliveries.module';
 import { PayloadValidator } from '../endpoints/event-types/payload-validator';
@@ -14,10 +19,11 @@ import { InboundSweeperService } from './inbound-sweeper.service';
 import { InboundController } from './inbound.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([InboundEventEntity]), IntegrationsModule, DeliveriesModule],
+  imports: [TypeOrmModule.forFeature([InboundEventEntity]), CommonModule, QueueModule, AuthModule, TrackedJobsModule, IntegrationsModule, DeliveriesModule],
   controllers: [InboundController],
   providers: [
     InboundReceiverService,
+    InboundEventsQueue,
     InboundProcessingService,
     InboundEventsService,
     InboundEventsResolver,

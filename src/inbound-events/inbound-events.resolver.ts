@@ -1,7 +1,7 @@
 import { Args, ID, Int, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
 import { Permission, Principal } from '../auth/principal';
-import { toTrackedJobModel } from '../common/tracked-jobs/tracked-job.model';
+import { toTrackedJobModel } from '../tracked-jobs/tracked-job.model';
 import { BulkDeleteInboundInput, BulkReprocessInboundInput } from './dto/bulk-inbound.input';
 import { InboundEventFilter } from './dto/inbound-event-filter.input';
 import { InboundEventOrder } from './dto/inbound-event-order.input';

@@ -7,8 +7,8 @@ import { BadUserInputError, NotFoundError, UnprocessableError } from '../common/
 import { Page, pageSize } from '../common/graphql/pagination';
 import { PubSubService, Topic } from '../common/graphql/pubsub';
 import { isUuid } from '../common/ids';
-import { TrackedJobEntity } from '../common/tracked-jobs/tracked-job.entity';
-import { TrackedJobContext, TrackedJobsService } from '../common/tracked-jobs/tracked-jobs.service';
+import { TrackedJobEntity } from '../tracked-jobs/tracked-job.entity';
+import { TrackedJobContext, TrackedJobsService } from '../tracked-jobs/tracked-jobs.service';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { BulkDeleteInboundInput, BulkReprocessInboundInput } from './dto/bulk-inbound.input';
 import { InboundEventFilter } from './dto/inbound-event-filter.input';

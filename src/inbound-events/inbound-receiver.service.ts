@@ -1,15 +1,13 @@
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../common/graphql/scalars';
 import { findUnstorableText, replaceUnstorable, storableCopy } from '../common/graphql/storable-text';
-import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Queue } from 'bull';
 import { Repository } from 'typeorm';
-import { DEFAULT_JOB_OPTIONS, JobName, ProcessInboundEventJob, QueueName } from '../common/queue/queue.constants';
 import { IntegrationsService } from '../integrations/integrations.service';
 import type { InboundRequest } from '../integrations/providers';
 import { getProviderAdapter } from '../integrations/providers';
 import { InboundEventEntity, InboundEventStatus } from './inbound-event.entity';
+import { InboundEventsQueue } from './inbound-events.queue';
 import { InboundProcessingService } from './inbound-processing.service';
 import { redactHeaders } from './redact-headers';
 
@@ -38,7 +36,7 @@ export class InboundReceiverService {
 
   constructor(
     @InjectRepository(InboundEventEntity) private readonly events: Repository<InboundEventEntity>,
-    @InjectQueue(QueueName.InboundEvents) private readonly queue: Queue<ProcessInboundEventJob>,
+    private readonly queue: InboundEventsQueue,
     private readonly integrations: IntegrationsService,
     private readonly processing: InboundProcessingService,
   ) {}
@@ -97,7 +95,7 @@ export class InboundReceiverService {
   /** jobId = event id, so a second enqueue of the same event collapses into one job. */
   async enqueue(id: string): Promise<void> {
     try {
-      await this.queue.add(JobName.ProcessInboundEvent, { inboundEventId: id }, { ...DEFAULT_JOB_OPTIONS, jobId: id });
+      await this.queue.add(id);
     } catch (error) {
       // The row is stored PENDING: processPendingInboundEvents picks it up once Redis is back.
       this.logger.error({ msg: 'could not queue inbound event', inboundEventId: id, error: error instanceof Error ? error.message : String(error) });

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
+import { TrackedJobsModule } from '../tracked-jobs/tracked-jobs.module';
 import { HttpModule } from '../common/http/http.module';
 import { IntegrationEntity } from './integration.entity';
 import { IntegrationsResolver } from './integrations.resolver';
@@ -9,7 +11,7 @@ import { TemuClientFactory } from './temu-client.factory';
 import { TemuWebhookEntity } from './temu-webhook.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([IntegrationEntity, TemuWebhookEntity]), HttpModule],
+  imports: [TypeOrmModule.forFeature([IntegrationEntity, TemuWebhookEntity]), HttpModule, AuthModule, TrackedJobsModule],
   providers: [IntegrationsService, ProviderSubscriptionsService, TemuClientFactory, IntegrationsResolver],
   exports: [IntegrationsService],
 })

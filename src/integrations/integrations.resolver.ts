@@ -1,7 +1,7 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
 import { Permission, Principal } from '../auth/principal';
-import { TrackedJob, toTrackedJobModel } from '../common/tracked-jobs/tracked-job.model';
+import { TrackedJob, toTrackedJobModel } from '../tracked-jobs/tracked-job.model';
 import { CreateIntegrationInput } from './dto/create-integration.input';
 import { UpdateIntegrationInput } from './dto/update-integration.input';
 import { DeleteIntegrationPayload, IntegrationInstance, toIntegrationModel } from './integration.model';

@@ -1,13 +1,12 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
-import { Global, Module } from '@nestjs/common';
+import type { ModuleMetadata } from '@nestjs/common';
 import { GraphQLModule as NestGraphQLModule } from '@nestjs/graphql';
 import { join } from 'node:path';
 import type { SubscribePayload } from 'graphql-ws';
 import { ExecutionArgs, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { AuthService } from '../../auth/auth.service';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { formatGraphqlError } from '../errors/format-graphql-error';
-import { DomainError } from '../errors/domain-error';
+import { CommonModule } from '../common.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { buildGraphqlContext } from './graphql-context';
 import { HooklineApolloDriver } from './hookline-apollo.driver';
@@ -16,17 +15,22 @@ import { queryLimitsRule } from './query-limits';
 import { DateTimeScalar } from './scalars';
 import { variablesDepthPlugin } from './variables-depth.plugin';
 import { namesIn, redactSchemaDetails, schemaDetailsPlugin } from './schema-details';
-import { credentialExpiry, SubscriptionAuthService, WsContext } from './subscription-auth.service';
+import type { WsContext } from './graphql-context';
+import { SOCKET_AUTHENTICATOR, SocketAuthenticator } from './socket-authenticator';
 import { GraphqlWsOptions, prepareOperation, WS_MAX_PAYLOAD_BYTES } from './ws-server';
 
 export const SCHEMA_FILE = join(process.cwd(), 'schema.gql');
 
-/** GraphQL at /graphql over HTTP (Apollo Server 5) and WebSocket (graphql-ws only), with the same limits on both. */
-export function graphqlModule(options: { autoSchemaFile: string | boolean }) {
+/**
+ * GraphQL at /graphql over HTTP (Apollo Server 5) and WebSocket (graphql-ws only), with the same limits on both.
+ * `authentication` is the module that provides SOCKET_AUTHENTICATOR (auth's), given by the composition root.
+ */
+export function graphqlModule(options: { autoSchemaFile: string | boolean; authentication: NonNullable<ModuleMetadata['imports']>[number] }) {
   return NestGraphQLModule.forRootAsync<ApolloDriverConfig>({
     driver: HooklineApolloDriver,
-    inject: [APP_CONFIG, AuthService, MetricsService, SubscriptionAuthService],
-    useFactory: (config: AppConfig, auth: AuthService, metrics: MetricsService, wsAuth: SubscriptionAuthService): ApolloDriverConfig => {
+    imports: [CommonModule, options.authentication],
+    inject: [APP_CONFIG, SOCKET_AUTHENTICATOR, MetricsService],
+    useFactory: (config: AppConfig, sockets: SocketAuthenticator, metrics: MetricsService): ApolloDriverConfig => {
       const production = config.env === 'production';
       const rules = { validationRules: [queryLimitsRule], hideSuggestions: production, costLimit: MAX_OPERATION_COST };
       let schema: GraphQLSchema | undefined; // set by transformSchema once Nest has built it
@@ -40,36 +44,20 @@ export function graphqlModule(options: { autoSchemaFile: string | boolean }) {
         path: '/graphql',
         maxPayload: WS_MAX_PAYLOAD_BYTES,
         connectionInitWaitTimeout: config.wsConnectionInitTimeoutMs,
-        onConnect: async (ctx) => {
-          try {
-            const authorization = ctx.connectionParams?.authorization;
-            const principal = await auth.authenticate(authorization);
-            return wsAuth.admit(ctx as WsContext, principal, credentialExpiry(authorization));
-          } catch (error) {
-            if (error instanceof DomainError) return false; // graphql-ws closes with 4403 Forbidden
-            throw error;
-          }
-        },
-        // Each new operation re-checks the socket's limits and its credential (expired, revoked), then applies
-        // HTTP's validation rules and cost limit, which graphql-ws alone would skip.
+        // false closes the socket with 4403 Forbidden.
+        onConnect: (ctx) => sockets.connect(ctx as WsContext),
+        // Each new operation re-checks the socket's credential, then applies HTTP's validation rules and cost limit,
+        // which graphql-ws alone would skip.
         onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[] | void> => {
-          const refused = wsAuth.checkSubscribe(ctx as WsContext);
-          if (refused === 'expired') return [new GraphQLError('credential expired')];
-          if (refused) return [new GraphQLError(refused.message, { originalError: refused })];
-          try {
-            await auth.authenticate(ctx.connectionParams?.authorization);
-          } catch (error) {
-            if (!(error instanceof DomainError)) throw error;
-            wsAuth.refuse(ctx as WsContext, error.message);
-            return [new GraphQLError(error.message, { originalError: error })];
-          }
+          const refused = await sockets.subscribe(ctx as WsContext);
+          if (refused) return refused;
           return prepareOperation(currentSchema(), payload, rules);
         },
         // graphql-ws bypasses Apollo's formatError: apply the same mapping so codes reach WebSocket clients.
         onNext: (_ctx, _id, payload, _args, result) => (result.errors?.length ? { ...result, errors: format(result.errors, payload) } : result),
         // Errors thrown while setting a subscription up (guard, NOT_FOUND, limits) are sent as `error` messages.
         onError: (_ctx, _id, payload, errors) => format(errors, payload),
-        onClose: (ctx) => wsAuth.release(ctx as WsContext),
+        onClose: (ctx) => sockets.disconnect(ctx as WsContext),
       };
       const currentSchema = (): GraphQLSchema => {
         if (!schema) throw new Error('GraphQL schema not built yet');
@@ -97,7 +85,3 @@ export function graphqlModule(options: { autoSchemaFile: string | boolean }) {
     },
   });
 }
-
-@Global()
-@Module({})
-export class GraphqlRootModule {}

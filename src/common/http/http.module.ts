@@ -1,4 +1,4 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { OutboundHttpClient } from './http-client';
 import type { Resolver } from './ssrf-guard';
@@ -10,7 +10,6 @@ export const HTTP_RESOLVER = Symbol('HTTP_RESOLVER');
  * The one OutboundHttpClient of the process (one keep-alive pool), shared by verification and deliveries.
  * Inject it by its class; it is closed when the application shuts down.
  */
-@Global()
 @Module({
   providers: [
     { provide: HTTP_RESOLVER, useValue: undefined },

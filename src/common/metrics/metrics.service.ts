@@ -1,10 +1,8 @@
 import { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bull';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { QueueName } from '../queue/queue.constants';
+import { QueueDepths } from '../queue/queue-depths';
 import { LabelCap, OTHER_LABEL } from './label-cap';
 
 /** Every request that matched no route (404s, scanners' random paths) is this one `route` value. */
@@ -46,29 +44,20 @@ export class MetricsService {
   private readonly gqlDuration: Histogram<'type'>;
   private readonly caps = { method: new LabelCap(20), route: new LabelCap(MAX_LABEL_VALUES), status: new LabelCap(MAX_LABEL_VALUES), operation: new LabelCap(MAX_LABEL_VALUES * 2) };
 
-  constructor(
-    @InjectQueue(QueueName.Deliveries) deliveries: Queue,
-    @InjectQueue(QueueName.InboundEvents) inbound: Queue,
-    @InjectQueue(QueueName.TrackedJobs) tracked: Queue,
-  ) {
+  constructor(depths: QueueDepths) {
     collectDefaultMetrics({ register: this.registry, prefix: 'hookline_' });
     this.httpRequests = new Counter({ name: 'hookline_http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
     this.httpDuration = new Histogram({ name: 'hookline_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
     this.gqlRequests = new Counter({ name: 'hookline_graphql_operations_total', help: 'GraphQL operations', labelNames: ['operation', 'type', 'outcome'], registers: [this.registry] });
     this.gqlDuration = new Histogram({ name: 'hookline_graphql_operation_duration_seconds', help: 'GraphQL operation duration', labelNames: ['type'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
-    const queues = [deliveries, inbound, tracked];
     new Gauge({
       name: 'hookline_queue_jobs',
       help: 'Jobs per queue and state',
       labelNames: ['queue', 'state'],
       registers: [this.registry],
       async collect() {
-        for (const queue of queues) {
-          // Bull waits for Redis indefinitely; a scrape must answer even while Redis is down.
-          const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 500).unref());
-          const counts = await Promise.race([queue.getJobCounts().catch(() => null), timeout]);
-          if (!counts) continue;
-          for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);
+        for (const { queue, counts } of await depths.read()) {
+          for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
         }
       },
     });

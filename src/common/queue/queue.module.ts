@@ -1,13 +1,16 @@
 import { BullModule } from '@nestjs/bull';
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DEFAULT_JOB_OPTIONS, QueueName } from './queue.constants';
+import { QueueDepths } from './queue-depths';
 import { RateLimiter } from './rate-limiter';
 
 const queues = BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name })));
 
-/** Bull on REDIS_URL; the only module that configures Bull. Also the Redis rate limiter, on its own connection. */
-@Global()
+/**
+ * Bull on REDIS_URL; the only module that configures Bull. Also the Redis rate limiter, on its own connection, and
+ * the queue depths metrics read. Modules that add or process jobs import it (one *.queue.ts / *.processor.ts each).
+ */
 @Module({
   imports: [
     BullModule.forRootAsync({
@@ -21,7 +24,7 @@ const queues = BullModule.registerQueue(...Object.values(QueueName).map((name) =
     }),
     queues,
   ],
-  providers: [RateLimiter],
-  exports: [queues, RateLimiter],
+  providers: [RateLimiter, QueueDepths],
+  exports: [queues, RateLimiter, QueueDepths],
 })
 export class QueueModule {}

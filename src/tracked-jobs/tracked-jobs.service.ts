@@ -1,15 +1,13 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Queue } from 'bull';
 import { EntityManager, In, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { NotFoundError } from '../errors/domain-error';
-import { isUuid } from '../ids';
-import { PubSubService, Topic } from '../graphql/pubsub';
-import { DEFAULT_JOB_OPTIONS, JobName, QueueName, RunTrackedJobJob } from '../queue/queue.constants';
+import { NotFoundError } from '../common/errors/domain-error';
+import { isUuid } from '../common/ids';
+import { PubSubService, Topic } from '../common/graphql/pubsub';
 import { TrackedJobEntity, TrackedJobStatus } from './tracked-job.entity';
 import { toTrackedJobModel } from './tracked-job.model';
+import { TrackedJobsQueue } from './tracked-jobs.queue';
 
 export class TrackedJobCancelledError extends Error {
   constructor() {
@@ -35,7 +33,7 @@ export class TrackedJobsService {
 
   constructor(
     @InjectRepository(TrackedJobEntity) private readonly jobs: Repository<TrackedJobEntity>,
-    @InjectQueue(QueueName.TrackedJobs) private readonly queue: Queue<RunTrackedJobJob>,
+    private readonly queue: TrackedJobsQueue,
     private readonly pubsub: PubSubService,
   ) {}
 
@@ -50,7 +48,7 @@ export class TrackedJobsService {
   }
 
   async enqueue(job: TrackedJobEntity): Promise<void> {
-    await this.queue.add(JobName.RunTrackedJob, { trackedJobId: job.id }, { ...DEFAULT_JOB_OPTIONS, jobId: job.id, attempts: 3, backoff: { type: 'exponential', delay: 1000 } });
+    await this.queue.add(job.id);
   }
 
   async start(tenantId: string, type: string, params: Record<string, unknown>): Promise<TrackedJobEntity> {

@@ -1,6 +1,6 @@
 import { Process, Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
-import { JobName, QueueName, RunTrackedJobJob } from '../queue/queue.constants';
+import { JobName, QueueName, RunTrackedJobJob } from '../common/queue/queue.constants';
 import { TrackedJobsService } from './tracked-jobs.service';
 
 @Processor(QueueName.TrackedJobs)

@@ -1,8 +1,9 @@
-import type { Principal } from '../../auth/principal';
-import { ActorType } from '../../auth/principal';
-import type { AppConfig } from '../../config/app-config';
-import type { PubSubService } from './pubsub';
-import { SubscriptionAuthService, SubscriptionLimitError, TOO_MANY_SOCKETS, WsContext } from './subscription-auth.service';
+import type { Principal } from './principal';
+import { ActorType } from './principal';
+import type { AppConfig } from '../config/app-config';
+import type { PubSubService } from '../common/graphql/pubsub';
+import type { WsContext } from '../common/graphql/graphql-context';
+import { SubscriptionAuthService, SubscriptionLimitError, TOO_MANY_SOCKETS } from './subscription-auth.service';
 
 const config = { wsMaxSubscriptionsPerSocket: 2, wsMaxSocketsPerCredential: 2 } as AppConfig;
 const principal: Principal = { tenantId: 't1', actorType: ActorType.User, actorId: 'u1', permissions: [] };

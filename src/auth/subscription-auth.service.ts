@@ -1,15 +1,12 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { Context } from 'graphql-ws';
 import { CloseCode } from 'graphql-ws';
 import { decode } from 'jsonwebtoken';
-import { API_KEY_PREFIX } from '../../auth/api-keys.service';
-import type { Principal } from '../../auth/principal';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { LimitExceededError } from '../errors/domain-error';
-import type { WsExtra } from './graphql-context';
-import { GLOBAL_CHANNEL, PubSubService, Topic } from './pubsub';
-
-export type WsContext = Context<Record<string, unknown> | undefined, WsExtra & { socket?: { close(code: number, reason: string): void } }>;
+import { LimitExceededError } from '../common/errors/domain-error';
+import type { WsContext } from '../common/graphql/graphql-context';
+import { GLOBAL_CHANNEL, PubSubService, Topic } from '../common/graphql/pubsub';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { API_KEY_PREFIX } from './api-keys.service';
+import type { Principal } from './principal';
 
 /** Close code for a credential over its socket limit (graphql-ws uses 4429 for "too many"). */
 export const TOO_MANY_SOCKETS = 4429;

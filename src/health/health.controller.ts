@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Public } from '../../auth/auth.decorators';
-import { MetricsService } from '../metrics/metrics.service';
+import { Public } from '../auth/auth.decorators';
+import { MetricsService } from '../common/metrics/metrics.service';
 import { HealthService } from './health.service';
 
 @Controller()

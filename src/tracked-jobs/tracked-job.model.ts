@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { JsonScalar } from '../graphql/scalars';
+import { JsonScalar } from '../common/graphql/scalars';
 import { TrackedJobEntity, TrackedJobStatus } from './tracked-job.entity';
 
 registerEnumType(TrackedJobStatus, { name: 'TrackedJobStatus' });

@@ -1,7 +1,7 @@
 import { Args, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
-import { CurrentPrincipal, RequirePermission } from '../../auth/auth.decorators';
-import { Permission, Principal } from '../../auth/principal';
-import { PubSubService, Topic } from '../graphql/pubsub';
+import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
+import { Permission, Principal } from '../auth/principal';
+import { PubSubService, Topic } from '../common/graphql/pubsub';
 import { TrackedJob, toTrackedJobModel } from './tracked-job.model';
 import { TrackedJobsService } from './tracked-jobs.service';
 
