@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HttpModule } from '../common/http/http.module';
+import { EndpointAdmission } from './endpoint-admission.service';
 import { EndpointEntity } from './endpoint.entity';
+import { EndpointHealthTracker } from './endpoint-health-tracker.service';
+import { EndpointSecrets } from './endpoint-secrets.service';
+import { EndpointVerifier } from './endpoint-verifier.service';
 import { EndpointsResolver } from './endpoints.resolver';
 import { EndpointsService } from './endpoints.service';
 import { EventTypeEntity } from './event-type.entity';
@@ -9,10 +13,23 @@ import { EventTypesResolver } from './event-types.resolver';
 import { EventTypesService } from './event-types.service';
 import { PayloadValidator } from './event-types/payload-validator';
 
-/** Endpoints, their secrets and health, the event-type catalog. HttpModule is global: its client is shared. */
+/**
+ * Endpoints (EndpointsService: CRUD; EndpointSecrets; EndpointVerifier; EndpointHealthTracker; the fan-out rules in
+ * endpoint-targeting.ts), the event-type catalog. HttpModule is global: its client is shared.
+ */
 @Module({
   imports: [HttpModule, TypeOrmModule.forFeature([EndpointEntity, EventTypeEntity])],
-  providers: [EndpointsService, EndpointsResolver, EventTypesService, EventTypesResolver, PayloadValidator],
-  exports: [EndpointsService, EventTypesService, PayloadValidator],
+  providers: [
+    EndpointsService,
+    EndpointAdmission,
+    EndpointSecrets,
+    EndpointVerifier,
+    EndpointHealthTracker,
+    EndpointsResolver,
+    EventTypesService,
+    EventTypesResolver,
+    PayloadValidator,
+  ],
+  exports: [EndpointsService, EndpointSecrets, EndpointHealthTracker, EventTypesService, PayloadValidator],
 })
 export class EndpointsModule {}
