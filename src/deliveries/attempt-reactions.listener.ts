@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { DisableCause } from '../endpoints/endpoint.events';
-import { EndpointsService } from '../endpoints/endpoints.service';
+import { EndpointHealthTracker } from '../endpoints/endpoint-health-tracker.service';
 import { isOperationalEventType } from '../endpoints/event-types/event-type-catalog';
 import { DeliveryStatus } from './delivery.entity';
 import { AttemptRecorded, DeliveryEvent } from './delivery.events';
@@ -21,7 +21,7 @@ export class EndpointHealthReaction {
   private readonly knownHealthy = new Map<string, number>();
 
   constructor(
-    private readonly endpoints: EndpointsService,
+    private readonly health: EndpointHealthTracker,
     private readonly fanout: FanoutService,
   ) {}
 
@@ -31,16 +31,16 @@ export class EndpointHealthReaction {
     if (outcome.status === DeliveryStatus.SUCCEEDED) {
       const seen = this.knownHealthy.get(endpointId);
       if (seen && Date.now() - seen < HEALTHY_CACHE_MS) return;
-      await this.endpoints.recordSuccess(endpointId, startedAt);
+      await this.health.recordSuccess(endpointId, startedAt);
       this.knownHealthy.set(endpointId, Date.now());
       return;
     }
     this.knownHealthy.delete(endpointId);
     if (outcome.gone) {
-      await this.endpoints.disable(endpointId, 'endpoint answered 410 Gone', DisableCause.GONE, outcome.error);
+      await this.health.disable(endpointId, 'endpoint answered 410 Gone', DisableCause.GONE, outcome.error);
       return;
     }
-    const { endpoint, transition } = await this.endpoints.recordFailure(endpointId, startedAt, outcome.error);
+    const { endpoint, transition } = await this.health.recordFailure(endpointId, startedAt, outcome.error);
     if (transition === 'failing') {
       await this.fanout.publishOperational(delivery.tenantId, 'endpoint.failing', endpointFailingPayload(endpoint, outcome.error, startedAt), endpointId);
     }

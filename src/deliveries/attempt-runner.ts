@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OutboundHttpClient } from '../common/http/http-client';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { EndpointsService } from '../endpoints/endpoints.service';
+import { EndpointSecrets } from '../endpoints/endpoint-secrets.service';
 import { decideOutcome } from './delivery-outcome';
 import { AttemptRecord, ClaimedRow } from './delivery-store';
 import { buildSignatureHeaders } from '../common/crypto/sign-payload';
@@ -15,12 +15,12 @@ export class AttemptRunner {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly http: OutboundHttpClient,
-    private readonly endpoints: EndpointsService,
+    private readonly secrets: EndpointSecrets,
   ) {}
 
   async run(claimed: ClaimedRow): Promise<AttemptRecord> {
     const body = JSON.stringify(claimed.payload);
-    const secrets = this.endpoints.secretsOf({
+    const secrets = this.secrets.secretsOf({
       secretEncrypted: claimed.secret_encrypted,
       previousSecretEncrypted: claimed.previous_secret_encrypted,
       previousSecretExpiresAt: claimed.previous_secret_expires_at,

@@ -24,6 +24,7 @@ import { EndpointLifecycleListener } from './endpoint-lifecycle.listener';
 import { EndpointStatsResolver } from './endpoint-stats.resolver';
 import { EventEntity } from './event.entity';
 import { FanoutService } from './fanout.service';
+import { FanoutTargeting } from './fanout-targeting';
 import { ReconcilerService } from './reconciler.service';
 
 @Module({
@@ -38,7 +39,7 @@ import { ReconcilerService } from './reconciler.service';
     EndpointsModule,
     FiltersModule,
   ],
-  providers: [DeliveriesService, FanoutService, DeliveryQueue, DeliveryNotifier, DeliveriesResolver, EventFieldsResolver, EndpointStatsResolver, EndpointLifecycleListener, ...workerOnly(DispatchService, DispatchProcessor, ReconcilerService, DeliveryStore, AttemptRunner, EndpointHealthReaction, DeadLetterAnnouncer)],
+  providers: [DeliveriesService, FanoutService, FanoutTargeting, DeliveryQueue, DeliveryNotifier, DeliveriesResolver, EventFieldsResolver, EndpointStatsResolver, EndpointLifecycleListener, ...workerOnly(DispatchService, DispatchProcessor, ReconcilerService, DeliveryStore, AttemptRunner, EndpointHealthReaction, DeadLetterAnnouncer)],
   exports: [DeliveriesService],
 })
 export class DeliveriesModule {}

@@ -3,13 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
-import { EndpointsService } from '../endpoints/endpoints.service';
 import { FilterReducerEntity } from '../filters/filter-reducer.entity';
 import { FiltersService } from '../filters/filters.service';
 import { DeliveryEntity, DeliveryStatus } from './delivery.entity';
 import { DeliveryNotifier } from './delivery-notifier';
 import { DeliveryQueue, QueuedDelivery } from './delivery-queue';
 import { EventEntity } from './event.entity';
+import { FanoutTargeting } from './fanout-targeting';
 
 export interface NewEvent {
   eventType: string;
@@ -47,7 +47,7 @@ export class FanoutService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly endpoints: EndpointsService,
+    private readonly targeting: FanoutTargeting,
     private readonly filters: FiltersService,
     private readonly queue: DeliveryQueue,
     private readonly notifier: DeliveryNotifier,
@@ -75,7 +75,7 @@ export class FanoutService {
       const key = `${event.eventType}|${[...event.channels].sort().join('\u0001')}`;
       let target = targets.get(key);
       if (!target) {
-        const { endpoints, filtered } = await this.endpoints.findForFanout(manager, tenantId, event.eventType, event.channels, { onlyEndpointId: opts.onlyEndpointId, excludeEndpointId: opts.excludeEndpointId });
+        const { endpoints, filtered } = await this.targeting.find(manager, tenantId, event.eventType, event.channels, { onlyEndpointId: opts.onlyEndpointId, excludeEndpointId: opts.excludeEndpointId });
         const configs = filtered.size > 0 ? await this.filters.fanoutConfigs(tenantId, [...filtered], event.eventType, manager) : [];
         target = { endpoints, configs };
         targets.set(key, target);

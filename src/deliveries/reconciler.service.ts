@@ -8,7 +8,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { fromRow } from './delivery-store';
 import { DeliveryNotifier } from './delivery-notifier';
 import { DeliveryQueue } from './delivery-queue';
-import { EndpointsService } from '../endpoints/endpoints.service';
+import { EndpointHealthTracker } from '../endpoints/endpoint-health-tracker.service';
 
 const RECONCILE_LOCK_ID = 727_100_002;
 export const HELD_RETENTION_DAYS = 7;
@@ -52,7 +52,7 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly queue: DeliveryQueue,
     private readonly notifier: DeliveryNotifier,
-    private readonly endpoints: EndpointsService,
+    private readonly endpointHealth: EndpointHealthTracker,
   ) {
     this.task = new PeriodicTask('reconcile', config.reconcileIntervalMs, () => this.reconcile(), this.logger);
   }
@@ -75,7 +75,7 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     const report = await this.reconcileDeliveries();
     if (report) {
       // Each one is announced (endpoint.disabled) by the endpoints module's domain event.
-      report.disabledEndpoints += (await this.endpoints.disableOverdue()).length;
+      report.disabledEndpoints += (await this.endpointHealth.disableOverdue()).length;
     }
     return report;
   }

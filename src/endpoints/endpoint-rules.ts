@@ -1,4 +1,12 @@
-import { BadUserInputError } from '../common/errors/domain-error';
+import {
+  ArchivedEventTypesError,
+  DescriptionTooLongError,
+  InvalidHeadersError,
+  InvalidListError,
+  InvalidMetadataError,
+  InvalidRateLimitError,
+  UnknownEventTypesError,
+} from './endpoints.errors';
 import { findEventType } from './event-types/event-type-catalog';
 
 export const MAX_LIST_ENTRIES = 100;
@@ -32,12 +40,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** Non-empty strings of at most 200 characters without control characters, at most 100, duplicates dropped (first kept). */
 export function normalizeList(field: string, values: readonly unknown[]): string[] {
-  if (!Array.isArray(values)) throw new BadUserInputError(field, 'must be a list of strings');
-  if (values.length > MAX_LIST_ENTRIES) throw new BadUserInputError(field, `must have at most ${MAX_LIST_ENTRIES} entries`);
+  if (!Array.isArray(values)) throw new InvalidListError(field, 'must be a list of strings');
+  if (values.length > MAX_LIST_ENTRIES) throw new InvalidListError(field, `must have at most ${MAX_LIST_ENTRIES} entries`);
   for (const value of values) {
-    if (typeof value !== 'string' || value.length === 0) throw new BadUserInputError(field, 'entries must be non-empty strings');
-    if (value.length > MAX_LIST_ENTRY_LENGTH) throw new BadUserInputError(field, `entries must be at most ${MAX_LIST_ENTRY_LENGTH} characters`);
-    if (CONTROL_CHARS.test(value)) throw new BadUserInputError(field, 'entries must not contain control characters');
+    if (typeof value !== 'string' || value.length === 0) throw new InvalidListError(field, 'entries must be non-empty strings');
+    if (value.length > MAX_LIST_ENTRY_LENGTH) throw new InvalidListError(field, `entries must be at most ${MAX_LIST_ENTRY_LENGTH} characters`);
+    if (CONTROL_CHARS.test(value)) throw new InvalidListError(field, 'entries must not contain control characters');
   }
   return [...new Set(values as string[])];
 }
@@ -49,11 +57,11 @@ export function normalizeList(field: string, values: readonly unknown[]): string
 export function checkEventTypes(names: readonly string[], alreadySubscribed: readonly string[] = []): void {
   const unknown = names.filter((name) => !findEventType(name));
   if (unknown.length > 0) {
-    throw new BadUserInputError('eventTypes', `unknown event type${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, { unknown });
+    throw new UnknownEventTypesError(unknown);
   }
   const archived = names.filter((name) => findEventType(name)?.archived && !alreadySubscribed.includes(name));
   if (archived.length > 0) {
-    throw new BadUserInputError('eventTypes', `archived event type${archived.length > 1 ? 's' : ''}: ${archived.join(', ')}`, { archived });
+    throw new ArchivedEventTypesError(archived);
   }
 }
 
@@ -67,19 +75,19 @@ export function checkHeaderName(name: string): string | null {
 
 /** An object of at most 20 header names (HTTP tokens, not reserved, unique ignoring case) to printable values of at most 1 KiB. */
 export function normalizeHeaders(value: unknown): Record<string, string> {
-  if (!isPlainObject(value)) throw new BadUserInputError('headers', 'must be an object of header names to string values');
+  if (!isPlainObject(value)) throw new InvalidHeadersError('must be an object of header names to string values');
   const entries = Object.entries(value);
-  if (entries.length > MAX_HEADERS) throw new BadUserInputError('headers', `must have at most ${MAX_HEADERS} entries`);
+  if (entries.length > MAX_HEADERS) throw new InvalidHeadersError(`must have at most ${MAX_HEADERS} entries`);
   const seen = new Set<string>();
   const out: Record<string, string> = {};
   for (const [name, v] of entries) {
     const refusal = checkHeaderName(name);
-    if (refusal) throw new BadUserInputError('headers', refusal, { header: name.slice(0, 50) });
-    if (seen.has(name.toLowerCase())) throw new BadUserInputError('headers', `${name} is given twice (header names ignore case)`, { header: name });
+    if (refusal) throw new InvalidHeadersError(refusal, name.slice(0, 50));
+    if (seen.has(name.toLowerCase())) throw new InvalidHeadersError(`${name} is given twice (header names ignore case)`, name);
     seen.add(name.toLowerCase());
-    if (typeof v !== 'string') throw new BadUserInputError('headers', `the value of ${name} must be a string`, { header: name });
-    if (!HEADER_VALUE.test(v)) throw new BadUserInputError('headers', `the value of ${name} must be printable ASCII, without CR, LF or other control characters`, { header: name });
-    if (v.length > MAX_HEADER_VALUE_BYTES) throw new BadUserInputError('headers', `the value of ${name} must be at most ${MAX_HEADER_VALUE_BYTES} bytes`, { header: name });
+    if (typeof v !== 'string') throw new InvalidHeadersError(`the value of ${name} must be a string`, name);
+    if (!HEADER_VALUE.test(v)) throw new InvalidHeadersError(`the value of ${name} must be printable ASCII, without CR, LF or other control characters`, name);
+    if (v.length > MAX_HEADER_VALUE_BYTES) throw new InvalidHeadersError(`the value of ${name} must be at most ${MAX_HEADER_VALUE_BYTES} bytes`, name);
     out[name] = v;
   }
   return out;
@@ -87,20 +95,20 @@ export function normalizeHeaders(value: unknown): Record<string, string> {
 
 /** A JSON object of at most 8 KiB once serialised. */
 export function normalizeMetadata(value: unknown): Record<string, unknown> {
-  if (!isPlainObject(value)) throw new BadUserInputError('metadata', 'must be a JSON object');
+  if (!isPlainObject(value)) throw new InvalidMetadataError('must be a JSON object');
   const size = Buffer.byteLength(JSON.stringify(value), 'utf8');
-  if (size > MAX_METADATA_BYTES) throw new BadUserInputError('metadata', `must be at most ${MAX_METADATA_BYTES} bytes as JSON (got ${size})`);
+  if (size > MAX_METADATA_BYTES) throw new InvalidMetadataError(`must be at most ${MAX_METADATA_BYTES} bytes as JSON (got ${size})`);
   return value;
 }
 
 export function checkDescription(value: string): string {
-  if (value.length > MAX_DESCRIPTION_LENGTH) throw new BadUserInputError('description', `must be at most ${MAX_DESCRIPTION_LENGTH} characters`);
+  if (value.length > MAX_DESCRIPTION_LENGTH) throw new DescriptionTooLongError(MAX_DESCRIPTION_LENGTH);
   return value;
 }
 
 export function checkRateLimit(value: number): number {
   if (!Number.isInteger(value) || value < MIN_RATE_LIMIT || value > MAX_RATE_LIMIT) {
-    throw new BadUserInputError('rateLimitPerSecond', `must be an integer between ${MIN_RATE_LIMIT} and ${MAX_RATE_LIMIT}`);
+    throw new InvalidRateLimitError(MIN_RATE_LIMIT, MAX_RATE_LIMIT);
   }
   return value;
 }

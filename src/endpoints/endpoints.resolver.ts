@@ -16,12 +16,18 @@ import {
   toVerificationResult,
   VerificationResult,
 } from './endpoint-payloads.model';
+import { EndpointSecrets } from './endpoint-secrets.service';
+import { EndpointVerifier } from './endpoint-verifier.service';
 import { EndpointsService } from './endpoints.service';
 
 @Resolver(() => Endpoint)
 @RequirePermission(Permission.ManageWebhooks)
 export class EndpointsResolver {
-  constructor(private readonly service: EndpointsService) {}
+  constructor(
+    private readonly service: EndpointsService,
+    private readonly secrets: EndpointSecrets,
+    private readonly verifier: EndpointVerifier,
+  ) {}
 
   @Query(() => EndpointConnection)
   async endpoints(
@@ -64,11 +70,11 @@ export class EndpointsResolver {
 
   @Mutation(() => RotateEndpointSecretPayload)
   async rotateEndpointSecret(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<RotateEndpointSecretPayload> {
-    return toRotateEndpointSecretPayload(await this.service.rotateSecret(principal, id));
+    return toRotateEndpointSecretPayload(await this.secrets.rotate(principal, id));
   }
 
   @Mutation(() => VerificationResult)
   async verifyEndpoint(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<VerificationResult> {
-    return toVerificationResult(await this.service.verify(principal, id));
+    return toVerificationResult(await this.verifier.verify(principal, id));
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, ObjectLiteral, QueryFailedError, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { Principal } from '../auth/principal';
 import { NotFoundError } from '../common/errors/domain-error';
@@ -144,6 +144,20 @@ export class FiltersService {
       .andWhere('f.endpoint_id = ANY(:ids)', { ids })
       .andWhere('f.event_type = :eventType', { eventType })
       .getMany();
+  }
+
+  /**
+   * For the fan-out's query over endpoints: selects, as the column `as`, whether the endpoint (`endpointId`, an id
+   * column of that query) has a configuration for this event type. Publish learns it in the same round trip as its
+   * targets, and skips fanoutConfigs when none has one. This module owns endpoint_filters; the caller the rest.
+   */
+  selectHasConfiguration<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    q: { endpointId: string; tenantId: string; eventType: string; as: string },
+  ): SelectQueryBuilder<T> {
+    const exists = `EXISTS (SELECT 1 FROM endpoint_filters f
+      WHERE f.endpoint_id = ${q.endpointId} AND f.tenant_id = :filterTenantId AND f.event_type = :filterEventType)`;
+    return qb.addSelect(exists, q.as).setParameters({ filterTenantId: q.tenantId, filterEventType: q.eventType });
   }
 
   /**

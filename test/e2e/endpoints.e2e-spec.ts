@@ -4,13 +4,14 @@ import { DataSource } from 'typeorm';
 import { EndpointEntity, EndpointHealth } from '../../src/endpoints/endpoint.entity';
 import { DISABLE_AFTER_MS, FAILING_AFTER_MS } from '../../src/endpoints/endpoint-health';
 import { EndpointEnabled, EndpointEvent } from '../../src/endpoints/endpoint.events';
+import { EndpointHealthTracker } from '../../src/endpoints/endpoint-health-tracker.service';
 import { EndpointsService } from '../../src/endpoints/endpoints.service';
 import { EventTypesService } from '../../src/endpoints/event-types.service';
 import { EVENT_TYPE_CATALOG } from '../../src/endpoints/event-types/event-type-catalog';
-import { buildSignatureHeaders } from '../../src/common/crypto/sign-payload';
+import { FanoutTargeting } from '../../src/deliveries/fanout-targeting';
 import { createTestApp, TestApp } from '../support/app';
 import { dataOf, errorCode, gql, GqlResponse } from '../support/graphql-client';
-import { ok, Receiver } from '../support/receiver';
+import { ok, ReceivedRequest, Receiver, waitUntil } from '../support/receiver';
 import { adminToken, newTenantId } from '../support/tokens';
 
 const FIELDS = 'id url description eventTypes channels isActive disabledReason health consecutiveFailures disableAt verifiedAt rateLimitPerSecond headers metadata createdAt updatedAt';
@@ -22,6 +23,8 @@ const TOGGLE = `mutation($id: ID!) { toggleEndpoint(id: $id) { ${FIELDS} } }`;
 const ROTATE = `mutation($id: ID!) { rotateEndpointSecret(id: $id) { secret previousSecretExpiresAt endpoint { ${FIELDS} } } }`;
 const VERIFY = `mutation($id: ID!) { verifyEndpoint(id: $id) { verified reason } }`;
 const LIST = `query($filter: EndpointFilter, $first: Int, $after: String) { endpoints(filter: $filter, first: $first, after: $after) { totalCount edges { cursor node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
+const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`;
+const ORDER = { order: { id: 'ord_sig', status: 'paid', currency: 'USD', total: 12.5, line_items: [{ sku: 'SKU-1', quantity: 1 }] } };
 const AUDIT = `query($after: String) { auditLogs(first: 100, after: $after) { edges { node { action actorType targetType targetId metadata } } pageInfo { hasNextPage endCursor } } }`;
 
 interface EndpointView {
@@ -46,6 +49,7 @@ interface EndpointView {
 describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
   let t: TestApp;
   let service: EndpointsService;
+  let health: EndpointHealthTracker;
   let dataSource: DataSource;
   const receivers: Receiver[] = [];
 
@@ -74,6 +78,19 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
     return out;
   }
 
+  /** Publishes an order.created for the token's tenant; resolves with the request the receiver got for it. */
+  async function deliverTo(r: Receiver, token: string): Promise<ReceivedRequest> {
+    const input = { eventType: 'order.created', payload: ORDER };
+    const eventId: string = dataOf(await gql(t.graphqlUrl, PUBLISH, { input }, token)).publishEvent.id;
+    return waitUntil(async () => r.requests.find((req) => req.headers['webhook-id'] === eventId));
+  }
+
+  /** What the receiver's standardwebhooks verifier makes of the request under this secret (throws if it fails). */
+  function verifyWith(secret: string, req: ReceivedRequest, signature = req.headers['webhook-signature']): unknown {
+    const headers = { 'webhook-id': req.headers['webhook-id'], 'webhook-timestamp': req.headers['webhook-timestamp'], 'webhook-signature': signature };
+    return new Webhook(secret).verify(req.body, headers);
+  }
+
   function badInput(res: GqlResponse<unknown>, field: string): string {
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     return String(res.errors?.[0]?.extensions?.reason ?? '');
@@ -82,6 +99,7 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
   beforeAll(async () => {
     t = await createTestApp({ VERIFICATION_TIMEOUT_MS: '1000' });
     service = t.app.get(EndpointsService);
+    health = t.app.get(EndpointHealthTracker);
     dataSource = t.app.get(DataSource);
   });
 
@@ -255,30 +273,63 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
     });
   });
 
-  describe('signing secrets', () => {
-    it('after a rotation, a payload signed with signingSecrets() verifies under each secret with standardwebhooks', async () => {
+  describe('signing secrets, as the receiver verifies them (standardwebhooks)', () => {
+    it('after a rotation, a delivery carries both signatures: the new secret\'s first, and each secret verifies it', async () => {
       const token = adminToken({ tenantId: newTenantId() });
-      const { endpoint, secret: first } = await create(token, { url: 'https://hooks.example.com/sig' });
-      expect(await service.signingSecrets(endpoint.id)).toEqual([first]);
+      const r = await receiver(ok());
+      const { endpoint, secret: first } = await create(token, { url: r.url });
+      const before = await deliverTo(r, token);
+      expect(before.headers['webhook-signature'].split(' ')).toHaveLength(1);
+      expect(verifyWith(first, before)).toEqual(JSON.parse(before.body));
 
       const rotated = dataOf(await gql(t.graphqlUrl, ROTATE, { id: endpoint.id }, token)).rotateEndpointSecret;
-      const secrets = await service.signingSecrets(endpoint.id);
-      expect(secrets).toEqual([rotated.secret, first]);
-
-      const body = JSON.stringify({ id: 'evt_1', type: 'order.created', timestamp: new Date().toISOString(), data: { total: 12.5 } });
-      const headers = buildSignatureHeaders({ msgId: 'evt_1', timestamp: Math.floor(Date.now() / 1000), body, secrets });
-      expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
-      expect(new Webhook(rotated.secret).verify(body, { ...headers })).toEqual(JSON.parse(body));
-      expect(new Webhook(first).verify(body, { ...headers })).toEqual(JSON.parse(body));
-      expect(() => new Webhook(rotated.secret).verify(body.replace('12.5', '13'), { ...headers })).toThrow();
+      expect(rotated.secret).not.toBe(first);
+      const during = await deliverTo(r, token);
+      expect(during.headers['webhook-signature'].split(' ')).toHaveLength(2);
+      const [newest, previous] = during.headers['webhook-signature'].split(' ');
+      expect(verifyWith(rotated.secret, during)).toEqual(JSON.parse(during.body));
+      expect(verifyWith(first, during)).toEqual(JSON.parse(during.body));
+      expect(verifyWith(rotated.secret, during, newest)).toEqual(JSON.parse(during.body));
+      expect(verifyWith(first, during, previous)).toEqual(JSON.parse(during.body));
+      expect(() => verifyWith(first, during, newest)).toThrow();
+      expect(() => verifyWith(rotated.secret, { ...during, body: during.body.replace('12.5', '13') })).toThrow();
+      expect(() => verifyWith(rotated.secret, before)).toThrow();
     });
 
     it('drops the previous secret once its grace period is over', async () => {
       const token = adminToken({ tenantId: newTenantId() });
-      const { endpoint } = await create(token, { url: 'https://hooks.example.com/grace' });
+      const r = await receiver(ok());
+      const { endpoint, secret: first } = await create(token, { url: r.url });
       const rotated = dataOf(await gql(t.graphqlUrl, ROTATE, { id: endpoint.id }, token)).rotateEndpointSecret;
+      expect((await deliverTo(r, token)).headers['webhook-signature'].split(' ')).toHaveLength(2);
+
       await dataSource.query(`UPDATE endpoints SET previous_secret_expires_at = now() - interval '1 second' WHERE id = $1`, [endpoint.id]);
-      expect(await service.signingSecrets(endpoint.id)).toEqual([rotated.secret]);
+      const after = await deliverTo(r, token);
+      expect(after.headers['webhook-signature'].split(' ')).toHaveLength(1);
+      expect(verifyWith(rotated.secret, after)).toEqual(JSON.parse(after.body));
+      expect(() => verifyWith(first, after)).toThrow();
+    });
+
+    it('signs each attempt with the secret in the row at that moment, as any process may have written it', async () => {
+      const token = adminToken({ tenantId: newTenantId() });
+      const r = await receiver(ok());
+      const a = await create(token, { url: r.url, eventTypes: ['order.created'] });
+      // Another endpoint of the tenant, not subscribed to order.created: only its ciphertext is used.
+      const b = await create(token, { url: 'https://hooks.example.com/b', eventTypes: ['customer.created'] });
+      const ciphertext = async (id: string): Promise<string> => (await dataSource.query('SELECT secret_encrypted FROM endpoints WHERE id = $1', [id]))[0].secret_encrypted;
+      const own = await ciphertext(a.endpoint.id);
+      expect(verifyWith(a.secret, await deliverTo(r, token))).toBeTruthy();
+
+      // A write this process knows nothing of (as from another process) signs the very next attempt.
+      await dataSource.query('UPDATE endpoints SET secret_encrypted = $2 WHERE id = $1', [a.endpoint.id, await ciphertext(b.endpoint.id)]);
+      const swapped = await deliverTo(r, token);
+      expect(verifyWith(b.secret, swapped)).toEqual(JSON.parse(swapped.body));
+      expect(() => verifyWith(a.secret, swapped)).toThrow();
+
+      await dataSource.query('UPDATE endpoints SET secret_encrypted = $2 WHERE id = $1', [a.endpoint.id, own]);
+      const restored = await deliverTo(r, token);
+      expect(verifyWith(a.secret, restored)).toEqual(JSON.parse(restored.body));
+      expect(() => verifyWith(b.secret, restored)).toThrow();
     });
   });
 
@@ -286,10 +337,13 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
     it('answers NOT_FOUND for another tenant\'s endpoint on every operation, and changes nothing', async () => {
       const tokenA = adminToken({ tenantId: newTenantId() });
       const tokenB = adminToken({ tenantId: newTenantId() });
-      const { endpoint, secret } = await create(tokenA, { url: 'https://hooks.example.com/a', eventTypes: ['order.created'] });
+      const { endpoint } = await create(tokenA, { url: 'https://hooks.example.com/a', eventTypes: ['order.created'] });
       const id = endpoint.id;
+      const rowOf = async (): Promise<Record<string, unknown>> => (await dataSource.query('SELECT * FROM endpoints WHERE id = $1', [id]))[0];
+      const stored = await rowOf();
 
-      expect(errorCode(await gql(t.graphqlUrl, GET, { id }, tokenB))).toBe('NOT_FOUND');
+      const notFound = await gql(t.graphqlUrl, GET, { id }, tokenB);
+      expect(notFound.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'ENDPOINT_NOT_FOUND', reasonCode: 'ENDPOINT_NOT_FOUND' });
       expect(errorCode(await gql(t.graphqlUrl, UPDATE, { id, input: { url: 'https://evil.example.com/', isActive: false } }, tokenB))).toBe('NOT_FOUND');
       expect(errorCode(await gql(t.graphqlUrl, TOGGLE, { id }, tokenB))).toBe('NOT_FOUND');
       expect(errorCode(await gql(t.graphqlUrl, ROTATE, { id }, tokenB))).toBe('NOT_FOUND');
@@ -298,7 +352,9 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       expect((await list(tokenB)).totalCount).toBe(0);
 
       expect(dataOf(await gql(t.graphqlUrl, GET, { id }, tokenA)).endpoint).toEqual(endpoint);
-      expect(await service.signingSecrets(id)).toEqual([secret]);
+      // Secrets (no rotation took), URL, activity: the row is as it was.
+      expect(await rowOf()).toEqual(stored);
+      expect(stored.previous_secret_encrypted).toBeNull();
       expect(await auditEntries(tokenB)).toEqual([]);
 
       expect(errorCode(await gql(t.graphqlUrl, GET, { id: 'not-a-uuid' }, tokenA))).toBe('NOT_FOUND');
@@ -350,6 +406,18 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       expect(badInput(await gql(strict.graphqlUrl, CREATE, { input: { url: 'http://169.254.169.254/' } }, token), 'url')).toMatch(/link-local/);
       expect(badInput(await gql(strict.graphqlUrl, CREATE, { input: { url: 'http://localhost/' } }, token), 'url')).toMatch(/loopback/);
       expect(badInput(await gql(strict.graphqlUrl, CREATE, { input: { url: 'file:///etc/passwd' } }, token), 'url')).toMatch(/scheme/);
+    });
+
+    it.each([
+      ['http://169.254.169.254/', 'TARGET_NOT_PUBLIC'],
+      ['http://localhost/', 'TARGET_NOT_PUBLIC'],
+      ['file:///etc/passwd', 'INVALID_URL'],
+      ['https://user:pass@example.com/hook', 'INVALID_URL'],
+      ['https://no-such-host.invalid/hook', 'HOST_NOT_RESOLVED'],
+    ])('names the fault of %s in reasonCode: %s', async (url, reasonCode) => {
+      const token = adminToken({ tenantId: newTenantId() });
+      const res = await gql(strict.graphqlUrl, CREATE, { input: { url } }, token);
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url', reasonCode });
     });
 
     it('refuses again at connect time: verifying an endpoint whose URL points at loopback is "blocked address"', async () => {
@@ -462,6 +530,7 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       const token = adminToken({ tenantId: newTenantId() });
       const res = await gql(t.graphqlUrl, CREATE, { input: { url: 'https://hooks.example.com/', eventTypes: ['order.created', 'order.exploded'] } }, token);
       expect(badInput(res, 'eventTypes')).toContain('order.exploded');
+      expect(res.errors?.[0].extensions).toMatchObject({ reasonCode: 'UNKNOWN_EVENT_TYPE', unknown: ['order.exploded'] });
       expect(res.errors?.[0].message).toContain('order.exploded');
       expect((await list(token)).totalCount).toBe(0);
     });
@@ -481,6 +550,7 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       const token = adminToken({ tenantId: newTenantId() });
       const res = await gql(t.graphqlUrl, CREATE, { input: { url: 'https://hooks.example.com/', headers } }, token);
       expect(badInput(res, 'headers')).toMatch(reason);
+      expect(res.errors?.[0].extensions?.reasonCode).toBe('INVALID_HEADERS');
       expect((await list(token)).totalCount).toBe(0);
     });
 
@@ -509,7 +579,9 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       badInput(await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { rateLimitPerSecond: -1 } }, token), 'rateLimitPerSecond');
       badInput(await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { eventTypes: ['nope.never'] } }, token), 'eventTypes');
       badInput(await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { headers: { 'x-a': 'v\nX-Evil: 1' } } }, token), 'headers');
-      badInput(await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { url: null } }, token), 'url');
+      const nullUrl = await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { url: null } }, token);
+      badInput(nullUrl, 'url');
+      expect(nullUrl.errors?.[0].extensions?.reasonCode).toBe('NULL_NOT_ALLOWED');
       badInput(await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { isActive: null } }, token), 'isActive');
       expect(dataOf(await gql(t.graphqlUrl, GET, { id: endpoint.id }, token)).endpoint).toEqual(endpoint);
     });
@@ -550,7 +622,7 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
     });
   });
 
-  describe('service API for the deliveries module', () => {
+  describe('services for the deliveries module', () => {
     it('find() is tenant-scoped and NOT_FOUND for a non-UUID', async () => {
       const tenant = newTenantId();
       const { endpoint } = await create(adminToken({ tenantId: tenant }), { url: 'https://hooks.example.com/f' });
@@ -559,7 +631,7 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       await expect(service.find(tenant, 'nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
 
-    it('findForFanout() matches types, operational types, channels and test events in one query', async () => {
+    it('FanoutTargeting.find() matches types, operational types, channels and test events in one query', async () => {
       const tenant = newTenantId();
       const token = adminToken({ tenantId: tenant });
       const mk = async (input: Record<string, unknown>): Promise<string> => (await create(token, { url: 'https://hooks.example.com/x', ...input })).endpoint.id;
@@ -573,8 +645,9 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       await create(adminToken({ tenantId: newTenantId() }), { url: 'https://hooks.example.com/other-tenant' });
 
       const m = dataSource.manager;
+      const targets = t.app.get(FanoutTargeting);
       const fan = async (type: string, channels: string[], opts?: { onlyEndpointId?: string; excludeEndpointId?: string }): Promise<string[]> =>
-        (await service.findForFanout(m, tenant, type, channels, opts)).endpoints.map((e) => e.id).sort();
+        (await targets.find(m, tenant, type, channels, opts)).endpoints.map((e) => e.id).sort();
       const sorted = (...xs: string[]): string[] => [...xs].sort();
 
       expect(await fan('order.created', [])).toEqual(sorted(all, orders, inactive));
@@ -590,30 +663,14 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       expect(await fan('webhook.test', [])).toEqual([]);
       expect(await fan('webhook.test', [], { onlyEndpointId: shop12orders })).toEqual([shop12orders]);
       expect(await fan('webhook.test', [], { onlyEndpointId: 'nope' })).toEqual([]);
-      expect((await service.findForFanout(m, tenant, 'order.created', [])).endpoints.find((e) => e.id === inactive)?.isActive).toBe(false);
+      expect((await targets.find(m, tenant, 'order.created', [])).endpoints.find((e) => e.id === inactive)?.isActive).toBe(false);
 
       // `filtered` names the endpoints with a configuration for this very event type, and no others.
-      expect((await service.findForFanout(m, tenant, 'order.created', [])).filtered).toEqual(new Set());
+      expect((await targets.find(m, tenant, 'order.created', [])).filtered).toEqual(new Set());
       const save = `mutation($endpointId: ID!, $input: SaveFilterReducerInput!) { saveFilterReducer(endpointId: $endpointId, input: $input) { id } }`;
       dataOf(await gql(t.graphqlUrl, save, { endpointId: orders, input: { eventType: 'order.created', filter: { query: '$.order.total', condition: 'v => v > 1' } } }, token));
-      expect((await service.findForFanout(m, tenant, 'order.created', [])).filtered).toEqual(new Set([orders]));
-      expect((await service.findForFanout(m, tenant, 'payment.completed', [])).filtered).toEqual(new Set());
-    });
-
-    it('signingSecrets() reads the row every time, so a change made by any process shows at once', async () => {
-      const token = adminToken({ tenantId: newTenantId() });
-      const { endpoint, secret } = await create(token, { url: 'https://hooks.example.com/cache' });
-      expect(await service.signingSecrets(endpoint.id)).toEqual([secret]);
-      // A write this process knows nothing of (as from another process) is seen by the next call.
-      const [{ secret_encrypted: original }] = await dataSource.query('SELECT secret_encrypted FROM endpoints WHERE id = $1', [endpoint.id]);
-      await dataSource.query(`UPDATE endpoints SET secret_encrypted = 'v1:tampered' WHERE id = $1`, [endpoint.id]);
-      await expect(service.signingSecrets(endpoint.id)).rejects.toThrow();
-      await dataSource.query('UPDATE endpoints SET secret_encrypted = $2 WHERE id = $1', [endpoint.id, original]);
-      expect(await service.signingSecrets(endpoint.id)).toEqual([secret]);
-
-      const rotated = dataOf(await gql(t.graphqlUrl, ROTATE, { id: endpoint.id }, token)).rotateEndpointSecret;
-      expect(await service.signingSecrets(endpoint.id)).toEqual([rotated.secret, secret]);
-      await expect(service.signingSecrets('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect((await targets.find(m, tenant, 'order.created', [])).filtered).toEqual(new Set([orders]));
+      expect((await targets.find(m, tenant, 'payment.completed', [])).filtered).toEqual(new Set());
     });
 
     it('moves health HEALTHY → DEGRADED → FAILING → DISABLED, and a success resets it', async () => {
@@ -624,43 +681,43 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       const t0 = new Date(Date.now() - 10 * 24 * 3_600_000);
       const at = (ms: number): Date => new Date(t0.getTime() + ms);
 
-      expect((await service.recordFailure(id, at(0))).transition).toBe('none');
-      expect((await service.recordFailure(id, at(1000))).transition).toBe('none');
-      const third = await service.recordFailure(id, at(2000));
+      expect((await health.recordFailure(id, at(0))).transition).toBe('none');
+      expect((await health.recordFailure(id, at(1000))).transition).toBe('none');
+      const third = await health.recordFailure(id, at(2000));
       expect(third.transition).toBe('degraded');
       expect(third.endpoint).toMatchObject({ health: EndpointHealth.DEGRADED, consecutiveFailures: 3, isActive: true });
       expect(third.endpoint.firstFailureAt?.getTime()).toBe(t0.getTime());
-      expect((await service.recordFailure(id, at(3000))).transition).toBe('none');
+      expect((await health.recordFailure(id, at(3000))).transition).toBe('none');
 
       // A success resets everything.
-      await service.recordSuccess(id, at(4000));
+      await health.recordSuccess(id, at(4000));
       let row = await service.find(tenant, id);
       expect(row).toMatchObject({ health: EndpointHealth.HEALTHY, consecutiveFailures: 0, firstFailureAt: null, disableAt: null });
       expect(row.lastSuccessAt?.getTime()).toBe(at(4000).getTime());
 
       // Concurrent failures are all counted and the transition is reported once.
-      const burst = await Promise.all(Array.from({ length: 6 }, (_, i) => service.recordFailure(id, at(5000 + i))));
+      const burst = await Promise.all(Array.from({ length: 6 }, (_, i) => health.recordFailure(id, at(5000 + i))));
       expect(burst.filter((r) => r.transition === 'degraded')).toHaveLength(1);
       row = await service.find(tenant, id);
       expect(row.consecutiveFailures).toBe(6);
       const firstFailure = row.firstFailureAt as Date;
 
-      const failing = await service.recordFailure(id, new Date(firstFailure.getTime() + FAILING_AFTER_MS));
+      const failing = await health.recordFailure(id, new Date(firstFailure.getTime() + FAILING_AFTER_MS));
       expect(failing.transition).toBe('failing');
       expect(failing.endpoint.health).toBe(EndpointHealth.FAILING);
       expect(failing.endpoint.disableAt?.getTime()).toBe(firstFailure.getTime() + DISABLE_AFTER_MS);
       const view = dataOf(await gql(t.graphqlUrl, GET, { id }, token)).endpoint;
       expect(view).toMatchObject({ health: 'FAILING', consecutiveFailures: 7, disableAt: new Date(firstFailure.getTime() + DISABLE_AFTER_MS).toISOString() });
-      expect((await service.recordFailure(id, new Date(firstFailure.getTime() + FAILING_AFTER_MS + 1000))).transition).toBe('none');
+      expect((await health.recordFailure(id, new Date(firstFailure.getTime() + FAILING_AFTER_MS + 1000))).transition).toBe('none');
 
-      const disabled = await service.recordFailure(id, new Date(firstFailure.getTime() + DISABLE_AFTER_MS));
+      const disabled = await health.recordFailure(id, new Date(firstFailure.getTime() + DISABLE_AFTER_MS));
       expect(disabled.transition).toBe('disabled');
       expect(disabled.endpoint).toMatchObject({ isActive: false, health: EndpointHealth.DISABLED, disabledReason: `failing since ${firstFailure.toISOString()}` });
-      expect((await service.recordFailure(id, new Date(firstFailure.getTime() + DISABLE_AFTER_MS + 1000))).transition).toBe('none');
+      expect((await health.recordFailure(id, new Date(firstFailure.getTime() + DISABLE_AFTER_MS + 1000))).transition).toBe('none');
       expect((await auditEntries(token)).find((a) => a.action === 'endpoint.disabled')).toMatchObject({ actorType: 'system', targetId: id });
 
       // A late success of an in-flight attempt does not revive a disabled endpoint.
-      await service.recordSuccess(id, new Date());
+      await health.recordSuccess(id, new Date());
       expect(await service.find(tenant, id)).toMatchObject({ isActive: false, health: EndpointHealth.DISABLED, consecutiveFailures: 0 });
     });
 
@@ -668,10 +725,10 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       const tenant = newTenantId();
       const { endpoint } = await create(adminToken({ tenantId: tenant }), { url: 'https://hooks.example.com/quiet' });
       const now = new Date();
-      await service.recordSuccess(endpoint.id, now);
+      await health.recordSuccess(endpoint.id, now);
       const first = await service.find(tenant, endpoint.id);
       expect(first.lastSuccessAt?.getTime()).toBe(now.getTime());
-      await service.recordSuccess(endpoint.id, new Date(now.getTime() + 1000));
+      await health.recordSuccess(endpoint.id, new Date(now.getTime() + 1000));
       const second = await service.find(tenant, endpoint.id);
       expect(second.updatedAt.getTime()).toBe(first.updatedAt.getTime());
       expect(second.lastSuccessAt?.getTime()).toBe(now.getTime());
@@ -685,13 +742,13 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       t.app.get(EventEmitter2).on(EndpointEvent.Enabled, ({ endpoint: e }: EndpointEnabled) => {
         if (e.tenantId === tenant) enabled.push(`${e.id}:${e.isActive}:${e.health}`);
       });
-      await service.recordFailure(endpoint.id, new Date());
+      await health.recordFailure(endpoint.id, new Date());
 
-      const first = await service.disable(endpoint.id, 'endpoint answered 410 Gone');
+      const first = await health.disable(endpoint.id, 'endpoint answered 410 Gone');
       expect(first.changed).toBe(true);
       expect(first.endpoint).toMatchObject({ isActive: false, health: EndpointHealth.DISABLED, disabledReason: 'endpoint answered 410 Gone' });
-      expect((await service.disable(endpoint.id, 'endpoint answered 410 Gone')).changed).toBe(false);
-      await expect(service.disable('00000000-0000-4000-8000-000000000000', 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect((await health.disable(endpoint.id, 'endpoint answered 410 Gone')).changed).toBe(false);
+      await expect(health.disable('00000000-0000-4000-8000-000000000000', 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
       const on = dataOf(await gql(t.graphqlUrl, TOGGLE, { id: endpoint.id }, token)).toggleEndpoint;
       expect(on).toMatchObject({ isActive: true, health: 'HEALTHY', consecutiveFailures: 0, disabledReason: null, disableAt: null });

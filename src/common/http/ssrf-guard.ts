@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { BadUserInputError } from '../errors/domain-error';
+import { HostNotResolvedError, InvalidTargetUrlError, TargetNotPublicError } from './target-url.errors';
 
 /** Resolves a host name to every address it has (v4 and v6). Injectable so tests can stub DNS. */
 export type Resolver = (hostname: string) => Promise<string[]>;
@@ -101,31 +101,31 @@ export function ipLiteralHost(url: URL): string | null {
  */
 export function checkUrlShape(raw: string): URL {
   if (raw.length > MAX_URL_LENGTH) {
-    throw new BadUserInputError('url', `is too long (${raw.length} characters; the limit is ${MAX_URL_LENGTH})`);
+    throw new InvalidTargetUrlError(`is too long (${raw.length} characters; the limit is ${MAX_URL_LENGTH})`);
   }
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new BadUserInputError('url', 'is not a valid URL');
+    throw new InvalidTargetUrlError('is not a valid URL');
   }
   if (!ALLOWED_PROTOCOLS.has(url.protocol)) {
-    throw new BadUserInputError('url', `scheme ${url.protocol} is not allowed; use https or http`);
+    throw new InvalidTargetUrlError(`scheme ${url.protocol} is not allowed; use https or http`);
   }
   if (url.username !== '' || url.password !== '') {
-    throw new BadUserInputError('url', 'must not contain a username or password');
+    throw new InvalidTargetUrlError('must not contain a username or password');
   }
   if (url.hostname === '') {
-    throw new BadUserInputError('url', 'must include a host');
+    throw new InvalidTargetUrlError('must include a host');
   }
   if (url.port !== '') {
     const port = Number(url.port);
     if (!ALLOWED_LOW_PORTS.has(port) && port < MIN_HIGH_PORT) {
-      throw new BadUserInputError('url', `port ${port} is not allowed; use 80, 443 or 1024-65535`);
+      throw new InvalidTargetUrlError(`port ${port} is not allowed; use 80, 443 or 1024-65535`);
     }
   }
   if (url.href.length > MAX_URL_LENGTH) {
-    throw new BadUserInputError('url', `is too long once normalised (the limit is ${MAX_URL_LENGTH} characters)`);
+    throw new InvalidTargetUrlError(`is too long once normalised (the limit is ${MAX_URL_LENGTH} characters)`);
   }
   return url;
 }
@@ -144,10 +144,9 @@ export async function validateTargetUrl(raw: string, opts: TargetUrlOptions): Pr
     const found = classifyAddress(literal);
     if (!found.isPublic) {
       const shown = found.address === literal ? literal : `${literal} (${found.address})`;
-      throw new BadUserInputError(
-        'url',
+      throw new TargetNotPublicError(
         `address ${shown} is ${rangeLabel(found.range)}, not a public address ${PRIVATE_HINT}`,
-        { address: found.address },
+        found.address,
       );
     }
     return url;
@@ -161,15 +160,14 @@ export async function validateTargetUrl(raw: string, opts: TargetUrlOptions): Pr
     addresses = [];
   }
   if (addresses.length === 0) {
-    throw new BadUserInputError('url', `host ${host} could not be resolved`);
+    throw new HostNotResolvedError(host);
   }
   for (const address of addresses) {
     const found = classifyAddress(address);
     if (!found.isPublic) {
-      throw new BadUserInputError(
-        'url',
+      throw new TargetNotPublicError(
         `host ${host} resolves to ${found.address}, which is ${rangeLabel(found.range)}, not a public address ${PRIVATE_HINT}`,
-        { address: found.address },
+        found.address,
       );
     }
   }

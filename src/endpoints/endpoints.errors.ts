@@ -1,0 +1,78 @@
+import { BadUserInputError, LimitExceededError, NotFoundError } from '../common/errors/domain-error';
+
+/*
+ * The faults of the endpoints module, each with a stable reasonCode (extensions.reasonCode). A URL that the SSRF
+ * guard refuses is named where the guard lives, since integrations share it (common/http/target-url.errors.ts):
+ * INVALID_URL, TARGET_NOT_PUBLIC, HOST_NOT_RESOLVED.
+ */
+
+/** Another tenant's endpoint, a missing one and an id that is not a UUID alike. */
+export class EndpointNotFoundError extends NotFoundError {
+  constructor(id: string) {
+    super('Endpoint', id); // reasonCode ENDPOINT_NOT_FOUND
+  }
+}
+
+/** A tenant at MAX_ENDPOINTS_PER_TENANT tried to create one more. */
+export class EndpointLimitError extends LimitExceededError {
+  constructor(limit: number) {
+    super('input', `a tenant may have at most ${limit} endpoints; delete one before creating another`, limit);
+  }
+}
+
+/** An update set a field to null that has no empty state (url, isActive). */
+export class NullNotAllowedError extends BadUserInputError {
+  constructor(field: string) {
+    super(field, 'cannot be null', { reasonCode: 'NULL_NOT_ALLOWED' });
+  }
+}
+
+/** eventTypes names a type that the catalog does not have. */
+export class UnknownEventTypesError extends BadUserInputError {
+  constructor(unknown: string[]) {
+    const reason = `unknown event type${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`;
+    super('eventTypes', reason, { unknown, reasonCode: 'UNKNOWN_EVENT_TYPE' });
+  }
+}
+
+/** eventTypes adds an archived type (one the endpoint already had may stay). */
+export class ArchivedEventTypesError extends BadUserInputError {
+  constructor(archived: string[]) {
+    const reason = `archived event type${archived.length > 1 ? 's' : ''}: ${archived.join(', ')}`;
+    super('eventTypes', reason, { archived, reasonCode: 'ARCHIVED_EVENT_TYPE' });
+  }
+}
+
+/** eventTypes or channels is not a list of non-empty, short, printable strings, or has too many entries. */
+export class InvalidListError extends BadUserInputError {
+  constructor(field: string, reason: string) {
+    super(field, reason, { reasonCode: 'INVALID_LIST' });
+  }
+}
+
+/** headers: not an object, too many, a reserved or malformed name, a given-twice name, or a bad value. */
+export class InvalidHeadersError extends BadUserInputError {
+  constructor(reason: string, header?: string) {
+    const reasonCode = 'INVALID_HEADERS';
+    super('headers', reason, header === undefined ? { reasonCode } : { header, reasonCode });
+  }
+}
+
+/** metadata is not a JSON object, or is too big. */
+export class InvalidMetadataError extends BadUserInputError {
+  constructor(reason: string) {
+    super('metadata', reason, { reasonCode: 'INVALID_METADATA' });
+  }
+}
+
+export class DescriptionTooLongError extends BadUserInputError {
+  constructor(max: number) {
+    super('description', `must be at most ${max} characters`, { reasonCode: 'DESCRIPTION_TOO_LONG' });
+  }
+}
+
+export class InvalidRateLimitError extends BadUserInputError {
+  constructor(min: number, max: number) {
+    super('rateLimitPerSecond', `must be an integer between ${min} and ${max}`, { reasonCode: 'INVALID_RATE_LIMIT' });
+  }
+}
