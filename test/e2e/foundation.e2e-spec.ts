@@ -7,7 +7,7 @@ import { AuditLogEntity } from '../../src/auth/audit-log.entity';
 import { AuditService } from '../../src/auth/audit.service';
 import { systemPrincipal } from '../../src/auth/principal';
 import { IdempotencyService } from '../../src/common/idempotency/idempotency.service';
-import { TrackedJobsService } from '../../src/common/tracked-jobs/tracked-jobs.service';
+import { TrackedJobsService } from '../../src/tracked-jobs/tracked-jobs.service';
 import { canConnect } from '../../scripts/dev-services';
 import { createTestApp, TestApp } from '../support/app';
 import { dataOf, errorCode, gql } from '../support/graphql-client';
