@@ -4,8 +4,10 @@ import { workerOnly } from '../config/roles';
 import { EndpointsModule } from '../endpoints/endpoints.module';
 import { FiltersModule } from '../filters/filters.module';
 import { DeliveriesResolver, EventFieldsResolver } from './deliveries.resolver';
-import { DeliveriesService } from './deliveries.service';
 import { DeliveryAttemptEntity } from './delivery-attempt.entity';
+import { DeliveryQueries } from './delivery-queries.service';
+import { DeliveryRecovery } from './delivery-recovery.service';
+import { DeliveryStatistics } from './delivery-statistics.service';
 import { DeliveryEntity } from './delivery.entity';
 import { DeliveryNotifier } from './delivery-notifier';
 import { DeliveryQueue } from './delivery-queue';
@@ -17,12 +19,34 @@ import { DeliveryStore } from './delivery-store';
 import { EndpointLifecycleListener } from './endpoint-lifecycle.listener';
 import { EndpointStatsResolver } from './endpoint-stats.resolver';
 import { EventEntity } from './event.entity';
+import { EventPublisher } from './event-publisher.service';
 import { FanoutService } from './fanout.service';
 import { ReconcilerService } from './reconciler.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([EventEntity, DeliveryEntity, DeliveryAttemptEntity]), EndpointsModule, FiltersModule],
-  providers: [DeliveriesService, FanoutService, DeliveryQueue, DeliveryNotifier, DeliveriesResolver, EventFieldsResolver, EndpointStatsResolver, EndpointLifecycleListener, ...workerOnly(DispatchService, DispatchProcessor, ReconcilerService, DeliveryStore, AttemptRunner, EndpointHealthReaction, DeadLetterAnnouncer)],
-  exports: [DeliveriesService],
+  providers: [
+    EventPublisher,
+    DeliveryRecovery,
+    DeliveryQueries,
+    DeliveryStatistics,
+    FanoutService,
+    DeliveryQueue,
+    DeliveryNotifier,
+    DeliveriesResolver,
+    EventFieldsResolver,
+    EndpointStatsResolver,
+    EndpointLifecycleListener,
+    ...workerOnly(
+      DispatchService,
+      DispatchProcessor,
+      ReconcilerService,
+      DeliveryStore,
+      AttemptRunner,
+      EndpointHealthReaction,
+      DeadLetterAnnouncer,
+    ),
+  ],
+  exports: [EventPublisher],
 })
 export class DeliveriesModule {}
