@@ -13,6 +13,7 @@ import { DeliveryNotifier } from './delivery-notifier';
 import { DeliveryQueue } from './delivery-queue';
 import { DispatchProcessor } from './dispatch.processor';
 import { DispatchService } from './dispatch.service';
+import { AttemptRecorder } from './attempt-recorder';
 import { AttemptRunner } from './attempt-runner';
 import { DeadLetterAnnouncer, EndpointHealthReaction } from './attempt-reactions.listener';
 import { DeliveryStore } from './delivery-store';
@@ -43,6 +44,7 @@ import { ReconcilerService } from './reconciler.service';
       ReconcilerService,
       DeliveryStore,
       AttemptRunner,
+      AttemptRecorder,
       EndpointHealthReaction,
       DeadLetterAnnouncer,
     ),
