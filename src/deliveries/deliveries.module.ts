@@ -10,19 +10,23 @@ import { workerOnly } from '../config/roles';
 import { EndpointsModule } from '../endpoints/endpoints.module';
 import { FiltersModule } from '../filters/filters.module';
 import { DeliveriesResolver, EventFieldsResolver } from './deliveries.resolver';
-import { DeliveriesService } from './deliveries.service';
 import { DeliveryAttemptEntity } from './delivery-attempt.entity';
+import { DeliveryQueries } from './delivery-queries.service';
+import { DeliveryRecovery } from './delivery-recovery.service';
+import { DeliveryStatistics } from './delivery-statistics.service';
 import { DeliveryEntity } from './delivery.entity';
 import { DeliveryNotifier } from './delivery-notifier';
 import { DeliveryQueue } from './delivery-queue';
 import { DispatchProcessor } from './dispatch.processor';
 import { DispatchService } from './dispatch.service';
+import { AttemptRecorder } from './attempt-recorder';
 import { AttemptRunner } from './attempt-runner';
 import { DeadLetterAnnouncer, EndpointHealthReaction } from './attempt-reactions.listener';
 import { DeliveryStore } from './delivery-store';
 import { EndpointLifecycleListener } from './endpoint-lifecycle.listener';
 import { EndpointStatsResolver } from './endpoint-stats.resolver';
 import { EventEntity } from './event.entity';
+import { EventPublisher } from './event-publisher.service';
 import { FanoutService } from './fanout.service';
 import { FanoutTargeting } from './fanout-targeting';
 import { ReconcilerService } from './reconciler.service';
@@ -39,7 +43,30 @@ import { ReconcilerService } from './reconciler.service';
     EndpointsModule,
     FiltersModule,
   ],
-  providers: [DeliveriesService, FanoutService, FanoutTargeting, DeliveryQueue, DeliveryNotifier, DeliveriesResolver, EventFieldsResolver, EndpointStatsResolver, EndpointLifecycleListener, ...workerOnly(DispatchService, DispatchProcessor, ReconcilerService, DeliveryStore, AttemptRunner, EndpointHealthReaction, DeadLetterAnnouncer)],
-  exports: [DeliveriesService],
+  providers: [
+    EventPublisher,
+    DeliveryRecovery,
+    DeliveryQueries,
+    DeliveryStatistics,
+    FanoutService,
+    FanoutTargeting,
+    DeliveryQueue,
+    DeliveryNotifier,
+    DeliveriesResolver,
+    EventFieldsResolver,
+    EndpointStatsResolver,
+    EndpointLifecycleListener,
+    ...workerOnly(
+      DispatchService,
+      DispatchProcessor,
+      ReconcilerService,
+      DeliveryStore,
+      AttemptRunner,
+      AttemptRecorder,
+      EndpointHealthReaction,
+      DeadLetterAnnouncer,
+    ),
+  ],
+  exports: [EventPublisher],
 })
 export class DeliveriesModule {}

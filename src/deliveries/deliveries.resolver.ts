@@ -6,8 +6,26 @@ import { PubSubService, Topic } from '../common/graphql/pubsub';
 import { VersionedMemo } from '../common/graphql/versioned-memo';
 import { IdempotencyKeyHeader } from '../common/idempotency/idempotency-key.decorator';
 import { TrackedJob, toTrackedJobModel } from '../tracked-jobs/tracked-job.model';
-import { DeliveriesService } from './deliveries.service';
-import { Delivery, DeliveryAttempt, DeliveryConnection, DeliveryStats, Event, EventConnection, PurgeDeliveriesPayload, ResponseTimePoint, TimeBucket, toDeliveryAttemptModel, toDeliveryModel, toEventModel } from './delivery.model';
+import { DeliveryQueries, matchesDeliverySubscription } from './delivery-queries.service';
+import { DeliveryRecovery } from './delivery-recovery.service';
+import { DeliveryStatistics } from './delivery-statistics.service';
+import { EventPublisher } from './event-publisher.service';
+import {
+  Delivery,
+  DeliveryAttempt,
+  DeliveryConnection,
+  DeliveryStats,
+  Event,
+  EventConnection,
+  PurgeDeliveriesPayload,
+  ResponseTimePoint,
+  TimeBucket,
+  toDeliveryAttemptModel,
+  toDeliveryConnection,
+  toDeliveryModel,
+  toEventConnection,
+  toEventModel,
+} from './delivery.model';
 import { DeliveryFilter, EventFilter } from './dto/delivery-filter.input';
 import { PublishEventInput } from './dto/publish-event.input';
 
@@ -18,86 +36,141 @@ export class DeliveriesResolver {
   private readonly attemptsOfVersion = new VersionedMemo<DeliveryAttempt[]>(5_000, 10_000);
 
   constructor(
-    private readonly service: DeliveriesService,
+    private readonly publisher: EventPublisher,
+    private readonly recovery: DeliveryRecovery,
+    private readonly queries: DeliveryQueries,
+    private readonly statistics: DeliveryStatistics,
     private readonly pubsub: PubSubService,
   ) {}
 
   @Mutation(() => Event)
-  async publishEvent(@CurrentPrincipal() p: Principal, @Args('input') input: PublishEventInput, @IdempotencyKeyHeader() key?: string): Promise<Event> {
-    return toEventModel(await this.service.publish(p, input, key));
+  async publishEvent(
+    @CurrentPrincipal() p: Principal,
+    @Args('input') input: PublishEventInput,
+    @IdempotencyKeyHeader() key?: string,
+  ): Promise<Event> {
+    return toEventModel(await this.publisher.publish(p, input, key));
   }
 
   @Mutation(() => [Event], { description: 'Up to 100 events in one call, stored in one transaction' })
-  async publishEvents(@CurrentPrincipal() p: Principal, @Args('inputs', { type: () => [PublishEventInput] }) inputs: PublishEventInput[]): Promise<Event[]> {
-    return (await this.service.publishMany(p, inputs)).map(toEventModel);
+  async publishEvents(
+    @CurrentPrincipal() p: Principal,
+    @Args('inputs', { type: () => [PublishEventInput] }) inputs: PublishEventInput[],
+  ): Promise<Event[]> {
+    return (await this.publisher.publishMany(p, inputs)).map(toEventModel);
   }
 
   @Mutation(() => Delivery)
-  async replayDelivery(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<Delivery> {
-    return toDeliveryModel(await this.service.replay(p, id));
+  async replayDelivery(
+    @CurrentPrincipal() p: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<Delivery> {
+    return toDeliveryModel(await this.recovery.replay(p, id));
   }
 
-  @Mutation(() => TrackedJob, { description: 'Replays every FAILED or DEAD_LETTER delivery of the endpoint since the given time, as a tracked job' })
-  async recoverDeliveries(@CurrentPrincipal() p: Principal, @Args('endpointId', { type: () => ID }) endpointId: string, @Args('since') since: Date): Promise<TrackedJob> {
-    return toTrackedJobModel(await this.service.startRecover(p, endpointId, since));
+  @Mutation(() => TrackedJob, {
+    description: 'Replays every FAILED or DEAD_LETTER delivery of the endpoint since the given time, as a tracked job',
+  })
+  async recoverDeliveries(
+    @CurrentPrincipal() p: Principal,
+    @Args('endpointId', { type: () => ID }) endpointId: string,
+    @Args('since') since: Date,
+  ): Promise<TrackedJob> {
+    return toTrackedJobModel(await this.recovery.startRecover(p, endpointId, since));
   }
 
   @Mutation(() => PurgeDeliveriesPayload)
-  async purgeDeliveries(@CurrentPrincipal() p: Principal, @Args('endpointId', { type: () => ID }) endpointId: string): Promise<PurgeDeliveriesPayload> {
-    return { count: await this.service.purge(p, endpointId) };
+  async purgeDeliveries(
+    @CurrentPrincipal() p: Principal,
+    @Args('endpointId', { type: () => ID }) endpointId: string,
+  ): Promise<PurgeDeliveriesPayload> {
+    return { count: await this.recovery.purge(p, endpointId) };
   }
 
   @Mutation(() => Delivery)
-  async sendTestDelivery(@CurrentPrincipal() p: Principal, @Args('endpointId', { type: () => ID }) endpointId: string, @Args('eventType', { type: () => String, nullable: true }) eventType?: string | null): Promise<Delivery> {
-    return toDeliveryModel(await this.service.sendTestDelivery(p, endpointId, eventType));
+  async sendTestDelivery(
+    @CurrentPrincipal() p: Principal,
+    @Args('endpointId', { type: () => ID }) endpointId: string,
+    @Args('eventType', { type: () => String, nullable: true }) eventType?: string | null,
+  ): Promise<Delivery> {
+    return toDeliveryModel(await this.publisher.sendTestDelivery(p, endpointId, eventType));
   }
 
   @Query(() => EventConnection)
-  async events(@CurrentPrincipal() p: Principal, @Args('filter', { type: () => EventFilter, nullable: true }) filter?: EventFilter, @Args('first', { type: () => Int, nullable: true }) first?: number, @Args('after', { type: () => String, nullable: true }) after?: string): Promise<EventConnection> {
-    const page = await this.service.listEvents(p.tenantId, filter, { first, after });
-    return { ...page, edges: page.edges.map((e) => ({ node: toEventModel(e.node), cursor: e.cursor })) };
+  async events(
+    @CurrentPrincipal() p: Principal,
+    @Args('filter', { type: () => EventFilter, nullable: true }) filter?: EventFilter,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<EventConnection> {
+    return toEventConnection(await this.queries.listEvents(p.tenantId, filter, { first, after }));
   }
 
   @Query(() => Event, { nullable: true })
   async event(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<Event> {
-    return toEventModel(await this.service.findEvent(p.tenantId, id));
+    return toEventModel(await this.queries.findEvent(p.tenantId, id));
   }
 
   @Query(() => DeliveryConnection)
-  async deliveries(@CurrentPrincipal() p: Principal, @Args('filter', { type: () => DeliveryFilter, nullable: true }) filter?: DeliveryFilter, @Args('first', { type: () => Int, nullable: true }) first?: number, @Args('after', { type: () => String, nullable: true }) after?: string): Promise<DeliveryConnection> {
-    const page = await this.service.listDeliveries(p.tenantId, filter, { first, after });
-    return { ...page, edges: page.edges.map((e) => ({ node: toDeliveryModel(e.node), cursor: e.cursor })) };
+  async deliveries(
+    @CurrentPrincipal() p: Principal,
+    @Args('filter', { type: () => DeliveryFilter, nullable: true }) filter?: DeliveryFilter,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<DeliveryConnection> {
+    return toDeliveryConnection(await this.queries.listDeliveries(p.tenantId, filter, { first, after }));
   }
 
   @Query(() => Delivery, { nullable: true })
   async delivery(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<Delivery> {
-    return toDeliveryModel(await this.service.findDelivery(p.tenantId, id));
+    return toDeliveryModel(await this.queries.findDelivery(p.tenantId, id));
   }
 
   @Query(() => DeliveryStats)
-  async deliveryStats(@CurrentPrincipal() p: Principal, @Args('endpointId', { type: () => ID, nullable: true }) endpointId?: string, @Args('since', { type: () => Date, nullable: true }) since?: Date, @Args('until', { type: () => Date, nullable: true }) until?: Date): Promise<DeliveryStats> {
-    return this.service.stats(p.tenantId, endpointId, since, until);
+  async deliveryStats(
+    @CurrentPrincipal() p: Principal,
+    @Args('endpointId', { type: () => ID, nullable: true }) endpointId?: string,
+    @Args('since', { type: () => Date, nullable: true }) since?: Date,
+    @Args('until', { type: () => Date, nullable: true }) until?: Date,
+  ): Promise<DeliveryStats> {
+    return this.statistics.stats(p.tenantId, endpointId, since, until);
   }
 
   @Query(() => [ResponseTimePoint])
-  async responseTimeSeries(@CurrentPrincipal() p: Principal, @Args('from') from: Date, @Args('to') to: Date, @Args('endpointId', { type: () => ID, nullable: true }) endpointId?: string, @Args('bucket', { type: () => TimeBucket, nullable: true }) bucket?: TimeBucket): Promise<ResponseTimePoint[]> {
-    return this.service.responseTimeSeries(p.tenantId, endpointId, from, to, bucket ?? undefined);
+  async responseTimeSeries(
+    @CurrentPrincipal() p: Principal,
+    @Args('from') from: Date,
+    @Args('to') to: Date,
+    @Args('endpointId', { type: () => ID, nullable: true }) endpointId?: string,
+    @Args('bucket', { type: () => TimeBucket, nullable: true }) bucket?: TimeBucket,
+  ): Promise<ResponseTimePoint[]> {
+    return this.statistics.responseTimeSeries(p.tenantId, endpointId, from, to, bucket ?? undefined);
   }
 
   @ResolveField(() => [DeliveryAttempt])
   async attempts(@Parent() d: Delivery, @Context() ctx: GraphqlContext): Promise<DeliveryAttempt[]> {
     // Attempts are recorded in the statement that moves updated_at and attemptCount: the pair names the version.
     const version = `${d.tenantId}\u0000${d.id}\u0000${new Date(d.updatedAt).getTime()}\u0000${d.attemptCount}`;
-    return this.attemptsOfVersion.get(version, async () => (await ctx.loaders.load('delivery.attempts', d.tenantId, d.id, (tenantId, ids) => this.service.attemptsByDelivery(tenantId, ids))).map(toDeliveryAttemptModel));
+    return this.attemptsOfVersion.get(version, async () =>
+      (
+        await ctx.loaders.load('delivery.attempts', d.tenantId, d.id, (tenantId, ids) =>
+          this.queries.attemptsByDelivery(tenantId, ids),
+        )
+      ).map(toDeliveryAttemptModel),
+    );
   }
 
   @Subscription(() => Delivery, {
     description: "Every status change of a delivery of the caller's tenant, optionally narrowed.",
-    filter: (payload: { deliveryUpdated: Delivery }, args: { endpointId?: string; eventId?: string }) => DeliveriesService.matches(payload.deliveryUpdated, args),
+    filter: (payload: { deliveryUpdated: Delivery }, args: { endpointId?: string; eventId?: string }) =>
+      matchesDeliverySubscription(payload.deliveryUpdated, args),
   })
-  async deliveryUpdated(@CurrentPrincipal() p: Principal, @Args('endpointId', { type: () => ID, nullable: true }) endpointId?: string, @Args('eventId', { type: () => ID, nullable: true }) eventId?: string): Promise<AsyncIterator<Delivery>> {
-    if (endpointId) await this.service.assertEndpoint(p.tenantId, endpointId);
-    if (eventId) await this.service.findEvent(p.tenantId, eventId);
+  async deliveryUpdated(
+    @CurrentPrincipal() p: Principal,
+    @Args('endpointId', { type: () => ID, nullable: true }) endpointId?: string,
+    @Args('eventId', { type: () => ID, nullable: true }) eventId?: string,
+  ): Promise<AsyncIterator<Delivery>> {
+    await this.queries.assertSubscribable(p.tenantId, { endpointId, eventId });
     return this.pubsub.asyncIterator<Delivery>(Topic.DeliveryUpdated, p.tenantId);
   }
 }
@@ -105,11 +178,16 @@ export class DeliveriesResolver {
 @Resolver(() => Event)
 @RequirePermission(Permission.ManageWebhooks)
 export class EventFieldsResolver {
-  constructor(private readonly service: DeliveriesService) {}
+  constructor(private readonly queries: DeliveryQueries) {}
 
   @ResolveField(() => DeliveryConnection)
-  async deliveries(@Parent() event: Event, @Args('first', { type: () => Int, nullable: true }) first?: number, @Args('after', { type: () => String, nullable: true }) after?: string): Promise<DeliveryConnection> {
-    const page = await this.service.listDeliveries(event.tenantId, { eventId: event.id }, { first, after });
-    return { ...page, edges: page.edges.map((e) => ({ node: toDeliveryModel(e.node), cursor: e.cursor })) };
+  async deliveries(
+    @Parent() event: Event,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<DeliveryConnection> {
+    return toDeliveryConnection(
+      await this.queries.listDeliveries(event.tenantId, { eventId: event.id }, { first, after }),
+    );
   }
 }

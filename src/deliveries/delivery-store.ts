@@ -5,7 +5,7 @@ import { isUuid } from '../common/ids';
 import { MicroBatcher } from '../common/micro-batcher';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { queryReturning } from '../database/returning';
-import { DeliveryEntity, DeliveryStatus, FINAL_STATUSES } from './delivery.entity';
+import { DeliveryEntity, DeliveryStatus, DUE_STATUSES, FINAL_STATUSES } from './delivery.entity';
 import { AttemptOutcome } from './delivery-outcome';
 
 /** A delivery claimed for an attempt, with the endpoint columns the attempt needs, read in the same statement. */
@@ -41,9 +41,6 @@ export interface AttemptRecord {
   responseBody: string | null;
   nextAttemptAt: Date | null;
 }
-
-/** Statuses bound as SQL parameters, never spelled in the statements. */
-const DUE = [DeliveryStatus.PENDING, DeliveryStatus.RETRYING];
 
 /**
  * The delivery SQL of dispatch: claims, results, hand-backs and ordering lanes. Claims and results go in
@@ -99,7 +96,7 @@ export class DeliveryStore {
       `SELECT id, attempt_count FROM deliveries
         WHERE endpoint_id = $1 AND ordering_key = $2 AND status = ANY($3::text[])
         ORDER BY seq LIMIT 1`,
-      [done.endpointId, done.orderingKey, DUE],
+      [done.endpointId, done.orderingKey, DUE_STATUSES],
     );
   }
 
@@ -125,7 +122,7 @@ export class DeliveryStore {
         RETURNING d.id, d.tenant_id, d.endpoint_id, d.event_id, d.event_type, d.status, d.attempt_count, d.payload,
                   d.ordering_key, d.seq, d.replay_of_id, d.is_test, d.created_at, e.url, e.headers, e.rate_limit_per_second,
                   e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at`,
-      [ids, leaseSeconds, DeliveryStatus.IN_FLIGHT, DeliveryStatus.HELD, DUE, FINAL_STATUSES],
+      [ids, leaseSeconds, DeliveryStatus.IN_FLIGHT, DeliveryStatus.HELD, DUE_STATUSES, FINAL_STATUSES],
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     return requested.map((id) => byId.get(id) ?? null);

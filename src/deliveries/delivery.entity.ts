@@ -15,6 +15,8 @@ export enum DeliveryStatus {
 
 export const FINAL_STATUSES = [DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED, DeliveryStatus.DEAD_LETTER];
 export const ACTIVE_STATUSES = [DeliveryStatus.PENDING, DeliveryStatus.IN_FLIGHT, DeliveryStatus.RETRYING];
+/** Waiting for an attempt (now or at next_attempt_at). */
+export const DUE_STATUSES = [DeliveryStatus.PENDING, DeliveryStatus.RETRYING];
 
 @Entity({ name: 'deliveries' })
 @Index('idx_deliveries_tenant_created', ['tenantId', 'createdAt', 'id'])

@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Connection } from '../common/graphql/pagination';
+import { Connection, Page } from '../common/graphql/pagination';
 import { JsonScalar } from '../common/graphql/scalars';
 import { DeliveryAttemptEntity } from './delivery-attempt.entity';
 import { DeliveryEntity, DeliveryStatus } from './delivery.entity';
@@ -204,4 +204,12 @@ export function toDeliveryAttemptModel(a: DeliveryAttemptEntity): DeliveryAttemp
 
 export function toEventModel(e: EventEntity): Event {
   return { id: e.id, tenantId: e.tenantId, eventType: e.eventType, payload: e.payload, channels: e.channels, orderingKey: e.orderingKey, idempotencyKey: e.idempotencyKey, createdAt: e.createdAt };
+}
+
+export function toEventConnection(page: Page<EventEntity>): EventConnection {
+  return { ...page, edges: page.edges.map((e) => ({ node: toEventModel(e.node), cursor: e.cursor })) };
+}
+
+export function toDeliveryConnection(page: Page<DeliveryEntity>): DeliveryConnection {
+  return { ...page, edges: page.edges.map((e) => ({ node: toDeliveryModel(e.node), cursor: e.cursor })) };
 }

@@ -1,12 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { RateLimiter } from '../common/queue/rate-limiter';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeliveryStatus } from './delivery.entity';
-import { AttemptRecorded, DeliveryEvent } from './delivery.events';
 import { DeliveryNotifier } from './delivery-notifier';
-import { DeliveryQueue } from './delivery-queue';
-import { AttemptRecord, claimedToEntity, ClaimedRow, DeliveryStore } from './delivery-store';
+import { claimedToEntity, ClaimedRow, DeliveryStore } from './delivery-store';
+import { AttemptRecorder } from './attempt-recorder';
 import { AttemptRunner } from './attempt-runner';
 import { SlotWork, TenantSlots } from './tenant-slots';
 
@@ -27,8 +25,8 @@ const SHUTDOWN_RECORDS_MS = 120_000;
 /**
  * Runs the deliveries the queue hands this worker: admits each under the worker's, its tenant's and its endpoint's
  * slots (TenantSlots), claims it (DeliveryStore), respects its rate limit (RateLimiter), attempts it
- * (AttemptRunner), records the result and announces it (AttemptRecorded: health, operational events), and on
- * shutdown drains all of that in order.
+ * (AttemptRunner), hands the result to AttemptRecorder (written, retry or lane queued, AttemptRecorded emitted),
+ * and on shutdown drains all of that in order.
  */
 @Injectable()
 export class DispatchService implements BeforeApplicationShutdown {
@@ -46,9 +44,8 @@ export class DispatchService implements BeforeApplicationShutdown {
     private readonly store: DeliveryStore,
     private readonly runner: AttemptRunner,
     private readonly rateLimiter: RateLimiter,
-    private readonly queue: DeliveryQueue,
+    private readonly recorder: AttemptRecorder,
     private readonly notifier: DeliveryNotifier,
-    private readonly events: EventEmitter2,
   ) {
     this.slots = new TenantSlots({
       total: config.workerConcurrency,
@@ -115,35 +112,15 @@ export class DispatchService implements BeforeApplicationShutdown {
     await this.notifier.changed([claimedToEntity(claimed)]);
     if (claimed.status === DeliveryStatus.HELD) return; // its endpoint was disabled after the job was queued
     if (!(await this.respectRateLimit(claimed))) {
-      await this.giveBack(claimed, 1000);
+      await this.recorder.giveBack(claimed, 1000);
       return;
     }
     const record = await this.runner.run(claimed);
     // The queue slot is free as soon as the HTTP exchange is over: recording waits for its batch in the
     // background (the lease still covers the row: a record that never lands becomes a retry, at least once).
-    const recording = this.record(record).finally(() => this.records.delete(recording));
+    const recording = this.recorder.record(record).finally(() => this.records.delete(recording));
     this.records.add(recording);
     if (this.records.size > MAX_BACKGROUND_RECORDS) await recording; // backpressure when Postgres lags
-  }
-
-  private async record(record: AttemptRecord): Promise<void> {
-    const { claimed, outcome, startedAt } = record;
-    try {
-      const updated = await this.store.record(record);
-      if (!updated) return; // the reconciler reclaimed it meanwhile; its own attempt will report
-      await this.notifier.changed([updated]);
-      if (outcome.status === DeliveryStatus.RETRYING) {
-        await this.queue.enqueueSafely([{ id: updated.id, tenantId: updated.tenantId, endpointId: updated.endpointId, attemptCount: updated.attemptCount }], outcome.retryInMs ?? 0);
-      } else if (updated.orderingKey) {
-        const next = await this.store.nextInLane(updated); // a final delivery unblocks the next one of its lane
-        await this.queue.enqueueSafely(next.map((n) => ({ id: n.id, tenantId: updated.tenantId, endpointId: updated.endpointId, attemptCount: n.attempt_count })));
-      }
-      // Health and operational events (attempt-reactions.listener.ts); awaited, so a shutdown waits for them too.
-      await this.events.emitAsync(DeliveryEvent.AttemptRecorded, new AttemptRecorded(updated, outcome, claimed.url, startedAt));
-    } catch (error) {
-      // The row stays IN_FLIGHT until its lease ends; the reconciler then retries it.
-      this.logger.error({ msg: 'recording a delivery attempt failed', deliveryId: claimed.id, error: error instanceof Error ? error.message : String(error) });
-    }
   }
 
   /** Waits for a free rate-limit window, but never longer than half the lease, nor through a shutdown. */
@@ -151,13 +128,6 @@ export class DispatchService implements BeforeApplicationShutdown {
     const limit = claimed.rate_limit_per_second;
     if (!limit) return true;
     return this.rateLimiter.acquire(claimed.endpoint_id, limit, Date.now() + this.config.leaseGraceMs / 2, () => this.closing);
-  }
-
-  /** Hands a claimed delivery back, as if never attempted, to be tried again after `delayMs`. */
-  private async giveBack(claimed: ClaimedRow, delayMs: number): Promise<void> {
-    const back = await this.store.unclaim(claimed, delayMs);
-    await this.notifier.changed(back);
-    await this.queue.enqueueSafely(back.map((d) => ({ id: d.id, tenantId: d.tenantId, endpointId: d.endpointId, attemptCount: d.attemptCount })), delayMs, true);
   }
 
   /**

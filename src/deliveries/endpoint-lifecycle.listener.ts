@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { EndpointDisabled, EndpointEnabled, EndpointEvent } from '../endpoints/endpoint.events';
-import { DeliveriesService } from './deliveries.service';
+import { DeliveryRecovery } from './delivery-recovery.service';
 import { FanoutService } from './fanout.service';
 import { endpointDisabledPayload } from './operational-events';
 
@@ -15,22 +15,31 @@ export class EndpointLifecycleListener {
   private readonly logger = new Logger(EndpointLifecycleListener.name);
 
   constructor(
-    private readonly deliveries: DeliveriesService,
+    private readonly recovery: DeliveryRecovery,
     private readonly fanout: FanoutService,
   ) {}
 
   @OnEvent(EndpointEvent.Enabled)
   async releaseHeld({ endpoint }: EndpointEnabled): Promise<void> {
     try {
-      await this.deliveries.releaseHeld(endpoint);
+      await this.recovery.releaseHeld(endpoint);
     } catch (error) {
       // The endpoint is enabled either way; the reconciler finds its deliveries again.
-      this.logger.error({ msg: 'releasing HELD deliveries failed', endpointId: endpoint.id, error: error instanceof Error ? error.message : String(error) });
+      this.logger.error({
+        msg: 'releasing HELD deliveries failed',
+        endpointId: endpoint.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
   @OnEvent(EndpointEvent.Disabled)
   async announceDisabled({ endpoint, cause, lastError }: EndpointDisabled): Promise<void> {
-    await this.fanout.publishOperational(endpoint.tenantId, 'endpoint.disabled', endpointDisabledPayload(endpoint, cause, lastError), endpoint.id);
+    await this.fanout.publishOperational(
+      endpoint.tenantId,
+      'endpoint.disabled',
+      endpointDisabledPayload(endpoint, cause, lastError),
+      endpoint.id,
+    );
   }
 }

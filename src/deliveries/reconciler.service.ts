@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { withDeadline } from '../common/deadline';
 import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DeliveryStatus, DUE_STATUSES } from './delivery.entity';
 import { fromRow } from './delivery-store';
 import { DeliveryNotifier } from './delivery-notifier';
 import { DeliveryQueue } from './delivery-queue';
@@ -12,6 +13,7 @@ import { EndpointHealthTracker } from '../endpoints/endpoint-health-tracker.serv
 
 const RECONCILE_LOCK_ID = 727_100_002;
 export const HELD_RETENTION_DAYS = 7;
+const HELD_EXPIRED_ERROR = `held for ${HELD_RETENTION_DAYS} days while the endpoint was disabled`;
 const BATCH = 1000;
 /**
  * At most this many overdue deliveries of one endpoint per tick, taken round-robin across tenants and, within a
@@ -87,10 +89,11 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
 
       const abandoned = await queryReturning(
         m,
-        `UPDATE deliveries SET status = 'RETRYING', next_attempt_at = now(), updated_at = now(),
+        `UPDATE deliveries SET status = $1, next_attempt_at = now(), updated_at = now(),
                 last_error = 'attempt abandoned: the worker stopped before recording a result'
-          WHERE id IN (SELECT id FROM deliveries WHERE status = 'IN_FLIGHT' AND next_attempt_at < now() LIMIT ${BATCH})
+          WHERE id IN (SELECT id FROM deliveries WHERE status = $2 AND next_attempt_at < now() LIMIT ${BATCH})
           RETURNING *`,
+        [DeliveryStatus.RETRYING, DeliveryStatus.IN_FLIGHT],
       );
       // One index probe per endpoint (idx_deliveries_endpoint_due), each endpoint's oldest first; the turns then go
       // round-robin across the endpoints of a tenant (endpoint turn, then age), and round-robin across tenants.
@@ -101,18 +104,18 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
                    CROSS JOIN LATERAL (
                      SELECT o.id, o.endpoint_id, o.attempt_count, o.next_attempt_at, row_number() OVER (ORDER BY o.next_attempt_at) AS turn
                        FROM (SELECT id, endpoint_id, attempt_count, next_attempt_at FROM deliveries
-                              WHERE endpoint_id = e.id AND status IN ('PENDING','RETRYING') AND next_attempt_at < now() - make_interval(secs => $1)
+                              WHERE endpoint_id = e.id AND status = ANY($3::text[]) AND next_attempt_at < now() - make_interval(secs => $1)
                               ORDER BY next_attempt_at LIMIT $2) o
                    ) d) t
           ORDER BY t.tenant_turn, t.next_attempt_at LIMIT ${BATCH}`,
-        [this.graceMs / 1000, RECONCILE_PER_ENDPOINT],
+        [this.graceMs / 1000, RECONCILE_PER_ENDPOINT, DUE_STATUSES],
       );
       const expired = await queryReturning(
         m,
-        `UPDATE deliveries SET status = 'DEAD_LETTER', next_attempt_at = NULL, updated_at = now(),
-                last_error = 'held for ${HELD_RETENTION_DAYS} days while the endpoint was disabled'
-          WHERE id IN (SELECT id FROM deliveries WHERE status = 'HELD' AND created_at < now() - interval '${HELD_RETENTION_DAYS} days' LIMIT ${BATCH})
+        `UPDATE deliveries SET status = $1, next_attempt_at = NULL, updated_at = now(), last_error = $2
+          WHERE id IN (SELECT id FROM deliveries WHERE status = $3 AND created_at < now() - make_interval(days => $4) LIMIT ${BATCH})
           RETURNING *`,
+        [DeliveryStatus.DEAD_LETTER, HELD_EXPIRED_ERROR, DeliveryStatus.HELD, HELD_RETENTION_DAYS],
       );
 
       return { abandoned, overdue, expired };

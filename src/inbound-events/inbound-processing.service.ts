@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { systemPrincipal } from '../auth/principal';
 import { PubSubService, Topic } from '../common/graphql/pubsub';
 import { findUnstorableText } from '../common/graphql/storable-text';
-import { DeliveriesService } from '../deliveries/deliveries.service';
+import { EventPublisher } from '../deliveries/event-publisher.service';
 import { PayloadValidator } from '../endpoints/event-types/payload-validator';
 import { getProviderAdapter, type NormalisedEvent } from '../integrations/providers';
 import { InboundEventEntity, InboundEventStatus } from './inbound-event.entity';
@@ -34,7 +34,7 @@ export class InboundProcessingService {
 
   constructor(
     @InjectRepository(InboundEventEntity) private readonly events: Repository<InboundEventEntity>,
-    private readonly deliveries: DeliveriesService,
+    private readonly publisher: EventPublisher,
     private readonly validator: PayloadValidator,
     private readonly pubsub: PubSubService,
   ) {}
@@ -54,7 +54,7 @@ export class InboundProcessingService {
       for (const normalised of result.events) this.validate(normalised);
       let producedEventId: string | null = null;
       for (const [index, normalised] of result.events.entries()) {
-        const published = await this.deliveries.publish(systemPrincipal(event.tenantId, 'inbound'), {
+        const published = await this.publisher.publish(systemPrincipal(event.tenantId, 'inbound'), {
           eventType: normalised.eventType,
           payload: normalised.payload,
           channels: normalised.channels,

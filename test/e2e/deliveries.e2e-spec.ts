@@ -197,8 +197,12 @@ describe('deliveries (real Postgres, Redis and receivers)', () => {
     expect(endpoint).toMatchObject({ isActive: false, health: 'DISABLED' });
     expect(endpoint.disabledReason).toContain('410');
 
-    const replayPending = await gql(t.graphqlUrl, 'mutation($id: ID!) { replayDelivery(id: $id) { id } }', { id: by.get(eLimited.id)?.id }, a.token);
-    expect(errorCode(replayPending)).toBe('UNPROCESSABLE');
+    const replaySucceeded = await gql(t.graphqlUrl, 'mutation($id: ID!) { replayDelivery(id: $id) { id } }', { id: by.get(eLimited.id)?.id }, a.token);
+    expect(errorCode(replaySucceeded)).toBe('UNPROCESSABLE');
+    expect(replaySucceeded.errors?.[0]).toMatchObject({
+      message: 'only FAILED or DEAD_LETTER deliveries can be replayed; this one is SUCCEEDED',
+      extensions: { code: 'UNPROCESSABLE', reason: 'REPLAY_NOT_ALLOWED', reasonCode: 'REPLAY_NOT_ALLOWED', status: 'SUCCEEDED' },
+    });
   }, 30_000);
 
   it('publishes endpoint.failing after 24 h of failures and disables the endpoint at disableAt, telling subscribed endpoints only', async () => {
@@ -236,10 +240,14 @@ describe('deliveries (real Postgres, Redis and receivers)', () => {
     const [d] = await waitForStatus(t, a, { eventId: event.id }, ['IN_FLIGHT', 'PENDING', 'RETRYING']);
     const res = await gql(t.graphqlUrl, 'mutation($id: ID!) { replayDelivery(id: $id) { id } }', { id: d.id }, a.token);
     expect(errorCode(res)).toBe('UNPROCESSABLE');
+    // Clients branch on the reason, not the prose (the status may have moved on since it was read).
+    expect(res.errors?.[0].message).toMatch(/^only FAILED or DEAD_LETTER deliveries can be replayed; this one is (PENDING|IN_FLIGHT|RETRYING)$/);
+    expect(res.errors?.[0].extensions).toMatchObject({ reason: 'REPLAY_NOT_ALLOWED', reasonCode: 'REPLAY_NOT_ALLOWED' });
     const stranger = tenant();
-    expect(errorCode(await gql(t.graphqlUrl, 'mutation($id: ID!) { replayDelivery(id: $id) { id } }', { id: d.id }, stranger.token))).toBe('NOT_FOUND');
-    expect(errorCode(await gql(t.graphqlUrl, 'query($id: ID!) { delivery(id: $id) { id } }', { id: d.id }, stranger.token))).toBe('NOT_FOUND');
-    expect(errorCode(await gql(t.graphqlUrl, 'query($id: ID!) { event(id: $id) { id } }', { id: event.id }, stranger.token))).toBe('NOT_FOUND');
+    const notFound = { code: 'NOT_FOUND', reason: 'DELIVERY_NOT_FOUND', reasonCode: 'DELIVERY_NOT_FOUND' };
+    expect((await gql(t.graphqlUrl, 'mutation($id: ID!) { replayDelivery(id: $id) { id } }', { id: d.id }, stranger.token)).errors?.[0].extensions).toMatchObject(notFound);
+    expect((await gql(t.graphqlUrl, 'query($id: ID!) { delivery(id: $id) { id } }', { id: d.id }, stranger.token)).errors?.[0].extensions).toMatchObject(notFound);
+    expect((await gql(t.graphqlUrl, 'query($id: ID!) { event(id: $id) { id } }', { id: event.id }, stranger.token)).errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'EVENT_NOT_FOUND', reasonCode: 'EVENT_NOT_FOUND' });
   });
 
   it('keeps an ordering lane in publish order while its first delivery retries; other keys stay parallel', async () => {
@@ -391,6 +399,30 @@ describe('deliveries (real Postgres, Redis and receivers)', () => {
     expect(purged.count).toBe(6);
     expect(await deliveries(t, a, { endpointId: e.id })).toHaveLength(0);
   }, 30_000);
+
+  it('refuses a test delivery of a type the endpoint leaves out, by its event types or by its filter, naming the reason', async () => {
+    const a = tenant();
+    const r = await receiver();
+    const e = await createEndpoint(t, a, { url: r.url, eventTypes: ['order.created'] });
+    const SEND = 'mutation($id: ID!, $type: String) { sendTestDelivery(endpointId: $id, eventType: $type) { id eventType } }';
+    const refusal = (type: string) => ({
+      message: `endpoint ${e.id} filters out "${type}" events`,
+      extensions: { code: 'UNPROCESSABLE', reason: 'ENDPOINT_FILTERS_OUT_TYPE', reasonCode: 'ENDPOINT_FILTERS_OUT_TYPE' },
+    });
+
+    const unsubscribed = await gql(t.graphqlUrl, SEND, { id: e.id, type: 'order.updated' }, a.token);
+    expect(unsubscribed.errors?.[0]).toMatchObject(refusal('order.updated'));
+    // Positive control: the type it receives is sent.
+    const sent = dataOf(await gql(t.graphqlUrl, SEND, { id: e.id, type: 'order.created' }, a.token)).sendTestDelivery;
+    expect(sent.eventType).toBe('order.created');
+    await r.waitFor(1);
+
+    const filter = { eventType: 'order.created', filter: { query: '$.shop_id', condition: '(v) => v === "no-such-shop"' } };
+    dataOf(await gql(t.graphqlUrl, 'mutation($id: ID!, $input: SaveFilterReducerInput!) { saveFilterReducer(endpointId: $id, input: $input) { id } }', { id: e.id, input: filter }, a.token));
+    const filtered = await gql(t.graphqlUrl, SEND, { id: e.id, type: 'order.created' }, a.token);
+    expect(filtered.errors?.[0]).toMatchObject(refusal('order.created'));
+    expect(r.requests).toHaveLength(1);
+  });
 
   it('answers and delivers 100 concurrent publishes to an endpoint with a filter', async () => {
     const a = tenant();

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { DataSource } from 'typeorm';
 import { canConnect } from '../../scripts/dev-services';
 import { DeliveryQueue, QueuedDelivery } from '../../src/deliveries/delivery-queue';
-import { RECONCILE_PER_ENDPOINT, ReconcilerService } from '../../src/deliveries/reconciler.service';
+import { HELD_RETENTION_DAYS, RECONCILE_PER_ENDPOINT, ReconcilerService } from '../../src/deliveries/reconciler.service';
 import { createTestApp, TestApp } from '../support/app';
 import { dataOf, gql } from '../support/graphql-client';
 import { freePort } from '../support/processes';
@@ -98,6 +98,43 @@ describe('reconciler fairness', () => {
       return status.status === 'SUCCEEDED';
     }, 15_000, 100);
   }, 60_000);
+
+  it(`dead-letters a HELD delivery older than ${HELD_RETENTION_DAYS} days, with that reason, and keeps a younger one HELD`, async () => {
+    const receiver = await Receiver.start();
+    const a = newTenantId();
+    const endpointId = await endpointFor(a, receiver);
+    /** A HELD delivery created `ageDays` ago (its endpoint disabled since): backdated rather than waited for. */
+    const held = async (ageDays: number): Promise<string> => {
+      const [row]: { id: string }[] = await dataSource.query(
+        `WITH ev AS (
+           INSERT INTO events (id, tenant_id, event_type, payload, channels, created_at)
+           VALUES (gen_random_uuid(), $1, 'order.created', '{"order":{"id":"o"}}', '{}', now() - make_interval(days => $3))
+           RETURNING id, created_at)
+         INSERT INTO deliveries (id, tenant_id, endpoint_id, event_id, event_type, status, attempt_count, payload, created_at, updated_at)
+         SELECT gen_random_uuid(), $1, $2, ev.id, 'order.created', 'HELD', 0, '{}'::jsonb, ev.created_at, ev.created_at FROM ev
+         RETURNING id`,
+        [a, endpointId, ageDays],
+      );
+      return row.id;
+    };
+    const expired = await held(HELD_RETENTION_DAYS + 1);
+    const kept = await held(HELD_RETENTION_DAYS - 1);
+
+    const report = await t.app.get(ReconcilerService).reconcile();
+    expect(report?.expiredHeld).toBeGreaterThanOrEqual(1);
+    const rows: { id: string; status: string; last_error: string | null; next_attempt_at: Date | null }[] = await dataSource.query(
+      'SELECT id, status, last_error, next_attempt_at FROM deliveries WHERE id = ANY($1::uuid[])',
+      [[expired, kept]],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(expired)).toMatchObject({
+      status: 'DEAD_LETTER',
+      last_error: `held for ${HELD_RETENTION_DAYS} days while the endpoint was disabled`,
+      next_attempt_at: null,
+    });
+    expect(byId.get(kept)).toMatchObject({ status: 'HELD', last_error: null });
+    expect(receiver.requests).toHaveLength(0);
+  });
 
   it('a tick with Redis down finishes within its deadline, leaves the rows due, and the app still shuts down', async () => {
     const port = await freePort();

@@ -1,0 +1,153 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, In } from 'typeorm';
+import { AuditService } from '../auth/audit.service';
+import { Principal } from '../auth/principal';
+import { TrackedJobEntity } from '../tracked-jobs/tracked-job.entity';
+import { TrackedJobsService } from '../tracked-jobs/tracked-jobs.service';
+import { queryReturning } from '../database/returning';
+import { EndpointEntity } from '../endpoints/endpoint.entity';
+import { EndpointsService } from '../endpoints/endpoints.service';
+import { ReplayNotAllowedError } from './deliveries.errors';
+import { findDeliveryOf } from './delivery-lookups';
+import { DeliveryEntity, DeliveryStatus, FINAL_STATUSES } from './delivery.entity';
+import { DeliveryQueue } from './delivery-queue';
+import { FanoutService } from './fanout.service';
+
+export const RECOVER_JOB = 'deliveries.recover';
+/** What replay and recover copy: a delivery that ended without success. */
+const REPLAYABLE = [DeliveryStatus.FAILED, DeliveryStatus.DEAD_LETTER];
+const RECOVER_BATCH = 50;
+
+type Progress = (done: number, total?: number) => Promise<void>;
+
+/**
+ * Deliveries sent again or let go: replay one (a fresh copy), recover an endpoint's failures since a time (a
+ * tracked job, safe to rerun), purge an endpoint's final deliveries, release an enabled endpoint's HELD ones.
+ */
+@Injectable()
+export class DeliveryRecovery implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly fanout: FanoutService,
+    private readonly endpoints: EndpointsService,
+    private readonly audit: AuditService,
+    private readonly trackedJobs: TrackedJobsService,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  onModuleInit(): void {
+    this.trackedJobs.registerHandler(RECOVER_JOB, (ctx) => this.runRecover(ctx.job, ctx.progress));
+  }
+
+  async replay(principal: Principal, id: string): Promise<DeliveryEntity> {
+    const original = await findDeliveryOf(this.dataSource.manager, principal.tenantId, id);
+    if (!REPLAYABLE.includes(original.status)) throw new ReplayNotAllowedError(original.status);
+    const copy = await this.createReplay(original);
+    await this.audit.record(
+      principal,
+      'delivery.replayed',
+      { type: 'delivery', id: original.id },
+      { replayId: copy.id },
+    );
+    return copy;
+  }
+
+  async startRecover(principal: Principal, endpointId: string, since: Date): Promise<TrackedJobEntity> {
+    await this.endpoints.find(principal.tenantId, endpointId);
+    const params = { endpointId, since: since.toISOString() };
+    const job = await this.trackedJobs.start(principal.tenantId, RECOVER_JOB, params);
+    const target = { type: 'endpoint', id: endpointId };
+    await this.audit.record(principal, 'deliveries.recover_started', target, {
+      since: since.toISOString(),
+      trackedJobId: job.id,
+    });
+    return job;
+  }
+
+  async purge(principal: Principal, endpointId: string): Promise<number> {
+    await this.endpoints.find(principal.tenantId, endpointId);
+    const result = await this.dataSource
+      .getRepository(DeliveryEntity)
+      .delete({ tenantId: principal.tenantId, endpointId, status: In(FINAL_STATUSES) });
+    const count = result.affected ?? 0;
+    await this.audit.record(principal, 'deliveries.purged', { type: 'endpoint', id: endpointId }, { count });
+    return count;
+  }
+
+  /** An endpoint enabled again: its HELD deliveries are released in publish order. */
+  async releaseHeld(endpoint: EndpointEntity): Promise<number> {
+    const rows = await queryReturning(
+      this.dataSource,
+      `UPDATE deliveries SET status = $3, next_attempt_at = now(), updated_at = now()
+        WHERE endpoint_id = $1 AND tenant_id = $2 AND status = $4 RETURNING *`,
+      [endpoint.id, endpoint.tenantId, DeliveryStatus.PENDING, DeliveryStatus.HELD],
+    );
+    const released = rows
+      .map((r) => ({
+        id: String(r.id),
+        tenantId: endpoint.tenantId,
+        endpointId: endpoint.id,
+        attemptCount: Number(r.attempt_count),
+        seq: BigInt(String(r.seq)),
+      }))
+      .sort((a, b) => (a.seq < b.seq ? -1 : 1));
+    await this.queue.enqueueSafely(released);
+    return released.length;
+  }
+
+  /** Replays every FAILED/DEAD_LETTER delivery of the endpoint since the time that has not been replayed yet. */
+  private async runRecover(job: TrackedJobEntity, progress: Progress): Promise<Record<string, unknown>> {
+    const endpointId = String(job.params.endpointId);
+    const since = new Date(String(job.params.since));
+    const repo = this.dataSource.getRepository(DeliveryEntity);
+    const candidates = () =>
+      repo
+        .createQueryBuilder('d')
+        .where('d.tenant_id = :tenantId AND d.endpoint_id = :endpointId AND d.created_at >= :since', {
+          tenantId: job.tenantId,
+          endpointId,
+          since,
+        })
+        .andWhere('d.status IN (:...statuses)', { statuses: REPLAYABLE })
+        .andWhere('NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of_id = d.id)');
+    const total = await candidates().getCount();
+    await progress(0, total);
+    let done = 0;
+    for (;;) {
+      const batch = await candidates().orderBy('d.seq', 'ASC').take(RECOVER_BATCH).getMany();
+      if (batch.length === 0) break;
+      for (const d of batch) {
+        await this.createReplay(d);
+        done += 1;
+      }
+      await progress(done, Math.max(total, done));
+    }
+    return { replayed: done };
+  }
+
+  /** A fresh copy of the delivery: PENDING, or HELD while its endpoint is disabled. */
+  private async createReplay(original: DeliveryEntity): Promise<DeliveryEntity> {
+    const endpoint = await this.endpoints.find(original.tenantId, original.endpointId);
+    const now = new Date();
+    const repo = this.dataSource.getRepository(DeliveryEntity);
+    const copy = repo.create({
+      ...original,
+      id: randomUUID(),
+      seq: undefined,
+      status: endpoint.isActive ? DeliveryStatus.PENDING : DeliveryStatus.HELD,
+      attemptCount: 0,
+      nextAttemptAt: endpoint.isActive ? now : null,
+      lastResponseStatus: null,
+      lastResponseTimeMs: null,
+      lastError: null,
+      replayOfId: original.id,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const saved = await repo.save(copy);
+    await this.fanout.dispatch([saved]);
+    return saved;
+  }
+}
