@@ -10,6 +10,7 @@ import { formatGraphqlError } from '../errors/format-graphql-error';
 import { DomainError } from '../errors/domain-error';
 import { MetricsService } from '../metrics/metrics.service';
 import { buildGraphqlContext } from './graphql-context';
+import { CredentialExpiredError } from './graphql.errors';
 import { HooklineApolloDriver } from './hookline-apollo.driver';
 import { MAX_OPERATION_COST, queryCostPlugin } from './query-cost';
 import { queryLimitsRule } from './query-limits';
@@ -54,7 +55,7 @@ export function graphqlModule(options: { autoSchemaFile: string | boolean }) {
         // HTTP's validation rules and cost limit, which graphql-ws alone would skip.
         onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[] | void> => {
           const refused = wsAuth.checkSubscribe(ctx as WsContext);
-          if (refused === 'expired') return [new GraphQLError('credential expired')];
+          if (refused === 'expired') return [new GraphQLError('credential expired', { originalError: new CredentialExpiredError() })];
           if (refused) return [new GraphQLError(refused.message, { originalError: refused })];
           try {
             await auth.authenticate(ctx.connectionParams?.authorization);

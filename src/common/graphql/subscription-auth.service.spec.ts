@@ -2,7 +2,8 @@ import type { Principal } from '../../auth/principal';
 import { ActorType } from '../../auth/principal';
 import type { AppConfig } from '../../config/app-config';
 import type { PubSubService } from './pubsub';
-import { SubscriptionAuthService, SubscriptionLimitError, TOO_MANY_SOCKETS, WsContext } from './subscription-auth.service';
+import { SubscriptionLimitError } from './graphql.errors';
+import { SubscriptionAuthService, TOO_MANY_SOCKETS, WsContext } from './subscription-auth.service';
 
 const config = { wsMaxSubscriptionsPerSocket: 2, wsMaxSocketsPerCredential: 2 } as AppConfig;
 const principal: Principal = { tenantId: 't1', actorType: ActorType.User, actorId: 'u1', permissions: [] };

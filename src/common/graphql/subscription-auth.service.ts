@@ -5,8 +5,8 @@ import { decode } from 'jsonwebtoken';
 import { API_KEY_PREFIX } from '../../auth/api-keys.service';
 import type { Principal } from '../../auth/principal';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { LimitExceededError } from '../errors/domain-error';
 import type { WsExtra } from './graphql-context';
+import { SubscriptionLimitError } from './graphql.errors';
 import { GLOBAL_CHANNEL, PubSubService, Topic } from './pubsub';
 
 export type WsContext = Context<Record<string, unknown> | undefined, WsExtra & { socket?: { close(code: number, reason: string): void } }>;
@@ -15,13 +15,6 @@ export type WsContext = Context<Record<string, unknown> | undefined, WsExtra & {
 export const TOO_MANY_SOCKETS = 4429;
 /** setTimeout's largest delay; a later expiry re-arms the timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** A socket asked for one more subscription than WS_MAX_SUBSCRIPTIONS_PER_SOCKET allows. */
-export class SubscriptionLimitError extends LimitExceededError {
-  constructor(limit: number) {
-    super('subscribe', `this socket already holds ${limit} operations, the limit (WS_MAX_SUBSCRIPTIONS_PER_SOCKET); complete one first`, limit);
-  }
-}
 
 interface Session {
   credential: string;

@@ -4,12 +4,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { EntityManager, In, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { NotFoundError } from '../errors/domain-error';
 import { isUuid } from '../ids';
 import { PubSubService, Topic } from '../graphql/pubsub';
 import { DEFAULT_JOB_OPTIONS, JobName, QueueName, RunTrackedJobJob } from '../queue/queue.constants';
 import { TrackedJobEntity, TrackedJobStatus } from './tracked-job.entity';
 import { toTrackedJobModel } from './tracked-job.model';
+import { TrackedJobNotFoundError } from './tracked-jobs.errors';
 
 export class TrackedJobCancelledError extends Error {
   constructor() {
@@ -61,7 +61,7 @@ export class TrackedJobsService {
 
   async find(tenantId: string, id: string): Promise<TrackedJobEntity> {
     const job = isUuid(id) ? await this.jobs.findOneBy({ tenantId, id }) : null;
-    if (!job) throw new NotFoundError('TrackedJob', id);
+    if (!job) throw new TrackedJobNotFoundError(id);
     return job;
   }
 
