@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
-import { NotFoundError, UnauthenticatedError } from '../common/errors/domain-error';
 import { GLOBAL_CHANNEL, PubSubService, Topic } from '../common/graphql/pubsub';
 import { isUuid } from '../common/ids';
 import { ApiKeyEntity } from './api-key.entity';
+import { ApiKeyNotFoundError, ApiKeyRevokedError, InvalidApiKeyError } from './auth.errors';
 import { AuditService } from './audit.service';
 import { ActorType, Principal } from './principal';
 
@@ -53,7 +53,7 @@ export class ApiKeysService {
 
   async revoke(principal: Principal, id: string): Promise<ApiKeyEntity> {
     const entity = isUuid(id) ? await this.keys.findOneBy({ tenantId: principal.tenantId, id }) : null;
-    if (!entity) throw new NotFoundError('ApiKey', id);
+    if (!entity) throw new ApiKeyNotFoundError(id);
     if (!entity.revokedAt) {
       entity.revokedAt = new Date();
       await this.keys.update({ tenantId: principal.tenantId, id }, { revokedAt: entity.revokedAt });
@@ -64,8 +64,10 @@ export class ApiKeysService {
   }
 
   async authenticate(key: string): Promise<Principal> {
-    const entity = await this.keys.findOne({ where: { keyHash: hashApiKey(key), revokedAt: IsNull() } });
-    if (!entity) throw new UnauthenticatedError('invalid or revoked API key');
+    // On the unique hash index; a revoked key is still found, so the refusal can say which it is.
+    const entity = await this.keys.findOne({ where: { keyHash: hashApiKey(key) } });
+    if (!entity) throw new InvalidApiKeyError();
+    if (entity.revokedAt) throw new ApiKeyRevokedError();
     const now = Date.now();
     if (!entity.lastUsedAt || now - entity.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.keys.update({ id: entity.id }, { lastUsedAt: new Date(now) });

@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import { ForbiddenError } from '../common/errors/domain-error';
 import { ADMIN_ONLY_KEY, PERMISSION_KEY, PUBLIC_KEY } from './auth.decorators';
+import { AdminOnlyError, MissingPermissionError, PermissionNotDeclaredError } from './auth.errors';
 import { AuthService } from './auth.service';
 import { ActorType, Principal } from './principal';
 
@@ -31,11 +31,11 @@ export class AuthGuard implements CanActivate {
     const principal = holder.principal;
 
     const permission = this.reflector.getAllAndOverride<string | undefined>(PERMISSION_KEY, targets);
-    if (!permission) throw new ForbiddenError('this operation is not open to any permission');
+    if (!permission) throw new PermissionNotDeclaredError();
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY_KEY, targets) && principal.actorType !== ActorType.User) {
-      throw new ForbiddenError('only an admin JWT may manage API keys');
+      throw new AdminOnlyError();
     }
-    if (!principal.permissions.includes(permission)) throw new ForbiddenError(`missing permission ${permission}`);
+    if (!principal.permissions.includes(permission)) throw new MissingPermissionError(permission);
     return true;
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { UnauthenticatedError } from '../common/errors/domain-error';
 import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service';
+import { CredentialTooLongError, MalformedAuthorizationError, MissingCredentialsError } from './auth.errors';
 import { verifyAdminJwt } from './jwt';
 import { ActorType, Principal } from './principal';
 import { TenantsService } from './tenants.service';
@@ -16,11 +16,11 @@ export class AuthService {
 
   /** `Bearer whk_...` is an API key; any other bearer credential is an admin JWT. */
   async authenticate(authorization: unknown): Promise<Principal> {
-    if (typeof authorization !== 'string' || authorization.length === 0) throw new UnauthenticatedError('missing credentials: send Authorization: Bearer <token>');
+    if (typeof authorization !== 'string' || authorization.length === 0) throw new MissingCredentialsError();
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-    if (!match) throw new UnauthenticatedError('malformed Authorization header: expected "Bearer <token>"');
+    if (!match) throw new MalformedAuthorizationError();
     const credential = match[1];
-    if (credential.length > 4096) throw new UnauthenticatedError('credential too long');
+    if (credential.length > 4096) throw new CredentialTooLongError();
     if (credential.startsWith(API_KEY_PREFIX)) return this.apiKeys.authenticate(credential);
     const claims = verifyAdminJwt(credential, this.config.jwtSecret, this.config.jwtMaxLifetimeSeconds);
     await this.tenants.ensure(claims.tenantId);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../common/errors/domain-error';
 import type { WsContext } from '../common/graphql/graphql-context';
+import { CredentialExpiredError } from '../common/graphql/graphql.errors';
 import type { SocketAuthenticator } from '../common/graphql/socket-authenticator';
 import { AuthService } from './auth.service';
 import { credentialExpiry, SubscriptionAuthService } from './subscription-auth.service';
@@ -28,7 +29,7 @@ export class GraphqlSocketAuth implements SocketAuthenticator {
   // Each new operation re-checks the socket's limits and its credential (expired, revoked).
   async subscribe(ctx: WsContext): Promise<readonly GraphQLError[] | undefined> {
     const refused = this.sessions.checkSubscribe(ctx);
-    if (refused === 'expired') return [new GraphQLError('credential expired')];
+    if (refused === 'expired') return [new GraphQLError('credential expired', { originalError: new CredentialExpiredError() })];
     if (refused) return [new GraphQLError(refused.message, { originalError: refused })];
     try {
       await this.auth.authenticate(ctx.connectionParams?.authorization);

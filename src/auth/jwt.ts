@@ -1,6 +1,6 @@
-import { JsonWebTokenError, TokenExpiredError, verify } from 'jsonwebtoken';
+import { JsonWebTokenError, TokenExpiredError as JwtExpiredError, verify } from 'jsonwebtoken';
 import { createSecretKey, KeyObject } from 'node:crypto';
-import { UnauthenticatedError } from '../common/errors/domain-error';
+import { InvalidTokenClaimError, InvalidTokenError, TokenExpiredError, TokenLifetimeTooLongError } from './auth.errors';
 
 export interface AdminClaims {
   sub: string;
@@ -33,26 +33,25 @@ export function verifyAdminJwt(token: string, secret: string, maxLifetimeSeconds
   try {
     payload = verify(token, hmacKey(secret), { algorithms: ['HS256'], clockTolerance: CLOCK_TOLERANCE_SECONDS, clockTimestamp: Math.floor(nowMs / 1000) });
   } catch (error) {
-    if (error instanceof TokenExpiredError) throw new UnauthenticatedError('token expired');
-    if (error instanceof JsonWebTokenError) throw new UnauthenticatedError(`invalid token: ${error.message}`);
-    throw new UnauthenticatedError('invalid token');
+    if (error instanceof JwtExpiredError) throw new TokenExpiredError();
+    if (error instanceof JsonWebTokenError) throw new InvalidTokenError(error.message);
+    throw new InvalidTokenError();
   }
-  if (typeof payload !== 'object' || payload === null) throw new UnauthenticatedError('invalid token: no claims');
+  if (typeof payload !== 'object' || payload === null) throw new InvalidTokenClaimError('no claims');
   const claims = payload as Record<string, unknown>;
-  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw new UnauthenticatedError('invalid token: exp claim required');
+  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw new InvalidTokenClaimError('exp claim required');
   assertLifetime(claims.exp, claims.iat, maxLifetimeSeconds, nowMs / 1000);
-  if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw new UnauthenticatedError('invalid token: sub claim required');
+  if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw new InvalidTokenClaimError('sub claim required');
   if (typeof claims.tenant_id !== 'string' || !TENANT_ID_PATTERN.test(claims.tenant_id)) {
-    throw new UnauthenticatedError('invalid token: tenant_id claim must be 1-64 characters of letters, digits, _ . : -');
+    throw new InvalidTokenClaimError('tenant_id claim must be 1-64 characters of letters, digits, _ . : -');
   }
   const permissions = Array.isArray(claims.permissions) ? claims.permissions.filter((p): p is string => typeof p === 'string') : [];
   return { sub: claims.sub, tenantId: claims.tenant_id, permissions };
 }
 
 function assertLifetime(exp: number, iat: unknown, maxLifetimeSeconds: number, nowSeconds: number): void {
-  const tooLong = `invalid token: lifetime over the maximum of ${maxLifetimeSeconds} s (JWT_MAX_LIFETIME_SECONDS)`;
-  if (exp - nowSeconds > maxLifetimeSeconds + CLOCK_TOLERANCE_SECONDS) throw new UnauthenticatedError(tooLong);
+  if (exp - nowSeconds > maxLifetimeSeconds + CLOCK_TOLERANCE_SECONDS) throw new TokenLifetimeTooLongError(maxLifetimeSeconds);
   if (iat === undefined) return;
-  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new UnauthenticatedError('invalid token: iat claim must be a number');
-  if (exp - iat > maxLifetimeSeconds) throw new UnauthenticatedError(tooLong);
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new InvalidTokenClaimError('iat claim must be a number');
+  if (exp - iat > maxLifetimeSeconds) throw new TokenLifetimeTooLongError(maxLifetimeSeconds);
 }

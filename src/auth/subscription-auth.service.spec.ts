@@ -3,7 +3,8 @@ import { ActorType } from './principal';
 import type { AppConfig } from '../config/app-config';
 import type { PubSubService } from '../common/graphql/pubsub';
 import type { WsContext } from '../common/graphql/graphql-context';
-import { SubscriptionAuthService, SubscriptionLimitError, TOO_MANY_SOCKETS } from './subscription-auth.service';
+import { SubscriptionLimitError } from '../common/graphql/graphql.errors';
+import { SubscriptionAuthService, TOO_MANY_SOCKETS } from './subscription-auth.service';
 
 const config = { wsMaxSubscriptionsPerSocket: 2, wsMaxSocketsPerCredential: 2 } as AppConfig;
 const principal: Principal = { tenantId: 't1', actorType: ActorType.User, actorId: 'u1', permissions: [] };

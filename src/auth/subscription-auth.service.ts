@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { CloseCode } from 'graphql-ws';
 import { decode } from 'jsonwebtoken';
-import { LimitExceededError } from '../common/errors/domain-error';
 import type { WsContext } from '../common/graphql/graphql-context';
+import { SubscriptionLimitError } from '../common/graphql/graphql.errors';
 import { GLOBAL_CHANNEL, PubSubService, Topic } from '../common/graphql/pubsub';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { API_KEY_PREFIX } from './api-keys.service';
@@ -12,13 +12,6 @@ import type { Principal } from './principal';
 export const TOO_MANY_SOCKETS = 4429;
 /** setTimeout's largest delay; a later expiry re-arms the timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** A socket asked for one more subscription than WS_MAX_SUBSCRIPTIONS_PER_SOCKET allows. */
-export class SubscriptionLimitError extends LimitExceededError {
-  constructor(limit: number) {
-    super('subscribe', `this socket already holds ${limit} operations, the limit (WS_MAX_SUBSCRIPTIONS_PER_SOCKET); complete one first`, limit);
-  }
-}
 
 interface Session {
   credential: string;

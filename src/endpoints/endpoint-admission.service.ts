@@ -22,7 +22,7 @@ export class EndpointAdmission {
     @Inject(HTTP_RESOLVER) private readonly resolve: Resolver | undefined,
   ) {}
 
-  /** The normalised URL; refused with the guard's named errors (INVALID_URL, TARGET_NOT_PUBLIC, HOST_NOT_RESOLVED). */
+  /** The normalised URL; refused with the guard's named errors (URL_INVALID, URL_SCHEME_NOT_ALLOWED, TARGET_NOT_PUBLIC, URL_HOST_UNRESOLVED). */
   async checkUrl(raw: string): Promise<string> {
     return (await validateTargetUrl(raw, { allowPrivate: this.config.allowPrivateTargets, resolve: this.resolve })).href;
   }

@@ -2,7 +2,7 @@ import { BadUserInputError, LimitExceededError, NotFoundError } from '../common/
 
 /*
  * The faults of the endpoints module, each with a stable reasonCode (extensions.reasonCode). A URL that the SSRF
- * guard refuses is named where the guard lives, since integrations share it (common/http/target-url.errors.ts):
+ * guard refuses is named where the guard lives, since integrations share it (common/http/http.errors.ts):
  * INVALID_URL, TARGET_NOT_PUBLIC, HOST_NOT_RESOLVED.
  */
 

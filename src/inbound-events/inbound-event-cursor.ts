@@ -1,10 +1,11 @@
 import type { SelectQueryBuilder } from 'typeorm';
-import { BadUserInputError } from '../common/errors/domain-error';
+import { MalformedCursorError } from '../common/graphql/graphql.errors';
 import { isDateInRange } from '../common/graphql/scalars';
 import { unstorableReason } from '../common/graphql/storable-text';
 import { isUuid } from '../common/ids';
 import { InboundEventSortField, SortDirection } from './dto/inbound-event-order.input';
 import type { InboundEventEntity } from './inbound-event.entity';
+import { CursorOrderingMismatchError } from './inbound-events.errors';
 
 type SortValue = string | number | null;
 
@@ -61,13 +62,13 @@ export function decodeInboundCursor(cursor: string, ordering: InboundEventOrderi
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new BadUserInputError('after', 'malformed cursor');
+    throw new MalformedCursorError('after');
   }
-  if (typeof parsed !== 'object' || parsed === null || !isUuid((parsed as CursorPayload).id)) throw new BadUserInputError('after', 'malformed cursor');
+  if (typeof parsed !== 'object' || parsed === null || !isUuid((parsed as CursorPayload).id)) throw new MalformedCursorError('after');
   const { f, d, v, id } = parsed as CursorPayload;
-  if (f !== ordering.field || d !== ordering.direction) throw new BadUserInputError('after', 'the cursor belongs to another ordering');
+  if (f !== ordering.field || d !== ordering.direction) throw new CursorOrderingMismatchError();
   const value = SORT_COLUMNS[ordering.field].parse(v);
-  if (value === undefined) throw new BadUserInputError('after', 'malformed cursor');
+  if (value === undefined) throw new MalformedCursorError('after');
   return { value, id };
 }
 

@@ -3,7 +3,6 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Not, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { Principal } from '../auth/principal';
-import { BadUserInputError, NotFoundError, UnprocessableError } from '../common/errors/domain-error';
 import { Page, pageSize } from '../common/graphql/pagination';
 import { PubSubService, Topic } from '../common/graphql/pubsub';
 import { isUuid } from '../common/ids';
@@ -15,6 +14,15 @@ import { InboundEventFilter } from './dto/inbound-event-filter.input';
 import { applyOrdering, DEFAULT_ORDERING, encodeInboundCursor, InboundEventOrdering } from './inbound-event-cursor';
 import { InboundEventEntity, InboundEventStatus } from './inbound-event.entity';
 import { InboundEvent } from './inbound-event.model';
+import {
+  AmbiguousSelectionError,
+  DeleteNotConfirmedError,
+  EmptyEventIdsError,
+  FilterIntegrationMismatchError,
+  InboundEventNotFoundError,
+  IncompleteSelectionError,
+  InvalidEventIdError,
+} from './inbound-events.errors';
 import { InboundProcessingService, ProcessOutcome } from './inbound-processing.service';
 
 export const BULK_REPROCESS_JOB = 'inbound_events.bulk_reprocess';
@@ -74,7 +82,7 @@ export class InboundEventsService implements OnModuleInit {
 
   async find(tenantId: string, id: string): Promise<InboundEventEntity> {
     const found = isUuid(id) ? await this.events.findOneBy({ tenantId, id }) : null;
-    if (!found) throw new NotFoundError('InboundEvent', id);
+    if (!found) throw new InboundEventNotFoundError(id);
     return found;
   }
 
@@ -220,25 +228,25 @@ export class InboundEventsService implements OnModuleInit {
   }
 
   private requireConfirmation(confirmation: string): void {
-    if (confirmation !== DELETE_CONFIRMATION) throw new UnprocessableError(`confirmation must be exactly ${DELETE_CONFIRMATION}; nothing was deleted`, { field: 'confirmation' });
+    if (confirmation !== DELETE_CONFIRMATION) throw new DeleteNotConfirmedError(DELETE_CONFIRMATION);
   }
 
   /** Either eventIds, or applyToAll with integrationId and a filter for that integration; anything else is BAD_USER_INPUT. */
   private async selection(tenantId: string, input: BulkReprocessInboundInput): Promise<Selection> {
     const hasIds = input.eventIds !== undefined && input.eventIds !== null;
     const applyToAll = input.applyToAll === true;
-    if (hasIds && applyToAll) throw new BadUserInputError('eventIds', 'give either eventIds or applyToAll, not both');
+    if (hasIds && applyToAll) throw new AmbiguousSelectionError('eventIds', 'give either eventIds or applyToAll, not both');
     if (hasIds) {
-      if (input.filter || input.integrationId) throw new BadUserInputError('filter', 'integrationId and filter go with applyToAll, not with eventIds');
+      if (input.filter || input.integrationId) throw new AmbiguousSelectionError('filter', 'integrationId and filter go with applyToAll, not with eventIds');
       const eventIds = input.eventIds as string[];
-      if (eventIds.length === 0) throw new BadUserInputError('eventIds', 'must not be empty');
-      if (!eventIds.every(isUuid)) throw new BadUserInputError('eventIds', 'contains an id that is not a UUID');
+      if (eventIds.length === 0) throw new EmptyEventIdsError();
+      if (!eventIds.every(isUuid)) throw new InvalidEventIdError();
       return { eventIds };
     }
-    if (!applyToAll) throw new BadUserInputError('eventIds', 'give eventIds, or applyToAll: true with integrationId and filter');
-    if (!input.integrationId) throw new BadUserInputError('integrationId', 'is required with applyToAll');
-    if (!input.filter) throw new BadUserInputError('filter', 'is required with applyToAll');
-    if (input.filter.integrationId !== input.integrationId) throw new BadUserInputError('filter.integrationId', 'must be the same as integrationId');
+    if (!applyToAll) throw new IncompleteSelectionError('eventIds', 'give eventIds, or applyToAll: true with integrationId and filter');
+    if (!input.integrationId) throw new IncompleteSelectionError('integrationId', 'is required with applyToAll');
+    if (!input.filter) throw new IncompleteSelectionError('filter', 'is required with applyToAll');
+    if (input.filter.integrationId !== input.integrationId) throw new FilterIntegrationMismatchError();
     await this.integrations.find(tenantId, input.integrationId);
     return { filter: input.filter };
   }

@@ -9,6 +9,7 @@ import { getProviderAdapter } from '../integrations/providers';
 import { InboundEventEntity, InboundEventStatus } from './inbound-event.entity';
 import { InboundEventsQueue } from './inbound-events.queue';
 import { InboundProcessingService } from './inbound-processing.service';
+import { InboundRefusal, InboundRefusalReason as Reason } from './inbound-events.errors';
 import { redactHeaders } from './redact-headers';
 
 export interface InboundCallback extends InboundRequest {
@@ -22,12 +23,12 @@ export interface InboundCallback extends InboundRequest {
 export type InboundReceipt =
   | { status: 202; body: { id: string } }
   | { status: 200; body: { id: string; duplicate: true } }
-  | { status: 400 | 401 | 404 | 415; body: { error: { code: string; message: string } } };
+  | { status: 400 | 401 | 404 | 415; body: { error: InboundRefusal } };
 
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 
-function refuse(status: 400 | 401 | 404 | 415, code: string, message: string): InboundReceipt {
-  return { status, body: { error: { code, message } } };
+function refuse(status: 400 | 401 | 404 | 415, code: string, reason: Reason, message: string, limit?: number): InboundReceipt {
+  return { status, body: { error: { code, message, reasonCode: reason, ...(limit === undefined ? {} : { limit }) } } };
 }
 
 @Injectable()
@@ -45,22 +46,25 @@ export class InboundReceiverService {
   async receive(provider: string, integrationId: string, callback: InboundCallback): Promise<InboundReceipt> {
     const adapter = getProviderAdapter(provider);
     const found = adapter ? await this.integrations.findActiveForCallback(provider, integrationId) : null;
-    if (!adapter || !found) return refuse(404, 'NOT_FOUND', 'unknown or inactive integration');
+    if (!adapter || !found) return refuse(404, 'NOT_FOUND', Reason.IntegrationNotFound, 'unknown or inactive integration');
     if (!callback.contentType || !JSON_CONTENT_TYPE.test(callback.contentType)) {
-      return refuse(415, 'UNSUPPORTED_MEDIA_TYPE', 'content-type must be application/json');
+      return refuse(415, 'UNSUPPORTED_MEDIA_TYPE', Reason.ContentTypeNotJson, 'content-type must be application/json');
     }
     const request: InboundRequest = { rawBody: callback.rawBody, headers: callback.headers };
     const verified = adapter.verify(request, found.secrets);
-    if (!verified.ok) return refuse(401, 'UNAUTHENTICATED', `invalid signature: ${verified.reason}`);
+    if (!verified.ok) return refuse(401, 'UNAUTHENTICATED', Reason.SignatureInvalid, `invalid signature: ${verified.reason}`);
 
     let body: unknown;
     try {
       body = adapter.decodeBody ? adapter.decodeBody(request, found.secrets) : JSON.parse(request.rawBody.toString('utf8'));
     } catch {
-      return refuse(400, 'BAD_REQUEST', 'body is not valid JSON');
+      return refuse(400, 'BAD_REQUEST', Reason.BodyNotJson, 'body is not valid JSON');
     }
-    if (typeof body !== 'object' || body === null) return refuse(400, 'BAD_REQUEST', 'body must be a JSON object or array');
-    if (nestedDeeperThan(body)) return refuse(400, 'BAD_REQUEST', `body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (typeof body !== 'object' || body === null) return refuse(400, 'BAD_REQUEST', Reason.BodyNotObject, 'body must be a JSON object or array');
+    if (nestedDeeperThan(body)) {
+      const tooDeep = `body is nested deeper than ${MAX_JSON_DEPTH} levels`;
+      return refuse(400, 'BAD_REQUEST', Reason.LimitExceeded, tooDeep, MAX_JSON_DEPTH);
+    }
     const { eventCode, externalId } = adapter.extract(request, body);
     const { integration } = found;
     // A signed event is never lost: a NUL or lone surrogate (which jsonb refuses) keeps the exact body as JSON text,

@@ -4,13 +4,13 @@ import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { Principal } from '../auth/principal';
 import { SecretBox } from '../common/crypto/secret-box';
-import { BadUserInputError, LimitExceededError, NotFoundError } from '../common/errors/domain-error';
 import { isUuid } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CreateIntegrationInput } from './dto/create-integration.input';
 import { UpdateIntegrationInput } from './dto/update-integration.input';
 import { checkProviderSecrets } from './integration-secrets';
 import { IntegrationEntity } from './integration.entity';
+import { CredentialsTooLargeError, IntegrationNotFoundError, UnknownProviderError } from './integrations.errors';
 import { getProviderAdapter, type ProviderSecrets } from './providers';
 
 export interface IntegrationWithSecrets {
@@ -26,9 +26,7 @@ export const MAX_CREDENTIALS_BYTES = 16 * 1024;
 function checkCredentialsSize(credentials: Record<string, unknown> | null | undefined): void {
   if (credentials == null) return;
   const size = Buffer.byteLength(JSON.stringify(credentials), 'utf8');
-  if (size > MAX_CREDENTIALS_BYTES) {
-    throw new LimitExceededError('credentials', `must be at most ${MAX_CREDENTIALS_BYTES} bytes as JSON (got ${size})`, MAX_CREDENTIALS_BYTES);
-  }
+  if (size > MAX_CREDENTIALS_BYTES) throw new CredentialsTooLargeError(size, MAX_CREDENTIALS_BYTES);
 }
 
 @Injectable()
@@ -45,7 +43,7 @@ export class IntegrationsService {
   }
 
   async create(principal: Principal, input: CreateIntegrationInput): Promise<IntegrationEntity> {
-    if (!getProviderAdapter(input.provider)) throw new BadUserInputError('provider', `unknown provider "${input.provider}"`);
+    if (!getProviderAdapter(input.provider)) throw new UnknownProviderError(input.provider);
     checkCredentialsSize(input.credentials);
     const secrets: ProviderSecrets = { webhookSecret: input.webhookSecret ?? null, credentials: input.credentials ?? null };
     await checkProviderSecrets(input.provider, secrets, this.config.allowPrivateTargets);
@@ -65,13 +63,13 @@ export class IntegrationsService {
 
   async find(tenantId: string, id: string): Promise<IntegrationEntity> {
     const found = isUuid(id) ? await this.integrations.findOneBy({ tenantId, id }) : null;
-    if (!found) throw new NotFoundError('Integration', id);
+    if (!found) throw new IntegrationNotFoundError(id);
     return found;
   }
 
   async findWithSecrets(tenantId: string, id: string): Promise<IntegrationWithSecrets> {
     const found = isUuid(id) ? await this.withSecrets().where('i.tenant_id = :tenantId AND i.id = :id', { tenantId, id }).getOne() : null;
-    if (!found) throw new NotFoundError('Integration', id);
+    if (!found) throw new IntegrationNotFoundError(id);
     return { integration: found, secrets: this.decrypt(found) };
   }
 

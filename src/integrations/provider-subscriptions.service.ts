@@ -3,10 +3,10 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { Principal, systemPrincipal } from '../auth/principal';
-import { BadUserInputError, UnprocessableError } from '../common/errors/domain-error';
 import { TrackedJobEntity } from '../tracked-jobs/tracked-job.entity';
 import { TrackedJobContext, TrackedJobsService } from '../tracked-jobs/tracked-jobs.service';
 import { IntegrationEntity } from './integration.entity';
+import { ProviderRequestFailedError, SubscriptionsNotManagedError, UnknownEventCodeError } from './integrations.errors';
 import { IntegrationsService } from './integrations.service';
 import { ProviderSubscription } from './provider-subscription.model';
 import { getProviderAdapter, type ProviderAdapter } from './providers';
@@ -114,7 +114,7 @@ export class ProviderSubscriptionsService implements OnModuleInit {
     const known = this.adapter(integration)
       .eventCodes()
       .find((entry) => entry.code === eventCode);
-    if (!known) throw new BadUserInputError('eventCode', `is not a ${integration.provider} event code`);
+    if (!known) throw new UnknownEventCodeError(integration.provider);
     return { integration, client: this.temuClients.create(secrets), description: known.description };
   }
 
@@ -123,7 +123,7 @@ export class ProviderSubscriptionsService implements OnModuleInit {
     try {
       await client.updateMessageSubscription([{ code: eventCode, enable }]);
     } catch (error) {
-      throw new UnprocessableError(error instanceof Error ? error.message : String(error), { eventCode });
+      throw new ProviderRequestFailedError(error instanceof Error ? error.message : String(error), eventCode);
     }
   }
 
@@ -139,7 +139,7 @@ export class ProviderSubscriptionsService implements OnModuleInit {
 
   private requireManaged(integration: IntegrationEntity): void {
     if (integration.provider !== MANAGED_PROVIDER) {
-      throw new UnprocessableError(`${integration.provider} subscriptions are configured on the provider's side, not through its API`);
+      throw new SubscriptionsNotManagedError(integration.provider);
     }
   }
 

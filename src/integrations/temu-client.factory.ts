@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { UnprocessableError } from '../common/errors/domain-error';
 import { OutboundHttpClient } from '../common/http/http-client';
+import { ProviderCredentialMissingError } from './integrations.errors';
 import type { ProviderSecrets } from './providers';
 import { TemuApiClient, type TemuCredentials } from './providers/temu/temu-api.client';
 
@@ -17,7 +17,7 @@ export class TemuClientFactory {
     const credentials = secrets.credentials ?? {};
     for (const key of REQUIRED) {
       const value = credentials[key];
-      if (typeof value !== 'string' || value === '') throw new UnprocessableError(`credentials.${key} is required to call the Temu API`, { field: `credentials.${key}` });
+      if (typeof value !== 'string' || value === '') throw new ProviderCredentialMissingError(key);
     }
     return new TemuApiClient(credentials as unknown as TemuCredentials, async (url, body, headers) => {
       const result = await this.http.post(url, body, headers, { timeoutMs: TEMU_TIMEOUT_MS });

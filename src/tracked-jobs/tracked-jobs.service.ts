@@ -2,12 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { NotFoundError } from '../common/errors/domain-error';
 import { isUuid } from '../common/ids';
 import { PubSubService, Topic } from '../common/graphql/pubsub';
 import { TrackedJobEntity, TrackedJobStatus } from './tracked-job.entity';
 import { toTrackedJobModel } from './tracked-job.model';
 import { TrackedJobsQueue } from './tracked-jobs.queue';
+import { TrackedJobNotFoundError } from './tracked-jobs.errors';
 
 export class TrackedJobCancelledError extends Error {
   constructor() {
@@ -59,7 +59,7 @@ export class TrackedJobsService {
 
   async find(tenantId: string, id: string): Promise<TrackedJobEntity> {
     const job = isUuid(id) ? await this.jobs.findOneBy({ tenantId, id }) : null;
-    if (!job) throw new NotFoundError('TrackedJob', id);
+    if (!job) throw new TrackedJobNotFoundError(id);
     return job;
   }
 

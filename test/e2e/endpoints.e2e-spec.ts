@@ -411,9 +411,9 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
     it.each([
       ['http://169.254.169.254/', 'TARGET_NOT_PUBLIC'],
       ['http://localhost/', 'TARGET_NOT_PUBLIC'],
-      ['file:///etc/passwd', 'INVALID_URL'],
-      ['https://user:pass@example.com/hook', 'INVALID_URL'],
-      ['https://no-such-host.invalid/hook', 'HOST_NOT_RESOLVED'],
+      ['file:///etc/passwd', 'URL_SCHEME_NOT_ALLOWED'],
+      ['https://user:pass@example.com/hook', 'URL_USERINFO_NOT_ALLOWED'],
+      ['https://no-such-host.invalid/hook', 'URL_HOST_UNRESOLVED'],
     ])('names the fault of %s in reasonCode: %s', async (url, reasonCode) => {
       const token = adminToken({ tenantId: newTenantId() });
       const res = await gql(strict.graphqlUrl, CREATE, { input: { url } }, token);

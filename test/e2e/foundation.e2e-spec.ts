@@ -39,12 +39,17 @@ describe('foundation (real Postgres + Redis)', () => {
     it('answers UNAUTHENTICATED without a credential', async () => {
       const res = await gql(t.graphqlUrl, '{ apiKeys { id } }');
       expect(errorCode(res)).toBe('UNAUTHENTICATED');
+      expect(res.errors?.[0]?.extensions).toMatchObject({ reason: 'CREDENTIALS_MISSING', reasonCode: 'CREDENTIALS_MISSING' });
       expect(res.data).toBeNull();
     });
 
     it('answers FORBIDDEN to a valid JWT without manage_webhooks', async () => {
       const res = await gql(t.graphqlUrl, '{ auditLogs { edges { cursor } } }', {}, adminToken({ tenantId: tenantA, permissions: ['read_only'] }));
       expect(errorCode(res)).toBe('FORBIDDEN');
+      expect(res.errors?.[0]).toMatchObject({
+        message: 'missing permission manage_webhooks',
+        extensions: { code: 'FORBIDDEN', permission: 'manage_webhooks', reason: 'PERMISSION_MISSING', reasonCode: 'PERMISSION_MISSING' },
+      });
     });
 
     it('refuses an expired JWT, an alg:none JWT, a JWT signed with another key, and a malformed header', async () => {
@@ -53,12 +58,14 @@ describe('foundation (real Postgres + Redis)', () => {
       const claims = Buffer.from(JSON.stringify({ sub: 'x', tenant_id: tenantA, permissions: ['manage_webhooks'], exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
       const none = `${header}.${claims}.`;
       const otherKey = sign({ sub: 'x', tenant_id: tenantA, permissions: ['manage_webhooks'] }, 'another-secret-another-secret-another-secret', { algorithm: 'HS256', expiresIn: 600 });
-      for (const token of [expired, none, otherKey]) {
+      for (const [token, reasonCode] of [[expired, 'TOKEN_EXPIRED'], [none, 'TOKEN_INVALID'], [otherKey, 'TOKEN_INVALID']]) {
         const res = await gql(t.graphqlUrl, '{ auditLogs { edges { cursor } } }', {}, token);
         expect(errorCode(res)).toBe('UNAUTHENTICATED');
+        expect(res.errors?.[0]?.extensions).toMatchObject({ reason: reasonCode, reasonCode });
       }
       const res = await gql(t.graphqlUrl, '{ auditLogs { edges { cursor } } }', {}, undefined, { authorization: 'Basic abc' });
       expect(errorCode(res)).toBe('UNAUTHENTICATED');
+      expect(res.errors?.[0]?.extensions).toMatchObject({ reasonCode: 'AUTHORIZATION_MALFORMED' });
     });
 
     it('issues API keys that work until revoked; only admin JWTs manage keys', async () => {
@@ -69,11 +76,15 @@ describe('foundation (real Postgres + Redis)', () => {
 
       const viaKey = await gql(t.graphqlUrl, '{ auditLogs(first: 5) { edges { node { action } } } }', {}, key);
       expect(viaKey.errors).toBeUndefined();
-      expect(errorCode(await gql(t.graphqlUrl, '{ apiKeys { id } }', {}, key))).toBe('FORBIDDEN');
+      const adminOnly = await gql(t.graphqlUrl, '{ apiKeys { id } }', {}, key);
+      expect(adminOnly.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reasonCode: 'ADMIN_ONLY' });
 
       const revoked = dataOf(await gql(t.graphqlUrl, 'mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }', { id: created.apiKey.id }, adminA)).revokeApiKey;
       expect(revoked.revokedAt).not.toBeNull();
-      expect(errorCode(await gql(t.graphqlUrl, '{ auditLogs { edges { cursor } } }', {}, key))).toBe('UNAUTHENTICATED');
+      const afterRevoke = await gql(t.graphqlUrl, '{ auditLogs { edges { cursor } } }', {}, key);
+      expect(afterRevoke.errors?.[0]).toMatchObject({ message: 'invalid or revoked API key', extensions: { code: 'UNAUTHENTICATED', reasonCode: 'API_KEY_REVOKED' } });
+      const neverIssued = await gql(t.graphqlUrl, '{ auditLogs { edges { cursor } } }', {}, `whk_${'x'.repeat(43)}`);
+      expect(neverIssued.errors?.[0]).toMatchObject({ message: 'invalid or revoked API key', extensions: { code: 'UNAUTHENTICATED', reasonCode: 'API_KEY_INVALID' } });
 
       const list = dataOf(await gql(t.graphqlUrl, '{ apiKeys { id name revokedAt } }', {}, adminA)).apiKeys;
       expect(list.find((k: { id: string }) => k.id === created.apiKey.id).revokedAt).not.toBeNull();
@@ -114,6 +125,7 @@ describe('foundation (real Postgres + Redis)', () => {
 
       const res = await gql(t.graphqlUrl, 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: a.apiKey.id }, adminB);
       expect(errorCode(res)).toBe('NOT_FOUND');
+      expect(res.errors?.[0]?.extensions).toMatchObject({ reasonCode: 'API_KEY_NOT_FOUND' });
       const still = dataOf(await gql(t.graphqlUrl, '{ apiKeys { id revokedAt } }', {}, adminA)).apiKeys as { id: string; revokedAt: string | null }[];
       expect(still.find((k) => k.id === a.apiKey.id)?.revokedAt).toBeNull();
     });

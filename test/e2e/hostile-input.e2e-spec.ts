@@ -284,7 +284,8 @@ describe('hostile-input sweep', () => {
       const a = who();
       dataOf(await gql(t.graphqlUrl, '{ endpoints(first: 1) { totalCount } }', {}, a.token));
       const before = await footprint(a.tenantId);
-      expectRefused(await gql(t.graphqlUrl, query, variables, a.token, headers), 'BAD_USER_INPUT', /^(idempotencyKey|Idempotency-Key)$/);
+      const refusal = expectRefused(await gql(t.graphqlUrl, query, variables, a.token, headers), 'BAD_USER_INPUT', /^(idempotencyKey|Idempotency-Key)$/);
+      expect(refusal.extensions).toMatchObject({ reason: 'must be 1 to 255 characters', reasonCode: 'IDEMPOTENCY_KEY_INVALID' });
       expect(await footprint(a.tenantId)).toEqual(before);
     });
 
@@ -293,9 +294,13 @@ describe('hostile-input sweep', () => {
       dataOf(await gql(t.graphqlUrl, CREATE, { input: { url: PUBLIC_URL, idempotencyKey: 'reuse-1' } }, a.token));
       dataOf(await gql(t.graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: ORDER, idempotencyKey: 'reuse-2' } }, a.token));
       const before = await footprint(a.tenantId);
-      expectRefused(await gql(t.graphqlUrl, CREATE, { input: { url: 'https://93.184.215.15/other', idempotencyKey: 'reuse-1' } }, a.token), 'CONFLICT');
-      expectRefused(await gql(t.graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: { order: { ...ORDER.order, id: 'other' } }, idempotencyKey: 'reuse-2' } }, a.token), 'CONFLICT');
-      expectRefused(await gql(t.graphqlUrl, CREATE, { input: { url: 'https://93.184.215.15/hdr' } }, a.token, { 'Idempotency-Key': 'reuse-1' }), 'CONFLICT');
+      const reused = { field: 'idempotencyKey', reason: 'IDEMPOTENCY_KEY_REUSED', reasonCode: 'IDEMPOTENCY_KEY_REUSED' };
+      const created = expectRefused(await gql(t.graphqlUrl, CREATE, { input: { url: 'https://93.184.215.15/other', idempotencyKey: 'reuse-1' } }, a.token), 'CONFLICT');
+      expect(created).toMatchObject({ message: 'idempotency key already used with different input', extensions: reused });
+      const published = expectRefused(await gql(t.graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: { order: { ...ORDER.order, id: 'other' } }, idempotencyKey: 'reuse-2' } }, a.token), 'CONFLICT');
+      expect(published.extensions).toMatchObject(reused);
+      const viaHeader = expectRefused(await gql(t.graphqlUrl, CREATE, { input: { url: 'https://93.184.215.15/hdr' } }, a.token, { 'Idempotency-Key': 'reuse-1' }), 'CONFLICT');
+      expect(viaHeader.extensions).toMatchObject({ reasonCode: 'IDEMPOTENCY_KEY_REUSED' });
       expect(await footprint(a.tenantId)).toEqual(before);
       expect(before.endpoints).toBe(1);
       expect(before.events).toBe(1);

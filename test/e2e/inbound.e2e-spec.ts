@@ -179,15 +179,22 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
       integration = await createFaire(adminA, 'refusals');
     });
 
-    it('401 on a bad or a missing signature', async () => {
+    it('401 on a bad or a missing signature, with reasonCode SIGNATURE_INVALID', async () => {
       const bad = await post(integration.inboundPath, body, { ...good(), 'x-faire-hmac-sha256': sign(body, 'another-secret') });
       expect(bad.status).toBe(401);
+      expect(await bad.json()).toEqual({
+        error: { code: 'UNAUTHENTICATED', reasonCode: 'SIGNATURE_INVALID', message: 'invalid signature: signature does not match the body' },
+      });
       const { 'x-faire-hmac-sha256': _dropped, ...unsigned } = good();
-      expect((await post(integration.inboundPath, body, unsigned)).status).toBe(401);
+      const missing = await post(integration.inboundPath, body, unsigned);
+      expect(missing.status).toBe(401);
+      expect(await missing.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED', reasonCode: 'SIGNATURE_INVALID', message: expect.stringMatching(/missing/) } });
     });
 
     it('404 for an unknown integration, another provider, an unknown provider and an inactive integration', async () => {
-      expect((await post(`/inbound/faire/${randomUUID()}`, body, good())).status).toBe(404);
+      const unknown = await post(`/inbound/faire/${randomUUID()}`, body, good());
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toEqual({ error: { code: 'NOT_FOUND', reasonCode: 'INTEGRATION_NOT_FOUND', message: 'unknown or inactive integration' } });
       expect((await post('/inbound/faire/not-a-uuid', body, good())).status).toBe(404);
       expect((await post(`/inbound/generic/${integration.id}`, body, good())).status).toBe(404);
       expect((await post(`/inbound/shopify/${integration.id}`, body, good())).status).toBe(404);
@@ -206,10 +213,12 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
 
     it('400 for a signed body that is not JSON, 415 for another content type', async () => {
       const text = Buffer.from('order=1&state=NEW');
-      expect((await post(integration.inboundPath, text, { ...good(), 'x-faire-hmac-sha256': sign(text) })).status).toBe(400);
+      const notJson = await post(integration.inboundPath, text, { ...good(), 'x-faire-hmac-sha256': sign(text) });
+      expect(notJson.status).toBe(400);
+      expect(await notJson.json()).toMatchObject({ error: { code: 'BAD_REQUEST', reasonCode: 'BODY_NOT_JSON' } });
       const res = await post(integration.inboundPath, body, { ...good(), 'content-type': 'text/plain' });
       expect(res.status).toBe(415);
-      expect(await res.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+      expect(await res.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', reasonCode: 'CONTENT_TYPE_NOT_JSON' } });
     });
 
     it('stored none of them', async () => {
@@ -288,8 +297,16 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
       expect(await event(failedId)).toMatchObject({ status: 'FAILED', attempts: 4 });
       expect((await event(skippedId)).attempts).toBe(2);
 
-      for (const input of [{}, { applyToAll: false }, { eventIds: [skippedId], applyToAll: true, integrationId: integration.id, filter }, { applyToAll: true, integrationId: integration.id }]) {
-        expect(errorCode(await gql(t.graphqlUrl, BULK_REPROCESS, { input }, adminA))).toBe('BAD_USER_INPUT');
+      const refusals: [Record<string, unknown>, string][] = [
+        [{}, 'SELECTION_INCOMPLETE'],
+        [{ applyToAll: false }, 'SELECTION_INCOMPLETE'],
+        [{ eventIds: [skippedId], applyToAll: true, integrationId: integration.id, filter }, 'SELECTION_AMBIGUOUS'],
+        [{ applyToAll: true, integrationId: integration.id }, 'SELECTION_INCOMPLETE'],
+        [{ eventIds: [] }, 'EVENT_IDS_EMPTY'],
+      ];
+      for (const [input, reasonCode] of refusals) {
+        const res = await gql(t.graphqlUrl, BULK_REPROCESS, { input }, adminA);
+        expect({ input, extensions: res.errors?.[0]?.extensions }).toMatchObject({ input, extensions: { code: 'BAD_USER_INPUT', reasonCode } });
       }
     });
 
@@ -298,12 +315,17 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
       const input = { applyToAll: true, integrationId: integration.id, filter: { integrationId: integration.id } };
       const refused = await gql(t.graphqlUrl, BULK_DELETE, { input: { ...input, confirmation: 'yes' } }, adminA);
       expect(errorCode(refused)).toBe('UNPROCESSABLE');
+      expect(refused.errors?.[0]).toMatchObject({
+        message: 'confirmation must be exactly YES; nothing was deleted',
+        extensions: { code: 'UNPROCESSABLE', field: 'confirmation', reason: 'DELETE_NOT_CONFIRMED', reasonCode: 'DELETE_NOT_CONFIRMED' },
+      });
       expect(errorCode(await gql(t.graphqlUrl, `mutation($id: ID!) { deleteAllInboundEvents(integrationId: $id, confirmation: "Y") { deleted } }`, { id: integration.id }, adminA))).toBe('UNPROCESSABLE');
       expect(dataOf(await gql(t.graphqlUrl, BULK_DELETE, { input: { ...input, confirmation: '', dryRun: true } }, adminA)).bulkDeleteInboundEvents).toEqual({ deleted: 2 });
       expect(await stats(integration.id)).toEqual(before);
 
       expect(dataOf(await gql(t.graphqlUrl, BULK_DELETE, { input: { eventIds: [skippedId], confirmation: 'YES' } }, adminA)).bulkDeleteInboundEvents).toEqual({ deleted: 1 });
-      expect(errorCode(await gql(t.graphqlUrl, INBOUND_EVENT, { id: skippedId }, adminA))).toBe('NOT_FOUND');
+      const gone = await gql(t.graphqlUrl, INBOUND_EVENT, { id: skippedId }, adminA);
+      expect(gone.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', reasonCode: 'INBOUND_EVENT_NOT_FOUND' });
       const all = await gql(t.graphqlUrl, `mutation($id: ID!) { deleteAllInboundEvents(integrationId: $id, confirmation: "YES") { deleted } }`, { id: integration.id }, adminA);
       expect(dataOf(all).deleteAllInboundEvents).toEqual({ deleted: 1 });
       expect((await stats(integration.id)).total).toBe(0);

@@ -61,7 +61,8 @@ describe('integrations and Temu subscriptions', () => {
       const deactivated = dataOf(await gql(t.graphqlUrl, 'mutation($id: ID!) { deactivateIntegration(id: $id) { isActive } }', { id: created.id }, adminA)).deactivateIntegration;
       expect(deactivated.isActive).toBe(false);
       dataOf(await gql(t.graphqlUrl, 'mutation($id: ID!) { deleteIntegration(id: $id) { id deletedAt } }', { id: created.id }, adminA));
-      expect(errorCode(await gql(t.graphqlUrl, 'query($id: ID!) { integration(id: $id) { id } }', { id: created.id }, adminA))).toBe('NOT_FOUND');
+      const gone = await gql(t.graphqlUrl, 'query($id: ID!) { integration(id: $id) { id } }', { id: created.id }, adminA);
+      expect(gone.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'INTEGRATION_NOT_FOUND', reasonCode: 'INTEGRATION_NOT_FOUND' });
 
       const audit = await gql(t.graphqlUrl, 'query($id: String) { auditLogs(first: 20, targetId: $id) { edges { node { action metadata } } } }', { id: created.id }, adminA);
       const actions = (dataOf(audit).auditLogs.edges as { node: { action: string } }[]).map((e) => e.node.action).sort();
@@ -72,9 +73,9 @@ describe('integrations and Temu subscriptions', () => {
     it('refuses an unknown provider and a Faire integration without a webhook secret (BAD_USER_INPUT)', async () => {
       const unknown = await gql(t.graphqlUrl, CREATE_INTEGRATION, { input: { provider: 'shopify', name: 'x', webhookSecret: 's' } }, adminA);
       expect(errorCode(unknown)).toBe('BAD_USER_INPUT');
-      expect(unknown.errors?.[0].extensions?.field).toBe('provider');
+      expect(unknown.errors?.[0].extensions).toMatchObject({ field: 'provider', reason: 'unknown provider "shopify"', reasonCode: 'PROVIDER_UNKNOWN' });
       const noSecret = await gql(t.graphqlUrl, CREATE_INTEGRATION, { input: { provider: 'faire', name: 'x' } }, adminA);
-      expect(noSecret.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'webhookSecret' });
+      expect(noSecret.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'webhookSecret', reasonCode: 'PROVIDER_SECRET_MISSING' });
     });
   });
 
@@ -96,6 +97,7 @@ describe('integrations and Temu subscriptions', () => {
       const refused = await gql(t.graphqlUrl, ENABLE, { id: integration.id, code: AFTERSALES_CODE }, adminA);
       expect(errorCode(refused)).toBe('UNPROCESSABLE');
       expect(refused.errors?.[0].message).toContain('this app has no permission for after-sales messages');
+      expect(refused.errors?.[0].extensions).toMatchObject({ eventCode: AFTERSALES_CODE, reasonCode: 'PROVIDER_REQUEST_FAILED' });
       expect(await subscribedCodes(integration.id)).toEqual([ORDER_CODE]);
 
       const disabled = dataOf(await gql(t.graphqlUrl, DISABLE, { id: integration.id, code: ORDER_CODE }, adminA)).disableProviderSubscription;
@@ -104,7 +106,8 @@ describe('integrations and Temu subscriptions', () => {
       expect(temu.calls.at(-1)?.params).toMatchObject({ cancelEventCodeList: [ORDER_CODE] });
       expect(await subscribedCodes(integration.id)).toEqual([]);
 
-      expect(errorCode(await gql(t.graphqlUrl, ENABLE, { id: integration.id, code: 'no_such_code' }, adminA))).toBe('BAD_USER_INPUT');
+      const unknownCode = await gql(t.graphqlUrl, ENABLE, { id: integration.id, code: 'no_such_code' }, adminA);
+      expect(unknownCode.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'eventCode', reasonCode: 'EVENT_CODE_UNKNOWN' });
       expect(errorCode(await gql(t.graphqlUrl, SUBSCRIPTIONS, { id: integration.id }, adminB))).toBe('NOT_FOUND');
       expect(errorCode(await gql(t.graphqlUrl, ENABLE, { id: integration.id, code: ORDER_CODE }, adminB))).toBe('NOT_FOUND');
       temu.refuse.clear();

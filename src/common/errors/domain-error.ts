@@ -63,11 +63,17 @@ export class ForbiddenError extends DomainError {
   readonly code = ErrorCode.Forbidden;
 }
 
-/** Reason: `<ENTITY>_NOT_FOUND` (e.g. "delivery" → DELIVERY_NOT_FOUND, "inbound event" → INBOUND_EVENT_NOT_FOUND). */
+function notFoundReason(entity: string): string {
+  return `${entity.trim().replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}_NOT_FOUND`;
+}
+
+/**
+ * Reason: `<ENTITY>_NOT_FOUND` (e.g. "delivery" → DELIVERY_NOT_FOUND, "inbound event" → INBOUND_EVENT_NOT_FOUND),
+ * unless a named subclass gives its own (an entity named in PascalCase, "InboundEvent", would make INBOUNDEVENT_...).
+ */
 export class NotFoundError extends DomainError {
   readonly code = ErrorCode.NotFound;
-  constructor(entity: string, id?: string) {
-    const reasonCode = `${entity.trim().replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}_NOT_FOUND`;
+  constructor(entity: string, id?: string, reasonCode = notFoundReason(entity)) {
     super(id ? `${entity} ${id} not found` : `${entity} not found`, { entity, reasonCode });
   }
 }

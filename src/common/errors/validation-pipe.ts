@@ -2,6 +2,7 @@ import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/commo
 import type { ValidatorOptions } from 'class-validator';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { isJsonScalarValue } from '../graphql/scalars';
+import { UnstorableTextError } from '../graphql/graphql.errors';
 import { findUnstorableText } from '../graphql/storable-text';
 import { BadUserInputError } from './domain-error';
 
@@ -76,7 +77,7 @@ class InputValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (!isClientInput(metadata)) return super.transform(value, metadata);
     const unstorable = findUnstorableText(value, typeof value === 'object' && value !== null ? '' : (metadata.data ?? ''), isJsonScalarValue);
-    if (unstorable) throw new BadUserInputError(unstorable.field, unstorable.reason);
+    if (unstorable) throw new UnstorableTextError(unstorable.field, unstorable.reason);
     const detached = detachJsonValues(value);
     if (detached.length === 0) return super.transform(value, metadata);
     try {

@@ -25,6 +25,6 @@ describe('decodeCursor', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(BadUserInputError);
-    expect((caught as BadUserInputError).details).toEqual({ field: 'after', reason: 'malformed cursor' });
+    expect((caught as BadUserInputError).details).toEqual({ field: 'after', reason: 'malformed cursor', reasonCode: 'CURSOR_MALFORMED' });
   });
 });

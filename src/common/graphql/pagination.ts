@@ -1,8 +1,8 @@
 import { Type } from '@nestjs/common';
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { BadUserInputError } from '../errors/domain-error';
 import { isUuid } from '../ids';
+import { MalformedCursorError, PageSizeOutOfRangeError } from './graphql.errors';
 import { isDateInRange } from './scalars';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -29,13 +29,13 @@ export function decodeCursor(cursor: string, field = 'after'): Cursor {
   } catch {
     // fall through
   }
-  throw new BadUserInputError(field, 'malformed cursor');
+  throw new MalformedCursorError(field);
 }
 
 export function pageSize(first: number | null | undefined): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw new BadUserInputError('first', `must be between 1 and ${MAX_PAGE_SIZE}`);
+    throw new PageSizeOutOfRangeError(MAX_PAGE_SIZE);
   }
   return first;
 }

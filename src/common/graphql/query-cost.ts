@@ -17,7 +17,7 @@ import {
   SelectionSetNode,
   ValueNode,
 } from 'graphql';
-import { LimitExceededError } from '../errors/domain-error';
+import { QueryCostLimitError } from './graphql.errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination';
 
 /**
@@ -28,13 +28,6 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination';
 export const MAX_OPERATION_COST = 10_000;
 /** Items assumed for a list without `first` (attempts of a delivery, filters of an endpoint, ...). */
 export const UNPAGED_LIST_SIZE = 10;
-
-/** Refused before execution: BAD_USER_INPUT, reasonCode LIMIT_EXCEEDED, naming the cost and the limit. */
-export class QueryCostLimitError extends LimitExceededError {
-  constructor(cost: number, limit: number) {
-    super('query', `the operation costs at least ${cost}, over the limit of ${limit}: ask for fewer items (first), fewer nested lists or fewer aliases`, limit);
-  }
-}
 
 type Fielded = GraphQLObjectType | GraphQLInterfaceType;
 const fielded = (type: unknown): Fielded | null => (isObjectType(type) || isInterfaceType(type) ? type : null);

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { LimitExceededError } from '../errors/domain-error';
+import { VariablesTooDeepError } from './graphql.errors';
 import { MAX_JSON_DEPTH } from './scalars';
 
 /**
@@ -51,7 +51,7 @@ export function variablesDepthPlugin(): ApolloServerPlugin {
           if (found === null) return;
           ctx.response.http.status = 400;
           const reason = `is nested deeper than ${MAX_VARIABLES_DEPTH} levels (at ${found.at})`;
-          throw new LimitExceededError(found.variable, reason, MAX_VARIABLES_DEPTH);
+          throw new VariablesTooDeepError(found.variable, reason, MAX_VARIABLES_DEPTH);
         },
       };
     },

@@ -4,7 +4,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { DomainError, LimitExceededError } from '../errors/domain-error';
+import { DomainError } from '../errors/domain-error';
+import { VariablesTooDeepError } from './graphql.errors';
 import { assertOperationCost } from './query-cost';
 import { MAX_VARIABLES_DEPTH, tooDeepVariable } from './variables-depth.plugin';
 
@@ -43,7 +44,7 @@ export function prepareOperation(schema: GraphQLSchema, payload: SubscribePayloa
   const variableValues = payload.variables ?? undefined;
   const deep = tooDeepVariable(variableValues);
   if (deep !== null) {
-    const error = new LimitExceededError(deep, `is nested deeper than ${MAX_VARIABLES_DEPTH} levels`, MAX_VARIABLES_DEPTH);
+    const error = new VariablesTooDeepError(deep, `is nested deeper than ${MAX_VARIABLES_DEPTH} levels`, MAX_VARIABLES_DEPTH);
     return [new GraphQLError(error.message, { originalError: error })];
   }
   try {

@@ -2,7 +2,16 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { HostNotResolvedError, InvalidTargetUrlError, TargetNotPublicError } from './target-url.errors';
+import {
+  InvalidUrlError,
+  PrivateTargetError,
+  UrlHostMissingError,
+  UrlHostUnresolvedError,
+  UrlPortNotAllowedError,
+  UrlSchemeNotAllowedError,
+  UrlTooLongError,
+  UrlUserinfoNotAllowedError,
+} from './http.errors';
 
 /** Resolves a host name to every address it has (v4 and v6). Injectable so tests can stub DNS. */
 export type Resolver = (hostname: string) => Promise<string[]>;
@@ -10,6 +19,8 @@ export type Resolver = (hostname: string) => Promise<string[]>;
 export interface TargetUrlOptions {
   allowPrivate: boolean;
   resolve?: Resolver;
+  /** The input field that refusals name (BAD_USER_INPUT); `url` unless given. */
+  field?: string;
 }
 
 export const MAX_URL_LENGTH = 2048;
@@ -99,33 +110,35 @@ export function ipLiteralHost(url: URL): string | null {
  * The checks that need no DNS: scheme, userinfo, port, length, host. WHATWG parsing already turns
  * `127.1`, `0x7f000001`, `2130706433` and `0177.0.0.1` into `127.0.0.1`.
  */
-export function checkUrlShape(raw: string): URL {
+export function checkUrlShape(raw: string, field = 'url'): URL {
   if (raw.length > MAX_URL_LENGTH) {
-    throw new InvalidTargetUrlError(`is too long (${raw.length} characters; the limit is ${MAX_URL_LENGTH})`);
+    const reason = `is too long (${raw.length} characters; the limit is ${MAX_URL_LENGTH})`;
+    throw new UrlTooLongError(field, reason, MAX_URL_LENGTH);
   }
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new InvalidTargetUrlError('is not a valid URL');
+    throw new InvalidUrlError(field);
   }
   if (!ALLOWED_PROTOCOLS.has(url.protocol)) {
-    throw new InvalidTargetUrlError(`scheme ${url.protocol} is not allowed; use https or http`);
+    throw new UrlSchemeNotAllowedError(field, url.protocol);
   }
   if (url.username !== '' || url.password !== '') {
-    throw new InvalidTargetUrlError('must not contain a username or password');
+    throw new UrlUserinfoNotAllowedError(field);
   }
   if (url.hostname === '') {
-    throw new InvalidTargetUrlError('must include a host');
+    throw new UrlHostMissingError(field);
   }
   if (url.port !== '') {
     const port = Number(url.port);
     if (!ALLOWED_LOW_PORTS.has(port) && port < MIN_HIGH_PORT) {
-      throw new InvalidTargetUrlError(`port ${port} is not allowed; use 80, 443 or 1024-65535`);
+      throw new UrlPortNotAllowedError(field, port);
     }
   }
   if (url.href.length > MAX_URL_LENGTH) {
-    throw new InvalidTargetUrlError(`is too long once normalised (the limit is ${MAX_URL_LENGTH} characters)`);
+    const reason = `is too long once normalised (the limit is ${MAX_URL_LENGTH} characters)`;
+    throw new UrlTooLongError(field, reason, MAX_URL_LENGTH);
   }
   return url;
 }
@@ -135,7 +148,8 @@ export function checkUrlShape(raw: string): URL {
  * resolves to must be public. This is not enough on its own (DNS can change): pair it with lookupGuard.
  */
 export async function validateTargetUrl(raw: string, opts: TargetUrlOptions): Promise<URL> {
-  const url = checkUrlShape(raw);
+  const field = opts.field ?? 'url';
+  const url = checkUrlShape(raw, field);
   if (opts.allowPrivate) {
     return url;
   }
@@ -144,10 +158,8 @@ export async function validateTargetUrl(raw: string, opts: TargetUrlOptions): Pr
     const found = classifyAddress(literal);
     if (!found.isPublic) {
       const shown = found.address === literal ? literal : `${literal} (${found.address})`;
-      throw new TargetNotPublicError(
-        `address ${shown} is ${rangeLabel(found.range)}, not a public address ${PRIVATE_HINT}`,
-        found.address,
-      );
+      const reason = `address ${shown} is ${rangeLabel(found.range)}, not a public address ${PRIVATE_HINT}`;
+      throw new PrivateTargetError(field, reason, found.address);
     }
     return url;
   }
@@ -160,15 +172,13 @@ export async function validateTargetUrl(raw: string, opts: TargetUrlOptions): Pr
     addresses = [];
   }
   if (addresses.length === 0) {
-    throw new HostNotResolvedError(host);
+    throw new UrlHostUnresolvedError(field, host);
   }
   for (const address of addresses) {
     const found = classifyAddress(address);
     if (!found.isPublic) {
-      throw new TargetNotPublicError(
-        `host ${host} resolves to ${found.address}, which is ${rangeLabel(found.range)}, not a public address ${PRIVATE_HINT}`,
-        found.address,
-      );
+      const reason = `host ${host} resolves to ${found.address}, which is ${rangeLabel(found.range)}, not a public address ${PRIVATE_HINT}`;
+      throw new PrivateTargetError(field, reason, found.address);
     }
   }
   return url;

@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { BadUserInputError, ConflictError } from '../errors/domain-error';
 import { IdempotencyKeyEntity, IdempotencyState } from './idempotency-key.entity';
+import { IdempotencyInFlightError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError } from './idempotency.errors';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 /** An in-progress row older than this belongs to a process that died mid-work: it may be taken over. */
@@ -49,8 +49,8 @@ export class IdempotencyService {
 
   validateKey(key: string | null | undefined, field = 'idempotencyKey'): void {
     if (key === null || key === undefined) return;
-    if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) throw new BadUserInputError(field, `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
-    if (/[\u0000-\u001f\u007f]/.test(key)) throw new BadUserInputError(field, 'must not contain control characters');
+    if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) throw new InvalidIdempotencyKeyError(field, `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+    if (/[\u0000-\u001f\u007f]/.test(key)) throw new InvalidIdempotencyKeyError(field, 'must not contain control characters');
   }
 
   async run<T>(call: IdempotentCall<T>): Promise<T> {
@@ -80,14 +80,14 @@ export class IdempotencyService {
         continue;
       }
       if (existing.fingerprint !== print) {
-        throw new ConflictError('idempotency key already used with different input', { field: 'idempotencyKey' });
+        throw new IdempotencyKeyReusedError('idempotency key already used with different input', 'idempotencyKey');
       }
       if (existing.state === IdempotencyState.InProgress || !existing.result) {
-        throw new ConflictError('a request with this idempotency key is still in flight; retry shortly', { retryAfterMs: 1000 });
+        throw new IdempotencyInFlightError('a request with this idempotency key is still in flight; retry shortly');
       }
       return call.replay(existing.result);
     }
-    throw new ConflictError('a request with this idempotency key is still in flight; retry shortly', { retryAfterMs: 1000 });
+    throw new IdempotencyInFlightError('a request with this idempotency key is still in flight; retry shortly');
   }
 
   private async doWork<T>(call: IdempotentCall<T>, print: string): Promise<T> {
@@ -119,8 +119,8 @@ export class IdempotencyService {
       if (!item) return null;
       const row = byKey.get(item.key);
       if (!row) return null;
-      if (row.fingerprint !== fingerprint(item.input)) throw new ConflictError(`idempotency key of inputs[${index}] already used with different input`, { field: `inputs[${index}].idempotencyKey` });
-      if (row.state !== IdempotencyState.Completed || !row.result) throw new ConflictError(`a request with the idempotency key of inputs[${index}] is still in flight; retry shortly`, { retryAfterMs: 1000 });
+      if (row.fingerprint !== fingerprint(item.input)) throw new IdempotencyKeyReusedError(`idempotency key of inputs[${index}] already used with different input`, `inputs[${index}].idempotencyKey`);
+      if (row.state !== IdempotencyState.Completed || !row.result) throw new IdempotencyInFlightError(`a request with the idempotency key of inputs[${index}] is still in flight; retry shortly`);
       return row.result;
     });
   }
@@ -137,7 +137,7 @@ export class IdempotencyService {
       .orIgnore()
       .returning(['key'])
       .execute();
-    if (inserted.raw.length !== items.length) throw new ConflictError('a request with one of these idempotency keys is still in flight; retry shortly', { retryAfterMs: 1000 });
+    if (inserted.raw.length !== items.length) throw new IdempotencyInFlightError('a request with one of these idempotency keys is still in flight; retry shortly');
   }
 
   /**
