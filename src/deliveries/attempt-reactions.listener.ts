@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { DisableCause } from '../endpoints/endpoint.events';
 import { EndpointsService } from '../endpoints/endpoints.service';
-import { isOperationalEventType } from '../endpoints/event-types/event-type-catalog';
+import { isOperationalEventType } from '../event-types/event-type-catalog';
 import { DeliveryStatus } from './delivery.entity';
 import { AttemptRecorded, DeliveryEvent } from './delivery.events';
 import { FanoutService } from './fanout.service';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { workerOnly } from '../config/roles';
 import { EndpointsModule } from '../endpoints/endpoints.module';
+import { EventTypesModule } from '../event-types/event-types.module';
 import { FiltersModule } from '../filters/filters.module';
 import { DeliveriesResolver, EventFieldsResolver } from './deliveries.resolver';
 import { DeliveriesService } from './deliveries.service';
@@ -21,7 +22,7 @@ import { FanoutService } from './fanout.service';
 import { ReconcilerService } from './reconciler.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([EventEntity, DeliveryEntity, DeliveryAttemptEntity]), EndpointsModule, FiltersModule],
+  imports: [TypeOrmModule.forFeature([EventEntity, DeliveryEntity, DeliveryAttemptEntity]), EndpointsModule, EventTypesModule, FiltersModule],
   providers: [DeliveriesService, FanoutService, DeliveryQueue, DeliveryNotifier, DeliveriesResolver, EventFieldsResolver, EndpointStatsResolver, EndpointLifecycleListener, ...workerOnly(DispatchService, DispatchProcessor, ReconcilerService, DeliveryStore, AttemptRunner, EndpointHealthReaction, DeadLetterAnnouncer)],
   exports: [DeliveriesService],
 })

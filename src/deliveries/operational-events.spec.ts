@@ -1,6 +1,6 @@
 import { EndpointEntity, EndpointHealth } from '../endpoints/endpoint.entity';
 import { DisableCause } from '../endpoints/endpoint.events';
-import { PayloadValidator } from '../endpoints/event-types/payload-validator';
+import { PayloadValidator } from '../event-types/payload-validator';
 import { deadLetteredPayload, endpointDisabledPayload, endpointFailingPayload } from './operational-events';
 
 const endpoint = {

@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../common/errors/domain-error';
-import { findEventType } from './event-types/event-type-catalog';
+import { findEventType } from '../event-types/event-type-catalog';
 
 export const MAX_LIST_ENTRIES = 100;
 export const MAX_LIST_ENTRY_LENGTH = 200;

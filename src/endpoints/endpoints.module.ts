@@ -4,15 +4,12 @@ import { HttpModule } from '../common/http/http.module';
 import { EndpointEntity } from './endpoint.entity';
 import { EndpointsResolver } from './endpoints.resolver';
 import { EndpointsService } from './endpoints.service';
-import { EventTypeEntity } from './event-type.entity';
-import { EventTypesResolver } from './event-types.resolver';
-import { EventTypesService } from './event-types.service';
-import { PayloadValidator } from './event-types/payload-validator';
+import { EventTypesModule } from '../event-types/event-types.module';
 
-/** Endpoints, their secrets and health, the event-type catalog. HttpModule is global: its client is shared. */
+/** Endpoints, their secrets and health. HttpModule is global: its client is shared. */
 @Module({
-  imports: [HttpModule, TypeOrmModule.forFeature([EndpointEntity, EventTypeEntity])],
-  providers: [EndpointsService, EndpointsResolver, EventTypesService, EventTypesResolver, PayloadValidator],
-  exports: [EndpointsService, EventTypesService, PayloadValidator],
+  imports: [HttpModule, TypeOrmModule.forFeature([EndpointEntity]), EventTypesModule],
+  providers: [EndpointsService, EndpointsResolver],
+  exports: [EndpointsService],
 })
 export class EndpointsModule {}

@@ -25,7 +25,7 @@ import { DisableCause, EndpointDisabled, EndpointEnabled, EndpointEvent } from '
 import { failingReason, HealthTransition, nextHealth } from './endpoint-health';
 import { checkDescription, checkEventTypes, checkRateLimit, normalizeHeaders, normalizeList, normalizeMetadata } from './endpoint-rules';
 import { judgeVerification, newChallenge, verificationBody, VerificationOutcome, verificationTimeoutMs } from './endpoint-verification';
-import { isOperationalEventType, TEST_EVENT_TYPE } from './event-types/event-type-catalog';
+import { isOperationalEventType, TEST_EVENT_TYPE } from '../event-types/event-type-catalog';
 
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 3_600_000;
 export const DISABLED_BY_USER = 'disabled by user';

@@ -6,7 +6,7 @@ import { Principal } from '../auth/principal';
 import { NotFoundError } from '../common/errors/domain-error';
 import { isUuid } from '../common/ids';
 import { EndpointsService } from '../endpoints/endpoints.service';
-import { findEventType } from '../endpoints/event-types/event-type-catalog';
+import { findEventType } from '../event-types/event-type-catalog';
 import { CompiledConfigs, FanoutDecision } from './compiled-configs';
 import { SaveFilterReducerInput } from './dto/save-filter-reducer.input';
 import { ValidateFilterInput } from './dto/validate-filter.input';

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { workerOnly } from '../config/roles';
 import { DeliveriesModule } from '../deliveries/deliveries.module';
-import { PayloadValidator } from '../endpoints/event-types/payload-validator';
+import { EventTypesModule } from '../event-types/event-types.module';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { InboundEventEntity } from './inbound-event.entity';
 import { InboundEventsProcessor } from './inbound-events.processor';
@@ -14,14 +14,13 @@ import { InboundSweeperService } from './inbound-sweeper.service';
 import { InboundController } from './inbound.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([InboundEventEntity]), IntegrationsModule, DeliveriesModule],
+  imports: [TypeOrmModule.forFeature([InboundEventEntity]), IntegrationsModule, DeliveriesModule, EventTypesModule],
   controllers: [InboundController],
   providers: [
     InboundReceiverService,
     InboundProcessingService,
     InboundEventsService,
     InboundEventsResolver,
-    PayloadValidator,
     ...workerOnly(InboundEventsProcessor, InboundSweeperService),
   ],
 })

@@ -5,7 +5,7 @@ import { systemPrincipal } from '../auth/principal';
 import { PubSubService, Topic } from '../common/graphql/pubsub';
 import { findUnstorableText } from '../common/graphql/storable-text';
 import { DeliveriesService } from '../deliveries/deliveries.service';
-import { PayloadValidator } from '../endpoints/event-types/payload-validator';
+import { PayloadValidator } from '../event-types/payload-validator';
 import { getProviderAdapter, type NormalisedEvent } from '../integrations/providers';
 import { InboundEventEntity, InboundEventStatus } from './inbound-event.entity';
 import { toInboundEventModel } from './inbound-event.model';

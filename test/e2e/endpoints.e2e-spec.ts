@@ -5,8 +5,8 @@ import { EndpointEntity, EndpointHealth } from '../../src/endpoints/endpoint.ent
 import { DISABLE_AFTER_MS, FAILING_AFTER_MS } from '../../src/endpoints/endpoint-health';
 import { EndpointEnabled, EndpointEvent } from '../../src/endpoints/endpoint.events';
 import { EndpointsService } from '../../src/endpoints/endpoints.service';
-import { EventTypesService } from '../../src/endpoints/event-types.service';
-import { EVENT_TYPE_CATALOG } from '../../src/endpoints/event-types/event-type-catalog';
+import { EventTypesService } from '../../src/event-types/event-types.service';
+import { EVENT_TYPE_CATALOG } from '../../src/event-types/event-type-catalog';
 import { buildSignatureHeaders } from '../../src/common/crypto/sign-payload';
 import { createTestApp, TestApp } from '../support/app';
 import { dataOf, errorCode, gql, GqlResponse } from '../support/graphql-client';

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
-import { findEventType } from '../../src/endpoints/event-types/event-type-catalog';
+import { findEventType } from '../../src/event-types/event-type-catalog';
 import { FilterReducerEntity } from '../../src/filters/filter-reducer.entity';
 import { FiltersService } from '../../src/filters/filters.service';
 import { createTestApp, TestApp } from '../support/app';

@@ -8,7 +8,7 @@
  * what we measure and print; the assertion is 5 s (a wedged process never answers), since npm test has no timing
  * assertion: on a loaded CI machine one /health in a few hundred once took 1,010 ms.
  */
-import { findEventType } from '../../src/endpoints/event-types/event-type-catalog';
+import { findEventType } from '../../src/event-types/event-type-catalog';
 import { spawn } from 'node:child_process';
 import { dataOf, errorCode, gql, GqlResponse } from '../support/graphql-client';
 import { AppProcess, startAppProcess } from '../support/processes';

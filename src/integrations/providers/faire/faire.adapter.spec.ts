@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { PayloadValidator } from '../../../endpoints/event-types/payload-validator';
+import { PayloadValidator } from '../../../event-types/payload-validator';
 import type { InboundRequest, NormaliseResult, NormalisedEvent } from '../provider-adapter';
 import { FaireAdapter } from './faire.adapter';
 

@@ -5,7 +5,7 @@
  * integration's `whsec_...` webhookSecret. The body is `{ type, data?, channels?, ordering_key? }`
  * where `type` is a catalog event type; the payload is `data`, or the whole body when there is none.
  */
-import { EVENT_TYPE_CATALOG, findEventType } from '../../../endpoints/event-types/event-type-catalog';
+import { EVENT_TYPE_CATALOG, findEventType } from '../../../event-types/event-type-catalog';
 import { isRecord } from '../payload-reader';
 import {
   UNKNOWN_EVENT_CODE,

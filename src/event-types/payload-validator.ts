@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { BadUserInputError } from '../../common/errors/domain-error';
+import { BadUserInputError } from '../common/errors/domain-error';
 import { EVENT_TYPE_CATALOG, findEventType } from './event-type-catalog';
 
 export { findEventType };

@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../../common/errors/domain-error';
+import { BadUserInputError } from '../common/errors/domain-error';
 import {
   EVENT_TYPE_CATALOG,
   OPERATIONAL_EVENT_TYPES,

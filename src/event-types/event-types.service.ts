@@ -4,7 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { NotFoundError } from '../common/errors/domain-error';
 import { EventTypeEntity } from './event-type.entity';
-import { EVENT_TYPE_CATALOG } from './event-types/event-type-catalog';
+import { EVENT_TYPE_CATALOG } from './event-type-catalog';
 
 /** Arbitrary but fixed: serialises the seeding of processes that boot together. */
 const SEED_LOCK_KEY = 727_001;
