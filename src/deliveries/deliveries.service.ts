@@ -13,8 +13,9 @@ import { TrackedJobEntity } from '../common/tracked-jobs/tracked-job.entity';
 import { TrackedJobsService } from '../common/tracked-jobs/tracked-jobs.service';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 import { EndpointsService } from '../endpoints/endpoints.service';
-import { findEventType, OPERATIONAL_EVENT_TYPES, TEST_EVENT_TYPE } from '../event-types/event-type-catalog';
-import { PayloadValidator } from '../event-types/payload-validator';
+import { UnknownEventTypeError } from '../event-types/event-types.errors';
+import { EventTypesService } from '../event-types/event-types.service';
+import { TEST_EVENT_TYPE } from '../event-types/platform-event-types';
 import { DeliveryAttemptEntity } from './delivery-attempt.entity';
 import { DeliveryEntity, DeliveryStatus, FINAL_STATUSES } from './delivery.entity';
 import { DeliveryStats, ResponseTimePoint, TimeBucket } from './delivery.model';
@@ -52,7 +53,7 @@ export class DeliveriesService implements OnModuleInit {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly fanout: FanoutService,
     private readonly endpoints: EndpointsService,
-    private readonly validator: PayloadValidator,
+    private readonly eventTypes: EventTypesService,
     private readonly idempotency: IdempotencyService,
     private readonly audit: AuditService,
     private readonly trackedJobs: TrackedJobsService,
@@ -67,18 +68,13 @@ export class DeliveriesService implements OnModuleInit {
   // ------------------------------------------------------------------ publish
 
   /** Validates an event as a user publishes it: a known, current, non-operational type whose schema the payload meets. */
-  private toNewEvent(input: PublishInput, field = 'input'): NewEvent {
-    const type = findEventType(input.eventType);
-    if (!type) throw new BadUserInputError(`${field}.eventType`, `unknown event type "${input.eventType}"`);
-    if (type.archived) throw new BadUserInputError(`${field}.eventType`, `event type "${input.eventType}" is archived`);
-    if ((OPERATIONAL_EVENT_TYPES as readonly string[]).includes(type.name) || type.name === TEST_EVENT_TYPE) {
-      throw new BadUserInputError(`${field}.eventType`, `"${input.eventType}" is published by the platform only`);
-    }
+  private async toNewEvent(tenantId: string, input: PublishInput, field = 'input'): Promise<NewEvent> {
+    await this.eventTypes.requirePublishable(tenantId, input.eventType, field);
     if (!input.payload || typeof input.payload !== 'object' || Array.isArray(input.payload)) throw new BadUserInputError(`${field}.payload`, 'must be a JSON object');
     const size = Buffer.byteLength(JSON.stringify(input.payload));
     if (size > MAX_PAYLOAD_BYTES) throw new BadUserInputError(`${field}.payload`, `is ${size} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
     if (depthOf(input.payload) > MAX_PAYLOAD_DEPTH) throw new BadUserInputError(`${field}.payload`, `is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
-    this.validator.validate(input.eventType, input.payload);
+    await this.eventTypes.validatePayload(tenantId, input.eventType, input.payload);
     const channels = [...new Set(input.channels ?? [])];
     return { eventType: input.eventType, payload: input.payload as Record<string, unknown>, channels, orderingKey: input.orderingKey ?? null, idempotencyKey: input.idempotencyKey ?? null };
   }
@@ -86,7 +82,7 @@ export class DeliveriesService implements OnModuleInit {
   async publish(principal: Principal, input: PublishInput, headerKey?: string): Promise<EventEntity> {
     const key = input.idempotencyKey ?? headerKey ?? null;
     this.idempotency.validateKey(key);
-    const event = this.toNewEvent({ ...input, idempotencyKey: key });
+    const event = await this.toNewEvent(principal.tenantId, { ...input, idempotencyKey: key });
     if (key === null) {
       // No transaction needed: fan-out reads, then stores the event and its deliveries in one atomic statement.
       const result = await this.fanout.store(this.dataSource.manager, principal.tenantId, [event]);
@@ -113,10 +109,11 @@ export class DeliveriesService implements OnModuleInit {
   /** Up to 100 events in one transaction. Items with an idempotency key already used return their first event. */
   async publishMany(principal: Principal, inputs: PublishInput[]): Promise<EventEntity[]> {
     if (inputs.length === 0 || inputs.length > MAX_BATCH) throw new BadUserInputError('inputs', `must hold 1 to ${MAX_BATCH} events`);
-    const events = inputs.map((input, i) => {
+    const events: NewEvent[] = [];
+    for (const [i, input] of inputs.entries()) {
       this.idempotency.validateKey(input.idempotencyKey, `inputs[${i}].idempotencyKey`);
-      return this.toNewEvent(input, `inputs[${i}]`);
-    });
+      events.push(await this.toNewEvent(principal.tenantId, input, `inputs[${i}]`));
+    }
     const keys = events.map((e) => e.idempotencyKey).filter((k): k is string => !!k);
     if (new Set(keys).size !== keys.length) throw new BadUserInputError('inputs', 'an idempotency key appears twice in one batch');
 
@@ -138,8 +135,8 @@ export class DeliveriesService implements OnModuleInit {
   async sendTestDelivery(principal: Principal, endpointId: string, eventType?: string | null): Promise<DeliveryEntity> {
     const endpoint = await this.endpoints.find(principal.tenantId, endpointId);
     const typeName = eventType ?? TEST_EVENT_TYPE;
-    const type = findEventType(typeName);
-    if (!type) throw new BadUserInputError('eventType', `unknown event type "${typeName}"`);
+    const type = await this.eventTypes.find(principal.tenantId, typeName);
+    if (!type) throw new UnknownEventTypeError(typeName);
     const { deliveries } = await this.dataSource.transaction((m) =>
       this.fanout.store(m, principal.tenantId, [{ eventType: type.name, payload: type.samplePayload, channels: [], orderingKey: null, idempotencyKey: null }], { onlyEndpointId: endpoint.id, isTest: true }),
     );

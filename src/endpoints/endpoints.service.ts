@@ -23,9 +23,10 @@ import { UpdateEndpointInput } from './dto/update-endpoint.input';
 import { EndpointEntity, EndpointHealth } from './endpoint.entity';
 import { DisableCause, EndpointDisabled, EndpointEnabled, EndpointEvent } from './endpoint.events';
 import { failingReason, HealthTransition, nextHealth } from './endpoint-health';
-import { checkDescription, checkEventTypes, checkRateLimit, normalizeHeaders, normalizeList, normalizeMetadata } from './endpoint-rules';
+import { checkDescription, checkRateLimit, normalizeHeaders, normalizeList, normalizeMetadata } from './endpoint-rules';
 import { judgeVerification, newChallenge, verificationBody, VerificationOutcome, verificationTimeoutMs } from './endpoint-verification';
-import { isOperationalEventType, TEST_EVENT_TYPE } from '../event-types/event-type-catalog';
+import { EventTypesService } from '../event-types/event-types.service';
+import { isOperationalEventType, TEST_EVENT_TYPE } from '../event-types/platform-event-types';
 
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 3_600_000;
 export const DISABLED_BY_USER = 'disabled by user';
@@ -77,6 +78,7 @@ export class EndpointsService {
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly events: EventEmitter2,
+    private readonly eventTypes: EventTypesService,
   ) {
     this.box = new SecretBox(config.encryptionKey);
   }
@@ -92,7 +94,7 @@ export class EndpointsService {
     const { idempotencyKey, ...fields } = input;
     const key = idempotencyKey ?? headerKey;
     this.idempotency.validateKey(key, idempotencyKey != null ? 'idempotencyKey' : 'Idempotency-Key');
-    const values = await this.createValues(fields);
+    const values = await this.createValues(principal.tenantId, fields);
     return this.idempotency.run({
       tenantId: principal.tenantId,
       operation: 'createEndpoint',
@@ -122,7 +124,7 @@ export class EndpointsService {
     const url = input.url === undefined ? undefined : await this.checkUrl(input.url);
     const becameActive = await this.dataSource.transaction(async (m) => {
       const current = await this.lockForUpdate(m, principal.tenantId, id);
-      const patch = this.updateValues(current, input, url);
+      const patch = await this.updateValues(current, input, url);
       const activeChange = this.activeChange(current, input.isActive);
       Object.assign(patch, activeChange);
       if (Object.keys(patch).length > 0) {
@@ -423,9 +425,12 @@ export class EndpointsService {
     return (await validateTargetUrl(raw, { allowPrivate: this.config.allowPrivateTargets, resolve: this.resolve })).href;
   }
 
-  private async createValues(input: Omit<CreateEndpointInput, 'idempotencyKey'>): Promise<Partial<EndpointEntity>> {
+  private async createValues(
+    tenantId: string,
+    input: Omit<CreateEndpointInput, 'idempotencyKey'>,
+  ): Promise<Partial<EndpointEntity>> {
     const eventTypes = normalizeList('eventTypes', input.eventTypes ?? []);
-    checkEventTypes(eventTypes);
+    await this.eventTypes.checkSubscribable(tenantId, eventTypes);
     return {
       url: await this.checkUrl(input.url),
       description: input.description == null ? null : checkDescription(input.description),
@@ -438,13 +443,17 @@ export class EndpointsService {
   }
 
   /** Only the fields present in the input; null clears (or empties the lists). */
-  private updateValues(current: EndpointEntity, input: UpdateEndpointInput, url: string | undefined): Partial<EndpointEntity> {
+  private async updateValues(
+    current: EndpointEntity,
+    input: UpdateEndpointInput,
+    url: string | undefined,
+  ): Promise<Partial<EndpointEntity>> {
     const patch: Partial<EndpointEntity> = {};
     if (url !== undefined && url !== current.url) Object.assign(patch, { url, verifiedAt: null });
     if (input.description !== undefined) patch.description = input.description === null ? null : checkDescription(input.description);
     if (input.eventTypes !== undefined) {
       patch.eventTypes = normalizeList('eventTypes', input.eventTypes ?? []);
-      checkEventTypes(patch.eventTypes, current.eventTypes);
+      await this.eventTypes.checkSubscribable(current.tenantId, patch.eventTypes, current.eventTypes);
     }
     if (input.channels !== undefined) patch.channels = normalizeList('channels', input.channels ?? []);
     if (input.rateLimitPerSecond !== undefined) patch.rateLimitPerSecond = input.rateLimitPerSecond === null ? null : checkRateLimit(input.rateLimitPerSecond);

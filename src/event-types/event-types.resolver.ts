@@ -1,6 +1,6 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
-import { RequirePermission } from '../auth/auth.decorators';
-import { Permission } from '../auth/principal';
+import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
+import { Permission, Principal } from '../auth/principal';
 import { EventType, toEventTypeModel } from './event-type.model';
 import { EventTypesService } from './event-types.service';
 
@@ -10,12 +10,15 @@ export class EventTypesResolver {
   constructor(private readonly service: EventTypesService) {}
 
   @Query(() => [EventType])
-  async eventTypes(@Args('includeArchived', { type: () => Boolean, nullable: true }) includeArchived?: boolean): Promise<EventType[]> {
-    return (await this.service.list(includeArchived ?? false)).map(toEventTypeModel);
+  async eventTypes(
+    @CurrentPrincipal() principal: Principal,
+    @Args('includeArchived', { type: () => Boolean, nullable: true }) includeArchived?: boolean,
+  ): Promise<EventType[]> {
+    return (await this.service.list(principal.tenantId, includeArchived ?? false)).map(toEventTypeModel);
   }
 
   @Query(() => EventType, { nullable: true })
-  async eventType(@Args('name') name: string): Promise<EventType> {
-    return toEventTypeModel(await this.service.find(name));
+  async eventType(@CurrentPrincipal() principal: Principal, @Args('name') name: string): Promise<EventType> {
+    return toEventTypeModel(await this.service.get(principal.tenantId, name));
   }
 }

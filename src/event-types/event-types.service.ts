@@ -1,57 +1,65 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { NotFoundError } from '../common/errors/domain-error';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { PLATFORM_CATALOG } from './catalog/platform-catalog';
+import { EventTypeDefinition } from './event-type-definition';
 import { EventTypeEntity } from './event-type.entity';
-import { EVENT_TYPE_CATALOG } from './event-type-catalog';
+import { checkPublishable, checkSubscribable } from './event-type-rules';
+import { EventTypeNotFoundError, UnknownEventTypeError } from './event-types.errors';
+import { PayloadValidator } from './payload-validator';
 
-/** Arbitrary but fixed: serialises the seeding of processes that boot together. */
-const SEED_LOCK_KEY = 727_001;
+const PLATFORM_BY_NAME: ReadonlyMap<string, EventTypeDefinition> = new Map(PLATFORM_CATALOG.map((d) => [d.name, d]));
 
-/** The catalog in code is the truth; the table mirrors it for queries and joins. */
+/**
+ * The one door to the event-type catalog, for every module: which types a tenant sees, may publish and may
+ * subscribe to, and whether a payload meets its type's schema. Every tenant sees the types that ship with the
+ * service (catalog/); lookups answer from memory, and the API lists the event_types table that mirrors them
+ * (EventTypeMirror). Asynchronous and keyed by tenant, so tenant-owned types can join without changing callers.
+ */
 @Injectable()
-export class EventTypesService implements OnModuleInit {
-  private readonly logger = new Logger(EventTypesService.name);
-
+export class EventTypesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRepository(EventTypeEntity) private readonly eventTypes: Repository<EventTypeEntity>,
+    @InjectRepository(EventTypeEntity) private readonly rows: Repository<EventTypeEntity>,
+    private readonly validator: PayloadValidator,
   ) {}
 
-  async onModuleInit(): Promise<void> {
-    await this.seed();
+  /** The type by name as the tenant sees it, archived or not; undefined when there is none. */
+  async find(tenantId: string, name: string): Promise<EventTypeDefinition | undefined> {
+    return PLATFORM_BY_NAME.get(name);
   }
 
-  /**
-   * Upserts every catalog entry and archives rows the catalog no longer has. Idempotent; the advisory
-   * lock makes processes that boot at once take turns instead of racing on the same rows.
-   */
-  async seed(): Promise<void> {
-    const rows = [...EVENT_TYPE_CATALOG].sort((a, b) => a.name.localeCompare(b.name));
-    await this.dataSource.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
-      await m
-        .createQueryBuilder()
-        .insert()
-        .into(EventTypeEntity)
-        .values(
-          rows.map((d) => ({ name: d.name, description: d.description, schema: d.schema, samplePayload: d.samplePayload, archived: d.archived, operational: d.operational ?? false }) as QueryDeepPartialEntity<EventTypeEntity>),
-        )
-        .orUpdate(['description', 'schema', 'sample_payload', 'archived', 'operational', 'updated_at'], ['name'])
-        .execute();
-      await m.query('UPDATE event_types SET archived = true, updated_at = now() WHERE NOT archived AND NOT (name = ANY($1))', [rows.map((r) => r.name)]);
-    });
-    this.logger.debug?.(`event-type catalog seeded (${rows.length} types)`);
+  /** Refuses (naming `<field>.eventType`) an unknown or archived type, or one only the platform publishes. */
+  async requirePublishable(tenantId: string, name: string, field = 'input'): Promise<EventTypeDefinition> {
+    return checkPublishable(await this.find(tenantId, name), name, field);
   }
 
-  async list(includeArchived = false): Promise<EventTypeEntity[]> {
-    return this.eventTypes.find({ where: includeArchived ? {} : { archived: false }, order: { name: 'ASC' } });
+  /** Every name known; archived ones only if already subscribed. Refusals name `eventTypes`. */
+  async checkSubscribable(
+    tenantId: string,
+    names: readonly string[],
+    alreadySubscribed: readonly string[] = [],
+  ): Promise<void> {
+    const found = new Map<string, EventTypeDefinition | undefined>();
+    for (const name of names) found.set(name, await this.find(tenantId, name));
+    checkSubscribable((name) => found.get(name), names, alreadySubscribed);
   }
 
-  async find(name: string): Promise<EventTypeEntity> {
-    const found = await this.eventTypes.findOneBy({ name });
-    if (!found) throw new NotFoundError('EventType', name);
+  /** Throws PayloadSchemaMismatchError naming the path of the first violation, UnknownEventTypeError for no type. */
+  async validatePayload(tenantId: string, name: string, payload: unknown): Promise<void> {
+    const type = await this.find(tenantId, name);
+    if (!type) throw new UnknownEventTypeError(name);
+    this.validator.validate(type, payload);
+  }
+
+  /** For the eventTypes query, by name. The table's rows are the shipped types, which every tenant sees. */
+  async list(tenantId: string, includeArchived = false): Promise<EventTypeEntity[]> {
+    return this.rows.find({ where: includeArchived ? {} : { archived: false }, order: { name: 'ASC' } });
+  }
+
+  /** For the eventType query. */
+  async get(tenantId: string, name: string): Promise<EventTypeEntity> {
+    const found = await this.rows.findOneBy({ name });
+    if (!found) throw new EventTypeNotFoundError(name);
     return found;
   }
 }
