@@ -13,11 +13,12 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EndpointsModule } from './endpoints/endpoints.module';
+import { EventTypesModule } from './event-types/event-types.module';
 import { FiltersModule } from './filters/filters.module';
 import { InboundEventsModule } from './inbound-events/inbound-events.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 
-export const FEATURE_MODULES = [EndpointsModule, DeliveriesModule, FiltersModule, InboundEventsModule, IntegrationsModule];
+export const FEATURE_MODULES = [EventTypesModule, EndpointsModule, DeliveriesModule, FiltersModule, InboundEventsModule, IntegrationsModule];
 
 @Module({})
 export class AppModule {

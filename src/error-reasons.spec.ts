@@ -12,6 +12,7 @@ import {
   UnauthenticatedError,
   UnprocessableError,
 } from './common/errors/domain-error';
+import { ArchivedEventTypesError, UnknownEventTypesError } from './event-types/event-types.errors';
 import { InboundRefusalReason } from './inbound-events/inbound-events.errors';
 
 /**
@@ -22,7 +23,19 @@ import { InboundRefusalReason } from './inbound-events/inbound-events.errors';
 type ErrorClass = new (...args: unknown[]) => DomainError;
 
 /** Constructors that cannot take the sample arguments below. */
-const SAMPLES: Record<string, () => DomainError> = {};
+const SAMPLES: Record<string, () => DomainError> = {
+  UnknownEventTypesError: () => new UnknownEventTypesError(['sample']),
+  ArchivedEventTypesError: () => new ArchivedEventTypesError(['sample']),
+};
+
+/**
+ * One fault in two forms (one name, or the list an endpoint subscribes to): the same reasonCode on purpose.
+ * Any other pair of classes sharing a reasonCode fails.
+ */
+const FORMS_OF_ONE_FAULT: string[][] = [
+  ['UnknownEventTypeError', 'UnknownEventTypesError'],
+  ['ArchivedEventTypeError', 'ArchivedEventTypesError'],
+];
 const SAMPLE_ARGS = ['sample', 'sample reason', 7];
 
 const UPPER_SNAKE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
@@ -39,7 +52,10 @@ const EXPECTED_FILES = [
   'common/graphql/graphql.errors.ts',
   'common/http/http.errors.ts',
   'common/idempotency/idempotency.errors.ts',
-  'common/tracked-jobs/tracked-jobs.errors.ts',
+  'tracked-jobs/tracked-jobs.errors.ts',
+  'event-types/event-types.errors.ts',
+  'endpoints/endpoints.errors.ts',
+  'deliveries/deliveries.errors.ts',
   'inbound-events/inbound-events.errors.ts',
   'integrations/integrations.errors.ts',
 ];
@@ -117,8 +133,10 @@ describe('named errors', () => {
       }
       byReason.set(error.reasonCode, [...(byReason.get(error.reasonCode) ?? []), name]);
     }
-    const shared = [...byReason.entries()].filter(([, names]) => names.length > 1);
+    const forms = FORMS_OF_ONE_FAULT.map((f) => [...f].sort().join());
+    const shared = [...byReason.entries()].filter(([, names]) => names.length > 1 && !forms.includes([...names].sort().join()));
     expect(shared).toEqual([]);
+    for (const pair of FORMS_OF_ONE_FAULT) expect(pair.every((n) => named.some((e) => e.name === n))).toBe(true);
     expect(byReason.size).toBeGreaterThan(30);
   });
 

@@ -7,7 +7,7 @@ import { DeliveryAttemptEntity } from '../deliveries/delivery-attempt.entity';
 import { DeliveryEntity } from '../deliveries/delivery.entity';
 import { EventEntity } from '../deliveries/event.entity';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
-import { EventTypeEntity } from '../endpoints/event-type.entity';
+import { EventTypeEntity } from '../event-types/event-type.entity';
 import { FilterReducerEntity } from '../filters/filter-reducer.entity';
 import { InboundEventEntity } from '../inbound-events/inbound-event.entity';
 import { IntegrationEntity } from '../integrations/integration.entity';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { DisableCause } from '../endpoints/endpoint.events';
 import { EndpointHealthTracker } from '../endpoints/endpoint-health-tracker.service';
-import { isOperationalEventType } from '../endpoints/event-types/event-type-catalog';
+import { isOperationalEventType, OperationalEventType } from '../event-types/platform-event-types';
 import { DeliveryStatus } from './delivery.entity';
 import { AttemptRecorded, DeliveryEvent } from './delivery.events';
 import { FanoutService } from './fanout.service';
@@ -42,7 +42,8 @@ export class EndpointHealthReaction {
     }
     const { endpoint, transition } = await this.health.recordFailure(endpointId, startedAt, outcome.error);
     if (transition === 'failing') {
-      await this.fanout.publishOperational(delivery.tenantId, 'endpoint.failing', endpointFailingPayload(endpoint, outcome.error, startedAt), endpointId);
+      const payload = endpointFailingPayload(endpoint, outcome.error, startedAt);
+      await this.fanout.publishOperational(delivery.tenantId, OperationalEventType.EndpointFailing, payload, endpointId);
     }
   }
 }
@@ -65,6 +66,6 @@ export class DeadLetterAnnouncer {
       lastError: outcome.error,
       lastResponseStatus: outcome.responseStatus,
     });
-    await this.fanout.publishOperational(delivery.tenantId, 'delivery.dead_lettered', payload, delivery.endpointId);
+    await this.fanout.publishOperational(delivery.tenantId, OperationalEventType.DeliveryDeadLettered, payload, delivery.endpointId);
   }
 }

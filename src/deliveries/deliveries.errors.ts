@@ -35,26 +35,6 @@ export class EndpointFiltersOutTypeError extends UnprocessableError {
   }
 }
 
-/** The event type does not exist in the catalog. */
-export class UnknownEventTypeError extends BadUserInputError {
-  constructor(field: string, eventType: string) {
-    super(field, `unknown event type "${eventType}"`, { reasonCode: 'UNKNOWN_EVENT_TYPE' });
-  }
-}
-
-export class ArchivedEventTypeError extends BadUserInputError {
-  constructor(field: string, eventType: string) {
-    super(field, `event type "${eventType}" is archived`, { reasonCode: 'EVENT_TYPE_ARCHIVED' });
-  }
-}
-
-/** Operational types (endpoint.failing, ...) and webhook.test: only the platform publishes them. */
-export class PlatformOnlyEventTypeError extends BadUserInputError {
-  constructor(field: string, eventType: string) {
-    super(field, `"${eventType}" is published by the platform only`, { reasonCode: 'PLATFORM_ONLY_EVENT_TYPE' });
-  }
-}
-
 /** The payload is not a JSON object, or is larger or deeper than a webhook may be. */
 export class InvalidPayloadError extends BadUserInputError {
   constructor(field: string, reason: string) {

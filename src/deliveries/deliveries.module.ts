@@ -8,6 +8,7 @@ import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 import { TrackedJobsModule } from '../tracked-jobs/tracked-jobs.module';
 import { workerOnly } from '../config/roles';
 import { EndpointsModule } from '../endpoints/endpoints.module';
+import { EventTypesModule } from '../event-types/event-types.module';
 import { FiltersModule } from '../filters/filters.module';
 import { DeliveriesResolver, EventFieldsResolver } from './deliveries.resolver';
 import { DeliveryAttemptEntity } from './delivery-attempt.entity';
@@ -40,6 +41,7 @@ import { ReconcilerService } from './reconciler.service';
     AuthModule,
     IdempotencyModule,
     TrackedJobsModule,
+    EventTypesModule,
     EndpointsModule,
     FiltersModule,
   ],

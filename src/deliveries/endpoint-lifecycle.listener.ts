@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { EndpointDisabled, EndpointEnabled, EndpointEvent } from '../endpoints/endpoint.events';
+import { OperationalEventType } from '../event-types/platform-event-types';
 import { DeliveryRecovery } from './delivery-recovery.service';
 import { FanoutService } from './fanout.service';
 import { endpointDisabledPayload } from './operational-events';
@@ -35,11 +36,7 @@ export class EndpointLifecycleListener {
 
   @OnEvent(EndpointEvent.Disabled)
   async announceDisabled({ endpoint, cause, lastError }: EndpointDisabled): Promise<void> {
-    await this.fanout.publishOperational(
-      endpoint.tenantId,
-      'endpoint.disabled',
-      endpointDisabledPayload(endpoint, cause, lastError),
-      endpoint.id,
-    );
+    const payload = endpointDisabledPayload(endpoint, cause, lastError);
+    await this.fanout.publishOperational(endpoint.tenantId, OperationalEventType.EndpointDisabled, payload, endpoint.id);
   }
 }

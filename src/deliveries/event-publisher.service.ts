@@ -5,16 +5,10 @@ import { AuditService } from '../auth/audit.service';
 import { Principal } from '../auth/principal';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { EndpointsService } from '../endpoints/endpoints.service';
-import { findEventType, OPERATIONAL_EVENT_TYPES, TEST_EVENT_TYPE } from '../endpoints/event-types/event-type-catalog';
-import { PayloadValidator } from '../endpoints/event-types/payload-validator';
-import {
-  ArchivedEventTypeError,
-  EndpointFiltersOutTypeError,
-  InvalidBatchError,
-  InvalidPayloadError,
-  PlatformOnlyEventTypeError,
-  UnknownEventTypeError,
-} from './deliveries.errors';
+import { UnknownEventTypeError } from '../event-types/event-types.errors';
+import { EventTypesService } from '../event-types/event-types.service';
+import { TEST_EVENT_TYPE } from '../event-types/platform-event-types';
+import { EndpointFiltersOutTypeError, InvalidBatchError, InvalidPayloadError } from './deliveries.errors';
 import { findEventOf } from './delivery-lookups';
 import { DeliveryEntity } from './delivery.entity';
 import { EventEntity } from './event.entity';
@@ -55,7 +49,7 @@ export class EventPublisher {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly fanout: FanoutService,
     private readonly endpoints: EndpointsService,
-    private readonly validator: PayloadValidator,
+    private readonly eventTypes: EventTypesService,
     private readonly idempotency: IdempotencyService,
     private readonly audit: AuditService,
   ) {}
@@ -63,7 +57,7 @@ export class EventPublisher {
   async publish(principal: Principal, input: PublishInput, headerKey?: string): Promise<EventEntity> {
     const key = input.idempotencyKey ?? headerKey ?? null;
     this.idempotency.validateKey(key);
-    const event = this.toNewEvent({ ...input, idempotencyKey: key });
+    const event = await this.toNewEvent(principal.tenantId, { ...input, idempotencyKey: key });
     if (key === null) {
       // No transaction needed: fan-out reads, then stores the event and its deliveries in one atomic statement.
       const result = await this.fanout.store(this.dataSource.manager, principal.tenantId, [event]);
@@ -91,10 +85,11 @@ export class EventPublisher {
   async publishMany(principal: Principal, inputs: PublishInput[]): Promise<EventEntity[]> {
     if (inputs.length === 0 || inputs.length > MAX_BATCH)
       throw new InvalidBatchError(`must hold 1 to ${MAX_BATCH} events`);
-    const events = inputs.map((input, i) => {
+    const events: NewEvent[] = [];
+    for (const [i, input] of inputs.entries()) {
       this.idempotency.validateKey(input.idempotencyKey, `inputs[${i}].idempotencyKey`);
-      return this.toNewEvent(input, `inputs[${i}]`);
-    });
+      events.push(await this.toNewEvent(principal.tenantId, input, `inputs[${i}]`));
+    }
     const keys = events.map((e) => e.idempotencyKey).filter((k): k is string => !!k);
     if (new Set(keys).size !== keys.length)
       throw new InvalidBatchError('an idempotency key appears twice in one batch');
@@ -132,8 +127,8 @@ export class EventPublisher {
   async sendTestDelivery(principal: Principal, endpointId: string, eventType?: string | null): Promise<DeliveryEntity> {
     const endpoint = await this.endpoints.find(principal.tenantId, endpointId);
     const typeName = eventType ?? TEST_EVENT_TYPE;
-    const type = findEventType(typeName);
-    if (!type) throw new UnknownEventTypeError('eventType', typeName);
+    const type = await this.eventTypes.find(principal.tenantId, typeName);
+    if (!type) throw new UnknownEventTypeError(typeName);
     const sample: NewEvent = {
       eventType: type.name,
       payload: type.samplePayload,
@@ -155,14 +150,8 @@ export class EventPublisher {
   }
 
   /** Checks an event as a user publishes it: a known, current, non-operational type whose schema the payload meets. */
-  private toNewEvent(input: PublishInput, field = 'input'): NewEvent {
-    const type = findEventType(input.eventType);
-    const typeField = `${field}.eventType`;
-    if (!type) throw new UnknownEventTypeError(typeField, input.eventType);
-    if (type.archived) throw new ArchivedEventTypeError(typeField, input.eventType);
-    if ((OPERATIONAL_EVENT_TYPES as readonly string[]).includes(type.name) || type.name === TEST_EVENT_TYPE) {
-      throw new PlatformOnlyEventTypeError(typeField, input.eventType);
-    }
+  private async toNewEvent(tenantId: string, input: PublishInput, field = 'input'): Promise<NewEvent> {
+    await this.eventTypes.requirePublishable(tenantId, input.eventType, field);
     const payloadField = `${field}.payload`;
     if (!input.payload || typeof input.payload !== 'object' || Array.isArray(input.payload)) {
       throw new InvalidPayloadError(payloadField, 'must be a JSON object');
@@ -174,7 +163,7 @@ export class EventPublisher {
     if (depthOf(input.payload) > MAX_PAYLOAD_DEPTH) {
       throw new InvalidPayloadError(payloadField, `is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
     }
-    this.validator.validate(input.eventType, input.payload);
+    await this.eventTypes.validatePayload(tenantId, input.eventType, input.payload);
     return {
       eventType: input.eventType,
       payload: input.payload as Record<string, unknown>,

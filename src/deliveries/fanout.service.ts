@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
+import { OperationalEventType } from '../event-types/platform-event-types';
 import { FilterReducerEntity } from '../filters/filter-reducer.entity';
 import { FiltersService } from '../filters/filters.service';
 import { DeliveryEntity, DeliveryStatus } from './delivery.entity';
@@ -121,7 +122,12 @@ export class FanoutService {
    * The platform's own events (endpoint.failing, endpoint.disabled, delivery.dead_lettered) go to the tenant's
    * endpoints that list them explicitly, never to the endpoint they are about.
    */
-  async publishOperational(tenantId: string, eventType: string, payload: Record<string, unknown>, aboutEndpointId: string): Promise<void> {
+  async publishOperational(
+    tenantId: string,
+    eventType: OperationalEventType,
+    payload: Record<string, unknown>,
+    aboutEndpointId: string,
+  ): Promise<void> {
     try {
       const { deliveries } = await this.dataSource.transaction((m) =>
         this.store(m, tenantId, [{ eventType, payload, channels: [], orderingKey: null, idempotencyKey: null }], { excludeEndpointId: aboutEndpointId }),

@@ -1,6 +1,8 @@
 import { EndpointEntity, EndpointHealth } from '../endpoints/endpoint.entity';
 import { DisableCause } from '../endpoints/endpoint.events';
-import { PayloadValidator } from '../endpoints/event-types/payload-validator';
+import { findPlatformEventType } from '../event-types/catalog/platform-catalog';
+import { PayloadValidator } from '../event-types/payload-validator';
+import { OperationalEventType } from '../event-types/platform-event-types';
 import { deadLetteredPayload, endpointDisabledPayload, endpointFailingPayload } from './operational-events';
 
 const endpoint = {
@@ -15,17 +17,22 @@ const endpoint = {
 
 describe('operational event payloads', () => {
   const validator = new PayloadValidator();
+  const validate = (name: OperationalEventType, payload: unknown): void => {
+    const type = findPlatformEventType(name);
+    if (!type) throw new Error(`no event type ${name}`);
+    validator.validate(type, payload);
+  };
 
   it('match the catalog schemas of their types', () => {
-    expect(() => validator.validate('endpoint.disabled', endpointDisabledPayload(endpoint, DisableCause.FAILING, 'HTTP 503'))).not.toThrow();
-    expect(() => validator.validate('endpoint.failing', endpointFailingPayload(endpoint, 'HTTP 503', new Date()))).not.toThrow();
+    expect(() => validate(OperationalEventType.EndpointDisabled, endpointDisabledPayload(endpoint, DisableCause.FAILING, 'HTTP 503'))).not.toThrow();
+    expect(() => validate(OperationalEventType.EndpointFailing, endpointFailingPayload(endpoint, 'HTTP 503', new Date()))).not.toThrow();
     expect(() =>
-      validator.validate('delivery.dead_lettered', deadLetteredPayload({ deliveryId: 'd1', endpointId: endpoint.id, url: endpoint.url, eventId: 'e1', eventType: 'order.created', attempts: 8, lastError: 'timeout', lastResponseStatus: null })),
+      validate(OperationalEventType.DeliveryDeadLettered, deadLetteredPayload({ deliveryId: 'd1', endpointId: endpoint.id, url: endpoint.url, eventId: 'e1', eventType: 'order.created', attempts: 8, lastError: 'timeout', lastResponseStatus: null })),
     ).not.toThrow();
   });
 
   it('would be caught by the validator if a required field went missing', () => {
     const broken = { ...endpointDisabledPayload(endpoint, DisableCause.GONE, null), endpointId: undefined };
-    expect(() => validator.validate('endpoint.disabled', JSON.parse(JSON.stringify(broken)))).toThrow();
+    expect(() => validate(OperationalEventType.EndpointDisabled, JSON.parse(JSON.stringify(broken)))).toThrow();
   });
 });

@@ -1,7 +1,7 @@
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 import { DisableCause } from '../endpoints/endpoint.events';
 
-/** Payloads of the platform's own events, shaped by their catalog schemas (event-type-catalog.ts). */
+/** Payloads of the platform's own events, shaped by their catalog schemas (event-types/catalog/operational/). */
 
 export function endpointDisabledPayload(endpoint: EndpointEntity, cause: DisableCause, lastError: string | null): Record<string, unknown> {
   return { endpointId: endpoint.id, url: endpoint.url, health: 'DISABLED', reason: cause, detail: endpoint.disabledReason, disabledAt: new Date().toISOString(), lastError };

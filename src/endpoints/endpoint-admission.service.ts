@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { HTTP_RESOLVER } from '../common/http/http.module';
 import { Resolver, validateTargetUrl } from '../common/http/ssrf-guard';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { EventTypesService } from '../event-types/event-types.service';
 import { EndpointLimitError } from './endpoints.errors';
 
 /**
@@ -13,14 +14,21 @@ const ENDPOINT_QUOTA_LOCK_NAMESPACE = 727_100_010;
 
 /**
  * What the platform admits as an endpoint, by its configuration: a target URL the SSRF guard accepts
- * (ALLOW_PRIVATE_TARGETS, the DNS hook), and one more endpoint only under MAX_ENDPOINTS_PER_TENANT.
+ * (ALLOW_PRIVATE_TARGETS, the DNS hook), event types the tenant's catalog holds, and one more endpoint only under
+ * MAX_ENDPOINTS_PER_TENANT.
  */
 @Injectable()
 export class EndpointAdmission {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(HTTP_RESOLVER) private readonly resolve: Resolver | undefined,
+    private readonly eventTypes: EventTypesService,
   ) {}
+
+  /** Types the tenant may subscribe to: known ones; archived ones only if the endpoint already had them. */
+  async checkEventTypes(tenantId: string, names: string[], alreadySubscribed: readonly string[] = []): Promise<void> {
+    await this.eventTypes.checkSubscribable(tenantId, names, alreadySubscribed);
+  }
 
   /** The normalised URL; refused with the guard's named errors (URL_INVALID, URL_SCHEME_NOT_ALLOWED, TARGET_NOT_PUBLIC, URL_HOST_UNRESOLVED). */
   async checkUrl(raw: string): Promise<string> {

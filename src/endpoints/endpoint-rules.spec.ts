@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../common/errors/domain-error';
-import { checkEventTypes, normalizeHeaders, normalizeList, normalizeMetadata } from './endpoint-rules';
+import { normalizeHeaders, normalizeList, normalizeMetadata } from './endpoint-rules';
 
 function refusal(fn: () => unknown): { field: unknown; reason: unknown } {
   try {
@@ -21,15 +21,6 @@ describe('normalizeList', () => {
     expect(refusal(() => normalizeList('channels', ['x'.repeat(201)])).reason).toMatch(/200/);
     expect(refusal(() => normalizeList('channels', ['shop:1\n'])).reason).toMatch(/control/);
     expect(refusal(() => normalizeList('eventTypes', Array.from({ length: 101 }, (_, i) => `t${i}`))).field).toBe('eventTypes');
-  });
-});
-
-describe('checkEventTypes', () => {
-  it('accepts catalog types and names every unknown one', () => {
-    expect(() => checkEventTypes(['order.created', 'endpoint.failing', 'webhook.test'])).not.toThrow();
-    const { field, reason } = refusal(() => checkEventTypes(['order.created', 'order.exploded', 'nope']));
-    expect(field).toBe('eventTypes');
-    expect(reason).toBe('unknown event types: order.exploded, nope');
   });
 });
 

@@ -1,13 +1,10 @@
 import {
-  ArchivedEventTypesError,
   DescriptionTooLongError,
   InvalidHeadersError,
   InvalidListError,
   InvalidMetadataError,
   InvalidRateLimitError,
-  UnknownEventTypesError,
 } from './endpoints.errors';
-import { findEventType } from './event-types/event-type-catalog';
 
 export const MAX_LIST_ENTRIES = 100;
 export const MAX_LIST_ENTRY_LENGTH = 200;
@@ -48,21 +45,6 @@ export function normalizeList(field: string, values: readonly unknown[]): string
     if (CONTROL_CHARS.test(value)) throw new InvalidListError(field, 'entries must not contain control characters');
   }
   return [...new Set(values as string[])];
-}
-
-/**
- * Every name must be in the catalog; archived ones only when the endpoint already had them
- * (so an update that keeps an old subscription is not refused).
- */
-export function checkEventTypes(names: readonly string[], alreadySubscribed: readonly string[] = []): void {
-  const unknown = names.filter((name) => !findEventType(name));
-  if (unknown.length > 0) {
-    throw new UnknownEventTypesError(unknown);
-  }
-  const archived = names.filter((name) => findEventType(name)?.archived && !alreadySubscribed.includes(name));
-  if (archived.length > 0) {
-    throw new ArchivedEventTypesError(archived);
-  }
 }
 
 export function checkHeaderName(name: string): string | null {

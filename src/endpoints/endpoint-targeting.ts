@@ -1,7 +1,7 @@
 import { Brackets, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { isUuid } from '../common/ids';
 import { EndpointEntity } from './endpoint.entity';
-import { isOperationalEventType, TEST_EVENT_TYPE } from './event-types/event-type-catalog';
+import { isOperationalEventType, TEST_EVENT_TYPE } from '../event-types/platform-event-types';
 
 /*
  * Which endpoints an event goes to: the subscription rules, as query builders over `endpoints` (alias `e`) that the

@@ -27,22 +27,6 @@ export class NullNotAllowedError extends BadUserInputError {
   }
 }
 
-/** eventTypes names a type that the catalog does not have. */
-export class UnknownEventTypesError extends BadUserInputError {
-  constructor(unknown: string[]) {
-    const reason = `unknown event type${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`;
-    super('eventTypes', reason, { unknown, reasonCode: 'UNKNOWN_EVENT_TYPE' });
-  }
-}
-
-/** eventTypes adds an archived type (one the endpoint already had may stay). */
-export class ArchivedEventTypesError extends BadUserInputError {
-  constructor(archived: string[]) {
-    const reason = `archived event type${archived.length > 1 ? 's' : ''}: ${archived.join(', ')}`;
-    super('eventTypes', reason, { archived, reasonCode: 'ARCHIVED_EVENT_TYPE' });
-  }
-}
-
 /** eventTypes or channels is not a list of non-empty, short, printable strings, or has too many entries. */
 export class InvalidListError extends BadUserInputError {
   constructor(field: string, reason: string) {

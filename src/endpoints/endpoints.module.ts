@@ -10,28 +10,12 @@ import { EndpointSecrets } from './endpoint-secrets.service';
 import { EndpointVerifier } from './endpoint-verifier.service';
 import { EndpointsResolver } from './endpoints.resolver';
 import { EndpointsService } from './endpoints.service';
-import { EventTypeEntity } from './event-type.entity';
-import { EventTypesResolver } from './event-types.resolver';
-import { EventTypesService } from './event-types.service';
-import { PayloadValidator } from './event-types/payload-validator';
+import { EventTypesModule } from '../event-types/event-types.module';
 
-/**
- * Endpoints (EndpointsService: CRUD; EndpointSecrets; EndpointVerifier; EndpointHealthTracker; the fan-out rules in
- * endpoint-targeting.ts), the event-type catalog.
- */
+/** Endpoints: CRUD (EndpointsService), admission, secrets, the verification handshake and health. */
 @Module({
-  imports: [TypeOrmModule.forFeature([EndpointEntity, EventTypeEntity]), HttpModule, AuthModule, IdempotencyModule],
-  providers: [
-    EndpointsService,
-    EndpointAdmission,
-    EndpointSecrets,
-    EndpointVerifier,
-    EndpointHealthTracker,
-    EndpointsResolver,
-    EventTypesService,
-    EventTypesResolver,
-    PayloadValidator,
-  ],
-  exports: [EndpointsService, EndpointSecrets, EndpointHealthTracker, EventTypesService, PayloadValidator],
+  imports: [TypeOrmModule.forFeature([EndpointEntity]), HttpModule, AuthModule, IdempotencyModule, EventTypesModule],
+  providers: [EndpointsService, EndpointAdmission, EndpointSecrets, EndpointVerifier, EndpointHealthTracker, EndpointsResolver],
+  exports: [EndpointsService, EndpointSecrets, EndpointHealthTracker],
 })
 export class EndpointsModule {}

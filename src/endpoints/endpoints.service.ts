@@ -16,7 +16,6 @@ import { EndpointEntity, EndpointHealth } from './endpoint.entity';
 import { DisableCause, EndpointDisabled, EndpointEnabled, EndpointEvent } from './endpoint.events';
 import {
   checkDescription,
-  checkEventTypes,
   checkRateLimit,
   normalizeHeaders,
   normalizeList,
@@ -65,7 +64,7 @@ export class EndpointsService {
     const { idempotencyKey, ...fields } = input;
     const key = idempotencyKey ?? headerKey;
     this.idempotency.validateKey(key, idempotencyKey != null ? 'idempotencyKey' : 'Idempotency-Key');
-    const values = await this.createValues(fields);
+    const values = await this.createValues(principal.tenantId, fields);
     return this.idempotency.run({
       tenantId,
       operation: 'createEndpoint',
@@ -97,6 +96,7 @@ export class EndpointsService {
     const becameActive = await this.endpoints.manager.transaction(async (m) => {
       const current = await lockForUpdate(m, tenantId, id);
       const patch = updateValues(current, input, url);
+      if (patch.eventTypes) await this.admission.checkEventTypes(tenantId, patch.eventTypes, current.eventTypes);
       const activeChange = this.activeChange(current, input.isActive);
       Object.assign(patch, activeChange);
       if (Object.keys(patch).length > 0) {
@@ -184,9 +184,12 @@ export class EndpointsService {
     }
   }
 
-  private async createValues(input: Omit<CreateEndpointInput, 'idempotencyKey'>): Promise<Partial<EndpointEntity>> {
+  private async createValues(
+    tenantId: string,
+    input: Omit<CreateEndpointInput, 'idempotencyKey'>,
+  ): Promise<Partial<EndpointEntity>> {
     const eventTypes = normalizeList('eventTypes', input.eventTypes ?? []);
-    checkEventTypes(eventTypes);
+    await this.admission.checkEventTypes(tenantId, eventTypes);
     return {
       url: await this.admission.checkUrl(input.url),
       description: input.description == null ? null : checkDescription(input.description),
@@ -221,7 +224,6 @@ function updateValues(
   if (description !== undefined) patch.description = description === null ? null : checkDescription(description);
   if (eventTypes !== undefined) {
     patch.eventTypes = normalizeList('eventTypes', eventTypes ?? []);
-    checkEventTypes(patch.eventTypes, current.eventTypes);
   }
   if (channels !== undefined) patch.channels = normalizeList('channels', channels ?? []);
   if (rateLimitPerSecond !== undefined) {

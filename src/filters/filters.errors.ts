@@ -1,11 +1,5 @@
 import { BadUserInputError } from '../common/errors/domain-error';
 
-export class UnknownEventTypeError extends BadUserInputError {
-  constructor(eventType: string) {
-    super('eventType', `unknown event type "${eventType.slice(0, 100)}"; see the eventTypes query`);
-  }
-}
-
 export class EmptyFilterReducerError extends BadUserInputError {
   constructor() {
     super('input', 'give a filter, a reducer or both (deleteFilterReducer removes a configuration)');

@@ -6,7 +6,8 @@ import { Principal } from '../auth/principal';
 import { NotFoundError } from '../common/errors/domain-error';
 import { isUuid } from '../common/ids';
 import { EndpointsService } from '../endpoints/endpoints.service';
-import { findEventType } from '../endpoints/event-types/event-type-catalog';
+import { UnknownEventTypeError } from '../event-types/event-types.errors';
+import { EventTypesService } from '../event-types/event-types.service';
 import { CompiledConfigs, FanoutDecision } from './compiled-configs';
 import { SaveFilterReducerInput } from './dto/save-filter-reducer.input';
 import { ValidateFilterInput } from './dto/validate-filter.input';
@@ -14,7 +15,6 @@ import { ValidateReducerInput } from './dto/validate-reducer.input';
 import { FilterReducerEntity } from './filter-reducer.entity';
 import { FilterValidationResult, ReducerValidationResult } from './filter-reducer.model';
 import { toStorableConfig, validateFilter, validateReducer } from './filter-validation';
-import { UnknownEventTypeError } from './filters.errors';
 
 export type { FanoutDecision } from './compiled-configs';
 
@@ -50,6 +50,7 @@ export class FiltersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly endpoints: EndpointsService,
     private readonly audit: AuditService,
+    private readonly eventTypes: EventTypesService,
   ) {}
 
   validateFilter(input: ValidateFilterInput): FilterValidationResult {
@@ -64,8 +65,8 @@ export class FiltersService {
   async save(principal: Principal, endpointId: string, input: SaveFilterReducerInput): Promise<FilterReducerEntity> {
     const { tenantId } = principal;
     await this.endpoints.find(tenantId, endpointId);
-    const eventType = findEventType(input.eventType);
-    if (eventType === undefined) throw new UnknownEventTypeError(input.eventType);
+    const eventType = await this.eventTypes.find(tenantId, input.eventType);
+    if (eventType === undefined) throw UnknownEventTypeError.withHint(input.eventType);
     const { filter, reducer } = toStorableConfig(input, eventType.samplePayload);
     const saved = await this.dataSource.transaction(async (manager) => {
       const rows = await this.upsert(manager, [tenantId, endpointId, input.eventType, json(filter), json(reducer)], endpointId);

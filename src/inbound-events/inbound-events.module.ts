@@ -7,7 +7,7 @@ import { TrackedJobsModule } from '../tracked-jobs/tracked-jobs.module';
 import { InboundEventsQueue } from './inbound-events.queue';
 import { workerOnly } from '../config/roles';
 import { DeliveriesModule } from '../deliveries/deliveries.module';
-import { PayloadValidator } from '../endpoints/event-types/payload-validator';
+import { EventTypesModule } from '../event-types/event-types.module';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { InboundEventEntity } from './inbound-event.entity';
 import { InboundEventsProcessor } from './inbound-events.processor';
@@ -19,7 +19,7 @@ import { InboundSweeperService } from './inbound-sweeper.service';
 import { InboundController } from './inbound.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([InboundEventEntity]), CommonModule, QueueModule, AuthModule, TrackedJobsModule, IntegrationsModule, DeliveriesModule],
+  imports: [TypeOrmModule.forFeature([InboundEventEntity]), CommonModule, QueueModule, AuthModule, TrackedJobsModule, EventTypesModule, IntegrationsModule, DeliveriesModule],
   controllers: [InboundController],
   providers: [
     InboundReceiverService,
@@ -27,7 +27,6 @@ import { InboundController } from './inbound.controller';
     InboundProcessingService,
     InboundEventsService,
     InboundEventsResolver,
-    PayloadValidator,
     ...workerOnly(InboundEventsProcessor, InboundSweeperService),
   ],
 })

@@ -5,7 +5,7 @@ import { systemPrincipal } from '../auth/principal';
 import { PubSubService, Topic } from '../common/graphql/pubsub';
 import { findUnstorableText } from '../common/graphql/storable-text';
 import { EventPublisher } from '../deliveries/event-publisher.service';
-import { PayloadValidator } from '../endpoints/event-types/payload-validator';
+import { EventTypesService } from '../event-types/event-types.service';
 import { getProviderAdapter, type NormalisedEvent } from '../integrations/providers';
 import { InboundEventEntity, InboundEventStatus } from './inbound-event.entity';
 import { toInboundEventModel } from './inbound-event.model';
@@ -35,7 +35,7 @@ export class InboundProcessingService {
   constructor(
     @InjectRepository(InboundEventEntity) private readonly events: Repository<InboundEventEntity>,
     private readonly publisher: EventPublisher,
-    private readonly validator: PayloadValidator,
+    private readonly eventTypes: EventTypesService,
     private readonly pubsub: PubSubService,
   ) {}
 
@@ -51,7 +51,7 @@ export class InboundProcessingService {
       const result = adapter.normalise(event.eventCode, event.jsonData);
       if (result.kind === 'skip') return await this.finish(event, { status: InboundEventStatus.SKIPPED, processedAt: new Date(), lastError: result.reason });
       // Everything is validated before anything is published, so a bad payload publishes nothing.
-      for (const normalised of result.events) this.validate(normalised);
+      for (const normalised of result.events) await this.validate(event.tenantId, normalised);
       let producedEventId: string | null = null;
       for (const [index, normalised] of result.events.entries()) {
         const published = await this.publisher.publish(systemPrincipal(event.tenantId, 'inbound'), {
@@ -75,9 +75,9 @@ export class InboundProcessingService {
     await this.pubsub.publish(Topic.InboundEventUpdated, event.tenantId, { ...toInboundEventModel(event) });
   }
 
-  private validate(normalised: NormalisedEvent): void {
+  private async validate(tenantId: string, normalised: NormalisedEvent): Promise<void> {
     try {
-      this.validator.validate(normalised.eventType, normalised.payload);
+      await this.eventTypes.validatePayload(tenantId, normalised.eventType, normalised.payload);
     } catch (error) {
       throw new Error(`${normalised.eventType} payload is invalid: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }

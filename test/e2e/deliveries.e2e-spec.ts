@@ -120,18 +120,21 @@ describe('deliveries (real Postgres, Redis and receivers)', () => {
     const a = tenant();
     const count = () => t.app.get(DataSource).query('SELECT count(*)::int AS n FROM events WHERE tenant_id = $1', [a.id]);
     const before = await count();
-    const cases: [Record<string, unknown>, string][] = [
-      [{ eventType: 'order.exploded', payload: ORDER }, 'input.eventType'],
-      [{ eventType: 'order.created', payload: { order: { ...ORDER.order, total: 'lots' } } }, 'payload.order.total'],
-      [{ eventType: 'delivery.dead_lettered', payload: {} }, 'input.eventType'],
+    // The event-type refusals also name their fault in reasonCode.
+    const cases: [Record<string, unknown>, string, string?][] = [
+      [{ eventType: 'order.exploded', payload: ORDER }, 'input.eventType', 'UNKNOWN_EVENT_TYPE'],
+      [{ eventType: 'order.created', payload: { order: { ...ORDER.order, total: 'lots' } } }, 'payload.order.total', 'PAYLOAD_SCHEMA_MISMATCH'],
+      [{ eventType: 'delivery.dead_lettered', payload: {} }, 'input.eventType', 'EVENT_TYPE_PLATFORM_ONLY'],
+      [{ eventType: 'webhook.test', payload: {} }, 'input.eventType', 'EVENT_TYPE_PLATFORM_ONLY'],
       [{ eventType: 'order.created', payload: { ...ORDER, blob: 'x'.repeat(300 * 1024) } }, 'input.payload'],
       [{ eventType: 'order.created', payload: [1, 2] }, 'input.payload'],
       [{ eventType: 'order.created', payload: ORDER, channels: ['bad\u0000channel'] }, 'channels'],
     ];
-    for (const [input, field] of cases) {
+    for (const [input, field, reasonCode] of cases) {
       const res = await gql(t.graphqlUrl, PUBLISH, { input }, a.token);
       expect(errorCode(res)).toBe('BAD_USER_INPUT');
       expect(String(res.errors?.[0].extensions?.field)).toContain(field);
+      if (reasonCode) expect(res.errors?.[0].extensions?.reasonCode).toBe(reasonCode);
     }
     const after = await count();
     expect(after[0].n).toBe(before[0].n);

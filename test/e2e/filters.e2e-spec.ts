@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
-import { findEventType } from '../../src/endpoints/event-types/event-type-catalog';
+import { findPlatformEventType } from '../../src/event-types/catalog/platform-catalog';
 import { FilterReducerEntity } from '../../src/filters/filter-reducer.entity';
 import { FiltersService } from '../../src/filters/filters.service';
 import { createTestApp, TestApp } from '../support/app';
@@ -226,7 +226,8 @@ describe('filters and reducers (real Postgres)', () => {
       const endpointId = await createEndpoint(adminA);
       const unknown = await save(adminA, endpointId, { eventType: 'order.exploded', filter: EXAMPLE });
       expect(errorCode(unknown)).toBe('BAD_USER_INPUT');
-      expect(unknown.errors?.[0].extensions?.field).toBe('eventType');
+      expect(unknown.errors?.[0].extensions).toMatchObject({ field: 'eventType', reasonCode: 'UNKNOWN_EVENT_TYPE' });
+      expect(unknown.errors?.[0].extensions?.reason).toBe('unknown event type "order.exploded"; see the eventTypes query');
       const empty = await save(adminA, endpointId, { eventType: 'order.created' });
       expect(errorCode(empty)).toBe('BAD_USER_INPUT');
       expect(empty.errors?.[0].extensions?.field).toBe('input');
@@ -360,7 +361,7 @@ describe('filters and reducers (real Postgres)', () => {
     });
 
     const reducer = { orderId: '$.order.id', total: '$.order.total', skus: '$.order.line_items[*].sku', coupon: '$.order.coupon', source: 'hookline' };
-    const sample = findEventType('order.created')?.samplePayload as { order: Record<string, unknown> & { id: string; line_items: { sku: string }[] } };
+    const sample = findPlatformEventType('order.created')?.samplePayload as { order: Record<string, unknown> & { id: string; line_items: { sku: string }[] } };
     const payload = (total: number): Record<string, unknown> => ({ ...sample, order: { ...sample.order, total } });
     const reduced = (total: number): Record<string, unknown> => ({ orderId: sample.order.id, total, skus: sample.order.line_items.map((i) => i.sku), coupon: null, source: 'hookline' });
 

@@ -8,7 +8,7 @@
  * what we measure and print; the assertion is 5 s (a wedged process never answers), since npm test has no timing
  * assertion: on a loaded CI machine one /health in a few hundred once took 1,010 ms.
  */
-import { findEventType } from '../../src/endpoints/event-types/event-type-catalog';
+import { findPlatformEventType } from '../../src/event-types/catalog/platform-catalog';
 import { spawn } from 'node:child_process';
 import { dataOf, errorCode, gql, GqlResponse } from '../support/graphql-client';
 import { AppProcess, startAppProcess } from '../support/processes';
@@ -178,7 +178,7 @@ describe('hardening: filter and reducer work is bounded (issue 17, items 1 and 2
   });
 
   it('stored attacks at publish: the documented fallback, and every delivery reaches its receiver', async () => {
-    const sample = findEventType('order.created')?.samplePayload as Record<string, unknown>;
+    const sample = findPlatformEventType('order.created')?.samplePayload as Record<string, unknown>;
     // Extra members are allowed by the schema: the attack's material rides along a valid order.
     const payload = { ...sample, blob: tree(10, 4), text: 'a'.repeat(100_000), list: Array.from({ length: 2_000 }, (_, i) => i) };
     // Reducers that hit a limit deliver the original payload. A filter leaf that hits a limit counts

@@ -64,12 +64,13 @@ export class ForbiddenError extends DomainError {
 }
 
 function notFoundReason(entity: string): string {
-  return `${entity.trim().replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}_NOT_FOUND`;
+  const words = entity.trim().replace(/([a-z0-9])([A-Z])/g, '$1_$2');
+  return `${words.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}_NOT_FOUND`;
 }
 
 /**
- * Reason: `<ENTITY>_NOT_FOUND` (e.g. "delivery" → DELIVERY_NOT_FOUND, "inbound event" → INBOUND_EVENT_NOT_FOUND),
- * unless a named subclass gives its own (an entity named in PascalCase, "InboundEvent", would make INBOUNDEVENT_...).
+ * Reason: `<ENTITY>_NOT_FOUND` ("Delivery" → DELIVERY_NOT_FOUND, "EventType" or "event type" → EVENT_TYPE_NOT_FOUND),
+ * unless a named subclass gives its own.
  */
 export class NotFoundError extends DomainError {
   readonly code = ErrorCode.NotFound;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import { OperationalEventType, TEST_EVENT_TYPE } from '../../../event-types/platform-event-types';
 import type { InboundRequest } from '../provider-adapter';
 import { GenericAdapter } from './generic.adapter';
 
@@ -65,14 +66,15 @@ describe('GenericAdapter extract and normalise', () => {
       kind: 'publish',
       events: [{ eventType: 'order.updated', payload: orderUpdated.data, channels: ['shop:42'], orderingKey: 'order:o_1' }],
     });
-    const bare = { type: 'webhook.test', message: 'hi' };
-    expect(adapter.normalise('webhook.test', bare)).toEqual({ kind: 'publish', events: [{ eventType: 'webhook.test', payload: bare, channels: [] }] });
+    const bare = { type: TEST_EVENT_TYPE, message: 'hi' };
+    expect(adapter.normalise(TEST_EVENT_TYPE, bare)).toEqual({ kind: 'publish', events: [{ eventType: TEST_EVENT_TYPE, payload: bare, channels: [] }] });
   });
 
   it('skips types outside the catalog and operational types', () => {
     expect(adapter.normalise('invoice.paid', { type: 'invoice.paid' })).toEqual({ kind: 'skip', reason: '"invoice.paid" is not a catalog event type' });
-    expect(adapter.normalise('endpoint.disabled', { type: 'endpoint.disabled' })).toMatchObject({ kind: 'skip', reason: expect.stringContaining('operational') });
-    expect(adapter.eventCodes().map((c) => c.code)).not.toContain('endpoint.disabled');
+    const disabled = OperationalEventType.EndpointDisabled;
+    expect(adapter.normalise(disabled, { type: disabled })).toMatchObject({ kind: 'skip', reason: expect.stringContaining('operational') });
+    expect(adapter.eventCodes().map((c) => c.code)).not.toContain(disabled);
   });
 
   it('throws on malformed data or channels', () => {

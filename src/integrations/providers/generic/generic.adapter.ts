@@ -5,7 +5,8 @@
  * integration's `whsec_...` webhookSecret. The body is `{ type, data?, channels?, ordering_key? }`
  * where `type` is a catalog event type; the payload is `data`, or the whole body when there is none.
  */
-import { EVENT_TYPE_CATALOG, findEventType } from '../../../endpoints/event-types/event-type-catalog';
+import { findPlatformEventType, PLATFORM_CATALOG } from '../../../event-types/catalog/platform-catalog';
+import { EventTypeSource } from '../../../event-types/event-type-definition';
 import { isRecord } from '../payload-reader';
 import {
   UNKNOWN_EVENT_CODE,
@@ -58,15 +59,20 @@ export class GenericAdapter implements ProviderAdapter {
   }
 
   eventCodes(): { code: string; description: string }[] {
-    return EVENT_TYPE_CATALOG.filter((d) => !d.archived && !d.operational).map((d) => ({ code: d.name, description: d.description }));
+    return PLATFORM_CATALOG.filter((d) => !d.archived && d.source !== EventTypeSource.Operational).map((d) => ({
+      code: d.name,
+      description: d.description,
+    }));
   }
 
   normalise(eventCode: string, body: unknown): NormaliseResult {
-    const definition = findEventType(eventCode);
+    const definition = findPlatformEventType(eventCode);
     if (!definition) return { kind: 'skip', reason: `"${eventCode}" is not a catalog event type` };
     if (definition.archived) return { kind: 'skip', reason: `"${eventCode}" is archived` };
     // Only the platform may publish endpoint.failing and friends.
-    if (definition.operational) return { kind: 'skip', reason: `"${eventCode}" is an operational event type, published by the platform only` };
+    if (definition.source === EventTypeSource.Operational) {
+      return { kind: 'skip', reason: `"${eventCode}" is an operational event type, published by the platform only` };
+    }
     if (!isRecord(body)) throw new Error('generic: body must be a JSON object');
 
     const data = body['data'] ?? body;

@@ -1,33 +1,41 @@
 import { Injectable } from '@nestjs/common';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { BadUserInputError } from '../../common/errors/domain-error';
-import { EVENT_TYPE_CATALOG, findEventType } from './event-type-catalog';
+import { PLATFORM_CATALOG } from './catalog/platform-catalog';
+import { EventTypeDefinition } from './event-type-definition';
+import { PayloadSchemaMismatchError } from './event-types.errors';
 
-export { findEventType };
-
-/** Validates event payloads against the catalog; each schema is compiled once, at construction. */
+/**
+ * Validates event payloads against their type's JSON Schema. Each schema is compiled once: the shipped ones at
+ * construction (a bad one stops the boot), any other on first use.
+ */
 @Injectable()
 export class PayloadValidator {
-  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true });
+  private readonly validators = new WeakMap<Record<string, unknown>, ValidateFunction>();
 
   constructor() {
-    const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true });
-    addFormats(ajv);
-    for (const definition of EVENT_TYPE_CATALOG) {
-      this.validators.set(definition.name, ajv.compile(definition.schema));
-    }
+    addFormats(this.ajv);
+    for (const definition of PLATFORM_CATALOG) this.compiled(definition);
   }
 
-  /** Throws BadUserInputError('payload.<path>', reason) for the first violation found. */
-  validate(eventType: string, payload: unknown): void {
-    const validate = this.validators.get(eventType);
-    if (!validate) throw new BadUserInputError('eventType', `unknown event type "${eventType}"`);
+  /** Throws PayloadSchemaMismatchError('payload.<path>', reason) for the first violation found. */
+  validate(type: EventTypeDefinition, payload: unknown): void {
+    const validate = this.compiled(type);
     if (validate(payload)) return;
     const error = validate.errors?.[0];
-    if (!error) throw new BadUserInputError('payload', 'is invalid');
+    if (!error) throw new PayloadSchemaMismatchError('payload', 'is invalid');
     const { field, reason } = describeError(error);
-    throw new BadUserInputError(field, reason);
+    throw new PayloadSchemaMismatchError(field, reason);
+  }
+
+  private compiled(type: EventTypeDefinition): ValidateFunction {
+    let validate = this.validators.get(type.schema);
+    if (!validate) {
+      validate = this.ajv.compile(type.schema);
+      this.validators.set(type.schema, validate);
+    }
+    return validate;
   }
 }
 

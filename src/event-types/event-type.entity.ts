@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-/** The catalog (event-types/event-type-catalog.ts) seeded into the database at boot. */
+/** The shipped catalog (catalog/*.json), mirrored into the database at boot by EventTypeMirror. */
 @Entity({ name: 'event_types' })
 export class EventTypeEntity {
   @PrimaryColumn('text')

@@ -21,5 +21,11 @@ export class EventType {
 }
 
 export function toEventTypeModel(e: EventTypeEntity): EventType {
-  return { name: e.name, description: e.description, schema: e.schema, samplePayload: e.samplePayload, archived: e.archived };
+  return {
+    name: e.name,
+    description: e.description,
+    schema: e.schema,
+    samplePayload: e.samplePayload,
+    archived: e.archived,
+  };
 }

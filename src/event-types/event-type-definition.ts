@@ -1,0 +1,19 @@
+/**
+ * Where an event type comes from. BUILT_IN (the commerce catalog and webhook.test) and OPERATIONAL ship with the
+ * service as data files (catalog/) and are the same for every tenant; TENANT types belong to one tenant.
+ */
+export enum EventTypeSource {
+  BuiltIn = 'BUILT_IN',
+  Tenant = 'TENANT',
+  Operational = 'OPERATIONAL',
+}
+
+export interface EventTypeDefinition {
+  name: string;
+  description: string;
+  /** JSON Schema draft 2020-12 for the event's payload (the `data` of a delivery), compiled by PayloadValidator. */
+  schema: Record<string, unknown>;
+  samplePayload: Record<string, unknown>;
+  archived: boolean;
+  source: EventTypeSource;
+}
