@@ -3,7 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DeliveryStatus } from './delivery.entity';
 import { AttemptRecorded, DeliveryEvent } from './delivery.events';
 import { DeliveryNotifier } from './delivery-notifier';
-import { DeliveryQueue } from './delivery-queue';
+import { DeliveryQueue } from './deliveries.queue';
 import { AttemptRecord, ClaimedRow, DeliveryStore } from './delivery-store';
 
 /**

@@ -17,7 +17,7 @@ import { DeliveryRecovery } from './delivery-recovery.service';
 import { DeliveryStatistics } from './delivery-statistics.service';
 import { DeliveryEntity } from './delivery.entity';
 import { DeliveryNotifier } from './delivery-notifier';
-import { DeliveryQueue } from './delivery-queue';
+import { DeliveryQueue } from './deliveries.queue';
 import { DispatchProcessor } from './dispatch.processor';
 import { DispatchService } from './dispatch.service';
 import { AttemptRecorder } from './attempt-recorder';

@@ -12,7 +12,7 @@ import { EndpointsService } from '../endpoints/endpoints.service';
 import { ReplayNotAllowedError } from './deliveries.errors';
 import { findDeliveryOf } from './delivery-lookups';
 import { DeliveryEntity, DeliveryStatus, FINAL_STATUSES } from './delivery.entity';
-import { DeliveryQueue } from './delivery-queue';
+import { DeliveryQueue } from './deliveries.queue';
 import { FanoutService } from './fanout.service';
 
 export const RECOVER_JOB = 'deliveries.recover';

@@ -8,7 +8,7 @@ import { FilterReducerEntity } from '../filters/filter-reducer.entity';
 import { FiltersService } from '../filters/filters.service';
 import { DeliveryEntity, DeliveryStatus } from './delivery.entity';
 import { DeliveryNotifier } from './delivery-notifier';
-import { DeliveryQueue, QueuedDelivery } from './delivery-queue';
+import { DeliveryQueue, QueuedDelivery } from './deliveries.queue';
 import { EventEntity } from './event.entity';
 import { FanoutTargeting } from './fanout-targeting';
 

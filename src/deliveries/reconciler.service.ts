@@ -8,7 +8,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeliveryStatus, DUE_STATUSES } from './delivery.entity';
 import { fromRow } from './delivery-store';
 import { DeliveryNotifier } from './delivery-notifier';
-import { DeliveryQueue } from './delivery-queue';
+import { DeliveryQueue } from './deliveries.queue';
 import { EndpointHealthTracker } from '../endpoints/endpoint-health-tracker.service';
 
 const RECONCILE_LOCK_ID = 727_100_002;

@@ -13,7 +13,7 @@ import type { Queue } from 'bull';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { DataSource } from 'typeorm';
 import { QueueName } from '../../src/common/queue/queue.constants';
-import { DeliveryQueue, QueuedDelivery } from '../../src/deliveries/delivery-queue';
+import { DeliveryQueue, QueuedDelivery } from '../../src/deliveries/deliveries.queue';
 import { ReconcilerService } from '../../src/deliveries/reconciler.service';
 import { createTestApp, TestApp } from '../support/app';
 import { dataOf, gql, GqlResponse } from '../support/graphql-client';

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { DataSource } from 'typeorm';
 import { canConnect } from '../../scripts/dev-services';
-import { DeliveryQueue, QueuedDelivery } from '../../src/deliveries/delivery-queue';
+import { DeliveryQueue, QueuedDelivery } from '../../src/deliveries/deliveries.queue';
 import { HELD_RETENTION_DAYS, RECONCILE_PER_ENDPOINT, ReconcilerService } from '../../src/deliveries/reconciler.service';
 import { createTestApp, TestApp } from '../support/app';
 import { dataOf, gql } from '../support/graphql-client';
