@@ -95,18 +95,29 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
           RETURNING *`,
         [DeliveryStatus.RETRYING, DeliveryStatus.IN_FLIGHT],
       );
-      // One index probe per endpoint (idx_deliveries_endpoint_due), each endpoint's oldest first; the turns then go
-      // round-robin across the endpoints of a tenant (endpoint turn, then age), and round-robin across tenants.
+      // The endpoints with due work come from deliveries alone, by a skip scan of idx_deliveries_endpoint_due (one
+      // probe per distinct endpoint; endpoints are another module's table). Then one probe per endpoint, its oldest
+      // first; the turns go round-robin across the endpoints of a tenant (endpoint turn, then age), and round-robin
+      // across tenants.
       const overdue: { id: string; tenant_id: string; endpoint_id: string; attempt_count: number }[] = await m.query(
-        `SELECT t.id, t.tenant_id, t.endpoint_id, t.attempt_count
-           FROM (SELECT d.*, e.tenant_id, row_number() OVER (PARTITION BY e.tenant_id ORDER BY d.turn, d.next_attempt_at, d.id) AS tenant_turn
-                   FROM endpoints e
+        `WITH RECURSIVE due(endpoint_id) AS (
+             (SELECT endpoint_id FROM deliveries WHERE status = ANY($3::text[]) ORDER BY endpoint_id LIMIT 1)
+           UNION ALL
+             SELECT (SELECT n.endpoint_id FROM deliveries n
+                      WHERE n.status = ANY($3::text[]) AND n.endpoint_id > due.endpoint_id
+                      ORDER BY n.endpoint_id LIMIT 1)
+               FROM due WHERE due.endpoint_id IS NOT NULL)
+         SELECT t.id, t.tenant_id, t.endpoint_id, t.attempt_count
+           FROM (SELECT o.*, row_number() OVER (PARTITION BY o.tenant_id ORDER BY o.turn, o.next_attempt_at, o.id) AS tenant_turn
+                   FROM due
                    CROSS JOIN LATERAL (
-                     SELECT o.id, o.endpoint_id, o.attempt_count, o.next_attempt_at, row_number() OVER (ORDER BY o.next_attempt_at) AS turn
-                       FROM (SELECT id, endpoint_id, attempt_count, next_attempt_at FROM deliveries
-                              WHERE endpoint_id = e.id AND status = ANY($3::text[]) AND next_attempt_at < now() - make_interval(secs => $1)
-                              ORDER BY next_attempt_at LIMIT $2) o
-                   ) d) t
+                     SELECT d.id, d.tenant_id, d.endpoint_id, d.attempt_count, d.next_attempt_at,
+                            row_number() OVER (ORDER BY d.next_attempt_at) AS turn
+                       FROM deliveries d
+                      WHERE d.endpoint_id = due.endpoint_id AND d.status = ANY($3::text[])
+                        AND d.next_attempt_at < now() - make_interval(secs => $1)
+                      ORDER BY d.next_attempt_at LIMIT $2) o
+                  WHERE due.endpoint_id IS NOT NULL) t
           ORDER BY t.tenant_turn, t.next_attempt_at LIMIT ${BATCH}`,
         [this.graceMs / 1000, RECONCILE_PER_ENDPOINT, DUE_STATUSES],
       );
