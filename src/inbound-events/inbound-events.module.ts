@@ -12,7 +12,9 @@ import { IntegrationsModule } from '../integrations/integrations.module';
 import { InboundEventEntity } from './inbound-event.entity';
 import { InboundEventsProcessor } from './inbound-events.processor';
 import { InboundEventsResolver } from './inbound-events.resolver';
-import { InboundEventsService } from './inbound-events.service';
+import { InboundDeletion } from './inbound-deletion.service';
+import { InboundEventQueries } from './inbound-event-queries.service';
+import { InboundOperations } from './inbound-operations.service';
 import { InboundProcessingService } from './inbound-processing.service';
 import { InboundReceiverService } from './inbound-receiver.service';
 import { InboundSweeperService } from './inbound-sweeper.service';
@@ -25,7 +27,9 @@ import { InboundController } from './inbound.controller';
     InboundReceiverService,
     InboundEventsQueue,
     InboundProcessingService,
-    InboundEventsService,
+    InboundEventQueries,
+    InboundOperations,
+    InboundDeletion,
     InboundEventsResolver,
     ...workerOnly(InboundEventsProcessor, InboundSweeperService),
   ],

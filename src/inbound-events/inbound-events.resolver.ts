@@ -14,12 +14,18 @@ import {
   ProcessInboundResult,
   toInboundEventModel,
 } from './inbound-event.model';
-import { InboundEventsService } from './inbound-events.service';
+import { InboundDeletion } from './inbound-deletion.service';
+import { InboundEventQueries } from './inbound-event-queries.service';
+import { InboundOperations } from './inbound-operations.service';
 
 @Resolver(() => InboundEvent)
 @RequirePermission(Permission.ManageWebhooks)
 export class InboundEventsResolver {
-  constructor(private readonly inbound: InboundEventsService) {}
+  constructor(
+    private readonly queries: InboundEventQueries,
+    private readonly operations: InboundOperations,
+    private readonly deletion: InboundDeletion,
+  ) {}
 
   @Query(() => InboundEventConnection)
   async inboundEvents(
@@ -29,18 +35,18 @@ export class InboundEventsResolver {
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => String, nullable: true }) after?: string,
   ): Promise<InboundEventConnection> {
-    const page = await this.inbound.list(principal.tenantId, filter, { orderBy, first, after });
+    const page = await this.queries.list(principal.tenantId, filter, { orderBy, first, after });
     return { ...page, edges: page.edges.map((edge) => ({ node: toInboundEventModel(edge.node), cursor: edge.cursor })) };
   }
 
   @Query(() => InboundEvent, { nullable: true })
   async inboundEvent(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<InboundEvent> {
-    return toInboundEventModel(await this.inbound.find(principal.tenantId, id));
+    return toInboundEventModel(await this.queries.find(principal.tenantId, id));
   }
 
   @Query(() => InboundEventStats)
   async inboundEventStats(@CurrentPrincipal() principal: Principal, @Args('integrationId', { type: () => ID }) integrationId: string): Promise<InboundEventStats> {
-    return this.inbound.stats(principal.tenantId, integrationId);
+    return this.queries.stats(principal.tenantId, integrationId);
   }
 
   @Mutation(() => ProcessInboundResult)
@@ -49,33 +55,33 @@ export class InboundEventsResolver {
     @Args('integrationId', { type: () => ID }) integrationId: string,
     @Args('eventCode', { type: () => String, nullable: true }) eventCode?: string,
   ): Promise<ProcessInboundResult> {
-    return this.inbound.processPending(principal.tenantId, integrationId, eventCode);
+    return this.operations.processPending(principal.tenantId, integrationId, eventCode);
   }
 
   @Mutation(() => ProcessInboundResult)
   async retryFailedInboundEvents(@CurrentPrincipal() principal: Principal, @Args('integrationId', { type: () => ID }) integrationId: string): Promise<ProcessInboundResult> {
-    return this.inbound.retryFailed(principal.tenantId, integrationId);
+    return this.operations.retryFailed(principal.tenantId, integrationId);
   }
 
   @Mutation(() => InboundEvent)
   async processInboundEvent(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<InboundEvent> {
-    return toInboundEventModel(await this.inbound.processOne(principal.tenantId, id));
+    return toInboundEventModel(await this.operations.processOne(principal.tenantId, id));
   }
 
   @Mutation(() => InboundEvent)
   async reprocessInboundEvent(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<InboundEvent> {
-    return toInboundEventModel(await this.inbound.reprocess(principal.tenantId, id));
+    return toInboundEventModel(await this.operations.reprocess(principal.tenantId, id));
   }
 
   @Mutation(() => BulkReprocessResult)
   async bulkReprocessInboundEvents(@CurrentPrincipal() principal: Principal, @Args('input') input: BulkReprocessInboundInput): Promise<BulkReprocessResult> {
-    const { affected, trackedJob } = await this.inbound.bulkReprocess(principal, input);
+    const { affected, trackedJob } = await this.operations.bulkReprocess(principal, input);
     return { affected, trackedJob: trackedJob && toTrackedJobModel(trackedJob) };
   }
 
   @Mutation(() => DeleteInboundResult)
   async bulkDeleteInboundEvents(@CurrentPrincipal() principal: Principal, @Args('input') input: BulkDeleteInboundInput): Promise<DeleteInboundResult> {
-    return this.inbound.bulkDelete(principal, input);
+    return this.deletion.bulkDelete(principal, input);
   }
 
   @Mutation(() => DeleteInboundResult)
@@ -85,13 +91,13 @@ export class InboundEventsResolver {
     @Args('confirmation') confirmation: string,
     @Args('dryRun', { type: () => Boolean, defaultValue: false, description: 'Count what would be deleted, change nothing' }) dryRun: boolean,
   ): Promise<DeleteInboundResult> {
-    return this.inbound.deleteAll(principal, integrationId, confirmation, dryRun);
+    return this.deletion.deleteAll(principal, integrationId, confirmation, dryRun);
   }
 
   @Subscription(() => InboundEvent, {
     filter: (payload: { inboundEventUpdated: InboundEvent }, variables: { integrationId: string }) => payload.inboundEventUpdated.integrationId === variables.integrationId,
   })
   async inboundEventUpdated(@CurrentPrincipal() principal: Principal, @Args('integrationId', { type: () => ID }) integrationId: string): Promise<AsyncIterator<InboundEvent>> {
-    return this.inbound.subscribe(principal.tenantId, integrationId);
+    return this.queries.subscribe(principal.tenantId, integrationId);
   }
 }
