@@ -46,16 +46,42 @@ import {
   startService,
 } from './support/hookline';
 import { LIMIT_QUEUE_SETTINGS, LimitJob, LimitWorkerSpec } from './support/limit-worker';
-import { CpuSample, cpuSample, cpuShares, machineBusyPercent, nowMs, Percentiles, percentiles, PG_STATS_SETTLE_MS, PgCounters, pgCounters, pgDelta, PgDelta, redisCounters, RedisCounters, redisDelta, redisPid, round, sleep } from './support/metrics';
+import {
+  CpuSample,
+  cpuSample,
+  cpuShares,
+  machineBusyPercent,
+  nowMs,
+  Percentiles,
+  percentiles,
+  PG_STATS_SETTLE_MS,
+  PgCounters,
+  pgCounters,
+  pgDelta,
+  PgDelta,
+  redisCounters,
+  RedisCounters,
+  redisDelta,
+  redisPid,
+  round,
+  sleep,
+} from './support/metrics';
 import { orderPayload, THREE_LEAF_FILTER, webhookBody } from './support/payload';
 import { Receivers, ReceiverStats } from './support/receivers';
 
-const TARGETS = { throughputRatio: 0.6, p99Ms: 150, commitsPerDelivery: 0.1, connectionsPerDelivery: 0.01, filterRatio: 0.9 };
+const TARGETS = {
+  throughputRatio: 0.6,
+  p99Ms: 150,
+  commitsPerDelivery: 0.1,
+  connectionsPerDelivery: 0.01,
+  filterRatio: 0.9,
+};
 
 function flag(name: string, fallback: number, zeroAllowed = false): number {
   const i = process.argv.indexOf(`--${name}`);
   const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed)) throw new Error(`--${name} must be a positive number`);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed))
+    throw new Error(`--${name} must be a positive number`);
   return value;
 }
 
@@ -119,7 +145,11 @@ async function rawUndici(receivers: Receivers, cpu: CpuContext): Promise<RateRes
       const id = randomUUID();
       const n = seq++;
       const body = webhookBody(id, n);
-      const headers = { 'content-type': 'application/json', 'user-agent': 'Hookline-Webhooks/1.0', ...buildSignatureHeaders({ msgId: id, timestamp: Math.floor(Date.now() / 1000), body, secrets: [secret] }) };
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'Hookline-Webhooks/1.0',
+        ...buildSignatureHeaders({ msgId: id, timestamp: Math.floor(Date.now() / 1000), body, secrets: [secret] }),
+      };
       const res = await request(urls[n % urls.length], { dispatcher: agent, method: 'POST', headers, body });
       await res.body.text();
       if (res.statusCode === 200) done += 1;
@@ -138,12 +168,34 @@ async function rawUndici(receivers: Receivers, cpu: CpuContext): Promise<RateRes
   await agent.close();
   if (failed > 0) throw new Error(`raw undici: ${failed} requests failed`);
   const seconds = (t1 - t0) / 1000;
-  return { perSecond: Math.round((c1 - c0) / seconds), count: c1 - c0, seconds: round(seconds, 2), concurrency: CONFIG.limitConcurrency, newConnectionsPer: (r1.connections - r0.connections) / (c1 - c0), cpu: cpuShares(u0, u1, cpus().length) };
+  return {
+    perSecond: Math.round((c1 - c0) / seconds),
+    count: c1 - c0,
+    seconds: round(seconds, 2),
+    concurrency: CONFIG.limitConcurrency,
+    newConnectionsPer: (r1.connections - r0.connections) / (c1 - c0),
+    cpu: cpuShares(u0, u1, cpus().length),
+  };
 }
 
 /** A limit worker process on a queue of its own; a producer here keeps it fed (≤ 4,000 jobs waiting) with addBulk. */
-async function queueLimit(mode: LimitWorkerSpec['mode'], concurrency: number, seconds: number, receivers: Receivers, redis: Redis, prefix: string, cpu: CpuContext): Promise<RateResult> {
-  const spec: LimitWorkerSpec = { mode, redisUrl: redisUrl(), prefix, queue: `limit-${mode}-${concurrency}`, concurrency, urls: receivers.urls };
+async function queueLimit(
+  mode: LimitWorkerSpec['mode'],
+  concurrency: number,
+  seconds: number,
+  receivers: Receivers,
+  redis: Redis,
+  prefix: string,
+  cpu: CpuContext,
+): Promise<RateResult> {
+  const spec: LimitWorkerSpec = {
+    mode,
+    redisUrl: redisUrl(),
+    prefix,
+    queue: `limit-${mode}-${concurrency}`,
+    concurrency,
+    urls: receivers.urls,
+  };
   const child: ChildProcess = fork(join(__dirname, 'support', 'limit-worker.ts'), [JSON.stringify(spec)], {
     execArgv: ['--require', require.resolve('ts-node/register/transpile-only')],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -170,7 +222,10 @@ async function queueLimit(mode: LimitWorkerSpec['mode'], concurrency: number, se
       const jobs = Array.from({ length: CONFIG.batch * CONFIG.endpoints }, (_, i) => {
         const n = added + i;
         const deliveryId = randomUUID();
-        return { data: { deliveryId, endpoint: n % CONFIG.endpoints, seq: n }, opts: { jobId: `${deliveryId}_1`, removeOnComplete: true, removeOnFail: true, attempts: 1 } };
+        return {
+          data: { deliveryId, endpoint: n % CONFIG.endpoints, seq: n },
+          opts: { jobId: `${deliveryId}_1`, removeOnComplete: true, removeOnFail: true, attempts: 1 },
+        };
       });
       added += jobs.length;
       await queue.addBulk(jobs);
@@ -179,10 +234,20 @@ async function queueLimit(mode: LimitWorkerSpec['mode'], concurrency: number, se
   const producing = Promise.all([producer(), producer()]);
   await sleep(CONFIG.warmupSeconds * 1000);
   const named = { ...cpu.named, 'limit worker': child.pid ?? 0 };
-  const [p0, q0, c0, u0, t0] = [processed, await receivers.stats(), await redisCounters(redis), await cpuSample(named, cpu.pg, cpu.database), nowMs()];
+  const [p0, q0, c0, u0, t0] = [
+    processed,
+    await receivers.stats(),
+    await redisCounters(redis),
+    await cpuSample(named, cpu.pg, cpu.database),
+    nowMs(),
+  ];
   await sleep(seconds * 1000);
   const [p1, t1] = [processed, nowMs()];
-  const [q1, c1, u1] = [await receivers.stats(), await redisCounters(redis), await cpuSample(named, cpu.pg, cpu.database)];
+  const [q1, c1, u1] = [
+    await receivers.stats(),
+    await redisCounters(redis),
+    await cpuSample(named, cpu.pg, cpu.database),
+  ];
   stop = true;
   await producing;
   child.disconnect();
@@ -270,30 +335,46 @@ class Bench {
     const token = adminToken(`bench-${name}-${randomUUID()}`);
     const endpointIds: string[] = [];
     for (const url of this.receivers.urls) {
-      const res = await this.gql.call<{ createEndpoint: { endpoint: { id: string } } }>(token, CREATE_ENDPOINT, { input: { url, eventTypes: ['order.created'] } });
+      const res = await this.gql.call<{ createEndpoint: { endpoint: { id: string } } }>(token, CREATE_ENDPOINT, {
+        input: { url, eventTypes: ['order.created'] },
+      });
       endpointIds.push(res.createEndpoint.endpoint.id);
     }
     return { name, token, endpointIds };
   }
 
   async saveFilters(t: Tenant): Promise<void> {
-    for (const endpointId of t.endpointIds) await this.gql.call(t.token, SAVE_FILTER, { endpointId, input: { eventType: 'order.created', filter: THREE_LEAF_FILTER } });
+    for (const endpointId of t.endpointIds)
+      await this.gql.call(t.token, SAVE_FILTER, {
+        endpointId,
+        input: { eventType: 'order.created', filter: THREE_LEAF_FILTER },
+      });
   }
 
   private inputs(count: number): Record<string, unknown>[] {
     const sentAt = nowMs();
-    return Array.from({ length: count }, () => ({ eventType: 'order.created', payload: orderPayload(this.seq++, sentAt) }));
+    return Array.from({ length: count }, () => ({
+      eventType: 'order.created',
+      payload: orderPayload(this.seq++, sentAt),
+    }));
   }
 
   async publishBatch(t: Tenant, count: number): Promise<number> {
     const started = nowMs();
-    const res = await this.gql.call<{ publishEvents: { id: string }[] }>(t.token, PUBLISH_EVENTS, { inputs: this.inputs(count) });
-    if (res.publishEvents.length !== count) throw new Error(`publishEvents returned ${res.publishEvents.length} events, expected ${count}`);
+    const res = await this.gql.call<{ publishEvents: { id: string }[] }>(t.token, PUBLISH_EVENTS, {
+      inputs: this.inputs(count),
+    });
+    if (res.publishEvents.length !== count)
+      throw new Error(`publishEvents returned ${res.publishEvents.length} events, expected ${count}`);
     return nowMs() - started;
   }
 
   async window(): Promise<Window> {
-    return { pg: await pgCounters(this.pg, this.database), redis: await redisCounters(this.redis), receivers: await this.receivers.stats() };
+    return {
+      pg: await pgCounters(this.pg, this.database),
+      redis: await redisCounters(this.redis),
+      receivers: await this.receivers.stats(),
+    };
   }
 
   /** Waits out the Postgres statistics delay, then reads every counter. */
@@ -314,7 +395,9 @@ class Bench {
       pgWriteTransactionsPerDelivery: round(pgd.writeTransactions / deliveries, 4),
       pgRowsByTable: pgd.perTable,
       redisCommandsPerDelivery: round(rd.total / deliveries, 2),
-      redisTopCommandsPerDelivery: Object.fromEntries(rd.top.slice(0, 10).map(([name, n]) => [name, round(n / deliveries, 3)])),
+      redisTopCommandsPerDelivery: Object.fromEntries(
+        rd.top.slice(0, 10).map(([name, n]) => [name, round(n / deliveries, 3)]),
+      ),
       newConnectionsPerDelivery: round((b.receivers.connections - a.receivers.connections) / deliveries, 5),
     };
   }
@@ -330,13 +413,15 @@ class Bench {
     const u0 = await this.cpu();
     const t0 = nowMs();
     const publisher = async (): Promise<void> => {
-      for (let b = next++; b < batches; b = next++) callMs.push(await this.publishBatch(t, Math.min(CONFIG.batch, events - b * CONFIG.batch)));
+      for (let b = next++; b < batches; b = next++)
+        callMs.push(await this.publishBatch(t, Math.min(CONFIG.batch, events - b * CONFIG.batch)));
     };
     await Promise.all(Array.from({ length: CONFIG.publishConcurrency }, publisher));
     const published = nowMs();
     const after = await this.receivers.waitForTotal(before.total + expected, 180_000);
     const u1 = await this.cpu();
-    if (after.total !== before.total + expected) throw new Error(`receivers got ${after.total - before.total} deliveries, expected ${expected}`);
+    if (after.total !== before.total + expected)
+      throw new Error(`receivers got ${after.total - before.total} deliveries, expected ${expected}`);
     const endToEnd = (after.lastAt - t0) / 1000;
     const publishSeconds = (published - t0) / 1000;
     return {
@@ -354,7 +439,11 @@ class Bench {
   }
 
   /** Open loop: every 50 ms, publish what the target rate owes so far (one publishEvents call), never waiting on answers. */
-  async paced(t: Tenant, eventsPerSecond: number, seconds: number): Promise<{ events: number; latencyMs: Percentiles; publishCallMs: Percentiles; achievedEventsPerSecond: number }> {
+  async paced(
+    t: Tenant,
+    eventsPerSecond: number,
+    seconds: number,
+  ): Promise<{ events: number; latencyMs: Percentiles; publishCallMs: Percentiles; achievedEventsPerSecond: number }> {
     const before = await this.receivers.stats();
     await this.receivers.takeLatencies();
     const calls: Promise<void>[] = [];
@@ -374,7 +463,12 @@ class Bench {
     const achieved = sent / ((nowMs() - t0) / 1000);
     await Promise.all(calls);
     await this.receivers.waitForTotal(before.total + sent * t.endpointIds.length, 60_000);
-    return { events: sent, latencyMs: percentiles(await this.receivers.takeLatencies()), publishCallMs: percentiles(callMs), achievedEventsPerSecond: round(achieved, 1) };
+    return {
+      events: sent,
+      latencyMs: percentiles(await this.receivers.takeLatencies()),
+      publishCallMs: percentiles(callMs),
+      achievedEventsPerSecond: round(achieved, 1),
+    };
   }
 
   async deliveryStats(t: Tenant): Promise<DeliveryStatsView> {
@@ -394,8 +488,15 @@ interface ArmTotals {
 }
 
 /** ABBAABBA rounds, each drained before the next: slow drift (table growth, JIT, background load) hits both arms alike. */
-async function filterRounds(bench: Bench, plain: Tenant, filtered: Tenant): Promise<{ plain: ArmTotals; filtered: ArmTotals }> {
-  const arms = new Map<Tenant, ThroughputResult[]>([[plain, []], [filtered, []]]);
+async function filterRounds(
+  bench: Bench,
+  plain: Tenant,
+  filtered: Tenant,
+): Promise<{ plain: ArmTotals; filtered: ArmTotals }> {
+  const arms = new Map<Tenant, ThroughputResult[]>([
+    [plain, []],
+    [filtered, []],
+  ]);
   for (let i = 0; i < CONFIG.filterRounds; i++) {
     const t = [plain, filtered, filtered, plain][i % 4];
     arms.get(t)?.push(await bench.throughput(t, CONFIG.filterRoundEvents));
@@ -455,7 +556,8 @@ async function main(): Promise<void> {
     cleanups.push(async () => {
       // Whatever this run left in Redis (its queues, rate-limit keys) goes with it.
       const keys: string[] = [];
-      for await (const batch of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) keys.push(...(batch as string[]));
+      for await (const batch of redis.scanStream({ match: `${prefix}:*`, count: 1000 }))
+        keys.push(...(batch as string[]));
       for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
     });
 
@@ -463,10 +565,17 @@ async function main(): Promise<void> {
     const pg = new Client({ connectionString: databaseUrl });
     await pg.connect();
     cleanups.push(() => pg.end());
-    const named: Record<string, number> = { bench: process.pid, receivers: receivers.pid, redis: await redisPid(redis) };
+    const named: Record<string, number> = {
+      bench: process.pid,
+      receivers: receivers.pid,
+      redis: await redisPid(redis),
+    };
     const loadAverage = loadavg().map((n) => round(n, 2));
     const busyBefore = await machineBusyPercent(2_000);
-    if (busyBefore > 15) log(`  note: the cores were ${busyBefore} % busy before starting: something else is running, figures will be lower`);
+    if (busyBefore > 15)
+      log(
+        `  note: the cores were ${busyBefore} % busy before starting: something else is running, figures will be lower`,
+      );
 
     const env = { databaseUrl, redisUrl: redisUrl(), queuePrefix: prefix, extra: {} as Record<string, string> };
     const workerConcurrency = CONFIG.workerConcurrency || effectiveConfig(env).workerConcurrency;
@@ -474,20 +583,44 @@ async function main(): Promise<void> {
     env.extra = { WORKER_CONCURRENCY: String(workerConcurrency), ENDPOINT_CONCURRENCY: String(endpointConcurrency) };
 
     // (a) limits, before Hookline starts, so that nothing else competes for the cores.
-    log(`\n(a) limits: ${CONFIG.endpoints} receivers on 127.0.0.1 (own process), concurrency ${CONFIG.limitConcurrency}`);
+    log(
+      `\n(a) limits: ${CONFIG.endpoints} receivers on 127.0.0.1 (own process), concurrency ${CONFIG.limitConcurrency}`,
+    );
     const cpuContext = { named, pg, database };
     const raw = await rawUndici(receivers, cpuContext);
-    log(`  raw undici POST + HMAC:          ${raw.perSecond.toLocaleString('en-US')} requests/s   cpu ${JSON.stringify(raw.cpu)}`);
-    const bullNoop = await queueLimit('noop', CONFIG.limitConcurrency, CONFIG.bullSeconds, receivers, redis, prefix, cpuContext);
-    log(`  Bull add + process (no-op):      ${bullNoop.perSecond.toLocaleString('en-US')} jobs/s (${bullNoop.redisCommandsPer} Redis commands a job)   cpu ${JSON.stringify(bullNoop.cpu)}`);
-    const chains = [await queueLimit('chain', CONFIG.limitConcurrency, CONFIG.chainSeconds, receivers, redis, prefix, cpuContext)];
-    if (workerConcurrency !== CONFIG.limitConcurrency) chains.push(await queueLimit('chain', workerConcurrency, CONFIG.chainSeconds, receivers, redis, prefix, cpuContext));
-    for (const c of chains) log(`  Bull → HMAC → undici (no DB):    ${c.perSecond.toLocaleString('en-US')} deliveries/s at concurrency ${c.concurrency} (${c.redisCommandsPer} Redis commands a delivery)   cpu ${JSON.stringify(c.cpu)}`);
+    log(
+      `  raw undici POST + HMAC:          ${raw.perSecond.toLocaleString('en-US')} requests/s   cpu ${JSON.stringify(raw.cpu)}`,
+    );
+    const bullNoop = await queueLimit(
+      'noop',
+      CONFIG.limitConcurrency,
+      CONFIG.bullSeconds,
+      receivers,
+      redis,
+      prefix,
+      cpuContext,
+    );
+    log(
+      `  Bull add + process (no-op):      ${bullNoop.perSecond.toLocaleString('en-US')} jobs/s (${bullNoop.redisCommandsPer} Redis commands a job)   cpu ${JSON.stringify(bullNoop.cpu)}`,
+    );
+    const chains = [
+      await queueLimit('chain', CONFIG.limitConcurrency, CONFIG.chainSeconds, receivers, redis, prefix, cpuContext),
+    ];
+    if (workerConcurrency !== CONFIG.limitConcurrency)
+      chains.push(
+        await queueLimit('chain', workerConcurrency, CONFIG.chainSeconds, receivers, redis, prefix, cpuContext),
+      );
+    for (const c of chains)
+      log(
+        `  Bull → HMAC → undici (no DB):    ${c.perSecond.toLocaleString('en-US')} deliveries/s at concurrency ${c.concurrency} (${c.redisCommandsPer} Redis commands a delivery)   cpu ${JSON.stringify(c.cpu)}`,
+      );
     // The denominator of the throughput target: the better of the chain's runs, never the flattering one.
     const chain = chains.reduce((best, c) => (c.perSecond > best.perSecond ? c : best));
 
     // (b) Hookline
-    log(`\n(b) Hookline: api + worker processes on ${database}, WORKER_CONCURRENCY=${workerConcurrency}, ENDPOINT_CONCURRENCY=${endpointConcurrency}`);
+    log(
+      `\n(b) Hookline: api + worker processes on ${database}, WORKER_CONCURRENCY=${workerConcurrency}, ENDPOINT_CONCURRENCY=${endpointConcurrency}`,
+    );
     const [api, worker] = await Promise.all([startService('api', env), startService('worker', env)]);
     cleanups.push(() => api.stop());
     cleanups.push(() => worker.stop());
@@ -503,20 +636,32 @@ async function main(): Promise<void> {
     }
 
     const w0 = await bench.settledWindow();
-    log(`  throughput: ${CONFIG.events.toLocaleString('en-US')} events × ${CONFIG.endpoints} endpoints via publishEvents (batches of ${CONFIG.batch}, ${CONFIG.publishConcurrency} in parallel)`);
+    log(
+      `  throughput: ${CONFIG.events.toLocaleString('en-US')} events × ${CONFIG.endpoints} endpoints via publishEvents (batches of ${CONFIG.batch}, ${CONFIG.publishConcurrency} in parallel)`,
+    );
     const tp = await bench.throughput(plain, CONFIG.events);
-    log(`    ${tp.deliveriesPerSecond.toLocaleString('en-US')} deliveries/s end to end (${tp.endToEndSeconds} s); publish ${tp.publishEventsPerSecond.toLocaleString('en-US')} events/s   cpu ${JSON.stringify(tp.cpu)}`);
+    log(
+      `    ${tp.deliveriesPerSecond.toLocaleString('en-US')} deliveries/s end to end (${tp.endToEndSeconds} s); publish ${tp.publishEventsPerSecond.toLocaleString('en-US')} events/s   cpu ${JSON.stringify(tp.cpu)}`,
+    );
     const w1 = await bench.settledWindow();
     const targetEvents = (CONFIG.loadFraction * tp.deliveriesPerSecond) / CONFIG.endpoints;
-    log(`  latency: paced at ${round(targetEvents, 1)} events/s (${Math.round(CONFIG.loadFraction * 100)} % of the measured deliveries/s) for ${CONFIG.latencySeconds} s`);
+    log(
+      `  latency: paced at ${round(targetEvents, 1)} events/s (${Math.round(CONFIG.loadFraction * 100)} % of the measured deliveries/s) for ${CONFIG.latencySeconds} s`,
+    );
     const lat = await bench.paced(plain, targetEvents, CONFIG.latencySeconds);
     log(`    publish→receive p50 ${lat.latencyMs.p50} ms, p95 ${lat.latencyMs.p95} ms, p99 ${lat.latencyMs.p99} ms`);
     const w2 = await bench.settledWindow();
 
-    log(`\n(c) 3-leaf filter on all ${CONFIG.endpoints} endpoints: ${CONFIG.filterRounds} rounds of ${CONFIG.filterRoundEvents} events, filtered and unfiltered alternating (ABBA…)`);
+    log(
+      `\n(c) 3-leaf filter on all ${CONFIG.endpoints} endpoints: ${CONFIG.filterRounds} rounds of ${CONFIG.filterRoundEvents} events, filtered and unfiltered alternating (ABBA…)`,
+    );
     const ab = await filterRounds(bench, plain, filtered);
-    log(`    unfiltered: publish ${ab.plain.publishEventsPerSecond.toLocaleString('en-US')} events/s, ${ab.plain.deliveriesPerSecond.toLocaleString('en-US')} deliveries/s end to end`);
-    log(`    filtered:   publish ${ab.filtered.publishEventsPerSecond.toLocaleString('en-US')} events/s, ${ab.filtered.deliveriesPerSecond.toLocaleString('en-US')} deliveries/s end to end`);
+    log(
+      `    unfiltered: publish ${ab.plain.publishEventsPerSecond.toLocaleString('en-US')} events/s, ${ab.plain.deliveriesPerSecond.toLocaleString('en-US')} deliveries/s end to end`,
+    );
+    log(
+      `    filtered:   publish ${ab.filtered.publishEventsPerSecond.toLocaleString('en-US')} events/s, ${ab.filtered.deliveriesPerSecond.toLocaleString('en-US')} deliveries/s end to end`,
+    );
 
     // A receipt comes before the worker's batched write of its result: give the last writes a moment to commit.
     let [plainStats, filteredStats] = [await bench.deliveryStats(plain), await bench.deliveryStats(filtered)];
@@ -527,7 +672,11 @@ async function main(): Promise<void> {
     const roundEvents = (CONFIG.filterRounds / 2) * CONFIG.filterRoundEvents;
     const expectPlain = (CONFIG.warmupEvents + CONFIG.events + lat.events + roundEvents) * CONFIG.endpoints;
     const expectFiltered = (CONFIG.warmupEvents + roundEvents) * CONFIG.endpoints;
-    const complete = plainStats.succeeded === expectPlain && plainStats.total === expectPlain && filteredStats.succeeded === expectFiltered && filteredStats.total === expectFiltered;
+    const complete =
+      plainStats.succeeded === expectPlain &&
+      plainStats.total === expectPlain &&
+      filteredStats.succeeded === expectFiltered &&
+      filteredStats.total === expectFiltered;
 
     const full = bench.cost(w0, w1);
     const half = bench.cost(w1, w2);
@@ -538,24 +687,89 @@ async function main(): Promise<void> {
     const lines: Line[] = [
       line('limit: raw undici POST + HMAC (req/s)', raw.perSecond),
       line('limit: Bull add + process, no-op (jobs/s)', bullNoop.perSecond),
-      ...chains.map((c) => line(`limit: Bull → HMAC → undici, no DB, concurrency ${c.concurrency} (deliveries/s)`, c.perSecond)),
-      line('Hookline deliveries/s, end to end', tp.deliveriesPerSecond, `≥ ${TARGETS.throughputRatio} × chain (${chain.perSecond})`, throughputRatio, verdict(throughputRatio >= TARGETS.throughputRatio)),
+      ...chains.map((c) =>
+        line(`limit: Bull → HMAC → undici, no DB, concurrency ${c.concurrency} (deliveries/s)`, c.perSecond),
+      ),
+      line(
+        'Hookline deliveries/s, end to end',
+        tp.deliveriesPerSecond,
+        `≥ ${TARGETS.throughputRatio} × chain (${chain.perSecond})`,
+        throughputRatio,
+        verdict(throughputRatio >= TARGETS.throughputRatio),
+      ),
       line('  … vs raw undici + HMAC', tp.deliveriesPerSecond, 'raw', tp.deliveriesPerSecond / raw.perSecond),
       line('  … vs Bull no-op', tp.deliveriesPerSecond, 'Bull', tp.deliveriesPerSecond / bullNoop.perSecond),
       line('Hookline publish (events/s, fan-out ×8)', tp.publishEventsPerSecond),
       line(`p50 publish→receive at ${Math.round(CONFIG.loadFraction * 100)} % load (ms)`, lat.latencyMs.p50),
       line(`p95 publish→receive at ${Math.round(CONFIG.loadFraction * 100)} % load (ms)`, lat.latencyMs.p95),
-      line(`p99 publish→receive at ${Math.round(CONFIG.loadFraction * 100)} % load (ms)`, lat.latencyMs.p99, `≤ ${TARGETS.p99Ms} ms`, lat.latencyMs.p99 / TARGETS.p99Ms, verdict(lat.latencyMs.p99 <= TARGETS.p99Ms)),
-      line('Postgres commits / delivery (full load)', full.pgCommitsPerDelivery, `≤ ${TARGETS.commitsPerDelivery}`, full.pgCommitsPerDelivery / TARGETS.commitsPerDelivery, verdict(full.pgCommitsPerDelivery <= TARGETS.commitsPerDelivery)),
-      line('Postgres commits / delivery (half load)', half.pgCommitsPerDelivery, `≤ ${TARGETS.commitsPerDelivery}`, half.pgCommitsPerDelivery / TARGETS.commitsPerDelivery, verdict(half.pgCommitsPerDelivery <= TARGETS.commitsPerDelivery)),
-      line('  … of which wrote (xids, whole cluster)', full.pgWriteTransactionsPerDelivery, 'read-only ones are the rest'),
+      line(
+        `p99 publish→receive at ${Math.round(CONFIG.loadFraction * 100)} % load (ms)`,
+        lat.latencyMs.p99,
+        `≤ ${TARGETS.p99Ms} ms`,
+        lat.latencyMs.p99 / TARGETS.p99Ms,
+        verdict(lat.latencyMs.p99 <= TARGETS.p99Ms),
+      ),
+      line(
+        'Postgres commits / delivery (full load)',
+        full.pgCommitsPerDelivery,
+        `≤ ${TARGETS.commitsPerDelivery}`,
+        full.pgCommitsPerDelivery / TARGETS.commitsPerDelivery,
+        verdict(full.pgCommitsPerDelivery <= TARGETS.commitsPerDelivery),
+      ),
+      line(
+        'Postgres commits / delivery (half load)',
+        half.pgCommitsPerDelivery,
+        `≤ ${TARGETS.commitsPerDelivery}`,
+        half.pgCommitsPerDelivery / TARGETS.commitsPerDelivery,
+        verdict(half.pgCommitsPerDelivery <= TARGETS.commitsPerDelivery),
+      ),
+      line(
+        '  … of which wrote (xids, whole cluster)',
+        full.pgWriteTransactionsPerDelivery,
+        'read-only ones are the rest',
+      ),
       line('Postgres rows written / delivery (full load)', full.pgRowsPerDelivery),
-      line('Redis commands / delivery (full load)', full.redisCommandsPerDelivery, `Bull no-op: ${bullNoop.redisCommandsPer}/job`, full.redisCommandsPerDelivery / (bullNoop.redisCommandsPer ?? 1)),
-      line('new TCP connections / delivery (full load)', full.newConnectionsPerDelivery, `≤ ${TARGETS.connectionsPerDelivery}`, full.newConnectionsPerDelivery / TARGETS.connectionsPerDelivery, verdict(full.newConnectionsPerDelivery <= TARGETS.connectionsPerDelivery)),
-      line('new TCP connections / delivery (half load)', half.newConnectionsPerDelivery, `≤ ${TARGETS.connectionsPerDelivery}`, half.newConnectionsPerDelivery / TARGETS.connectionsPerDelivery, verdict(half.newConnectionsPerDelivery <= TARGETS.connectionsPerDelivery)),
-      line('publish with 3-leaf filters (events/s)', ab.filtered.publishEventsPerSecond, `≥ ${TARGETS.filterRatio} × unfiltered (${ab.plain.publishEventsPerSecond})`, filterPublishRatio, verdict(filterPublishRatio >= TARGETS.filterRatio)),
-      line('deliveries/s with 3-leaf filters, end to end', ab.filtered.deliveriesPerSecond, `≥ ${TARGETS.filterRatio} × unfiltered (${ab.plain.deliveriesPerSecond})`, filterEndToEndRatio, verdict(filterEndToEndRatio >= TARGETS.filterRatio)),
-      line('every delivery SUCCEEDED, counts equal', complete ? 'yes' : `no: ${JSON.stringify({ plainStats, filteredStats })}`, '', null, verdict(complete)),
+      line(
+        'Redis commands / delivery (full load)',
+        full.redisCommandsPerDelivery,
+        `Bull no-op: ${bullNoop.redisCommandsPer}/job`,
+        full.redisCommandsPerDelivery / (bullNoop.redisCommandsPer ?? 1),
+      ),
+      line(
+        'new TCP connections / delivery (full load)',
+        full.newConnectionsPerDelivery,
+        `≤ ${TARGETS.connectionsPerDelivery}`,
+        full.newConnectionsPerDelivery / TARGETS.connectionsPerDelivery,
+        verdict(full.newConnectionsPerDelivery <= TARGETS.connectionsPerDelivery),
+      ),
+      line(
+        'new TCP connections / delivery (half load)',
+        half.newConnectionsPerDelivery,
+        `≤ ${TARGETS.connectionsPerDelivery}`,
+        half.newConnectionsPerDelivery / TARGETS.connectionsPerDelivery,
+        verdict(half.newConnectionsPerDelivery <= TARGETS.connectionsPerDelivery),
+      ),
+      line(
+        'publish with 3-leaf filters (events/s)',
+        ab.filtered.publishEventsPerSecond,
+        `≥ ${TARGETS.filterRatio} × unfiltered (${ab.plain.publishEventsPerSecond})`,
+        filterPublishRatio,
+        verdict(filterPublishRatio >= TARGETS.filterRatio),
+      ),
+      line(
+        'deliveries/s with 3-leaf filters, end to end',
+        ab.filtered.deliveriesPerSecond,
+        `≥ ${TARGETS.filterRatio} × unfiltered (${ab.plain.deliveriesPerSecond})`,
+        filterEndToEndRatio,
+        verdict(filterEndToEndRatio >= TARGETS.filterRatio),
+      ),
+      line(
+        'every delivery SUCCEEDED, counts equal',
+        complete ? 'yes' : `no: ${JSON.stringify({ plainStats, filteredStats })}`,
+        '',
+        null,
+        verdict(complete),
+      ),
     ];
     log('');
     console.table(lines);
@@ -576,10 +790,19 @@ async function main(): Promise<void> {
         throughput: tp,
         throughputRatioToChain: round(throughputRatio, 3),
         throughputRatioToRaw: round(tp.deliveriesPerSecond / raw.perSecond, 3),
-        latencyAtHalfLoad: { targetEventsPerSecond: round(targetEvents, 1), ...lat, p99RatioToTarget: round(lat.latencyMs.p99 / TARGETS.p99Ms, 3) },
+        latencyAtHalfLoad: {
+          targetEventsPerSecond: round(targetEvents, 1),
+          ...lat,
+          p99RatioToTarget: round(lat.latencyMs.p99 / TARGETS.p99Ms, 3),
+        },
         costFullLoad: full,
         costHalfLoad: half,
-        deliveryStats: { plain: plainStats, filtered: filteredStats, expected: { plain: expectPlain, filtered: expectFiltered }, complete },
+        deliveryStats: {
+          plain: plainStats,
+          filtered: filteredStats,
+          expected: { plain: expectPlain, filtered: expectFiltered },
+          complete,
+        },
       },
       filtered: { ...ab, publishRatio: round(filterPublishRatio, 3), endToEndRatio: round(filterEndToEndRatio, 3) },
       verdicts: {

@@ -31,7 +31,13 @@ function orderPayload(): unknown {
       subtotal: 128.5,
       currency: 'EUR',
       status: 'paid',
-      customer: { id: 'cus_3391', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace', tags: ['vip', 'newsletter'] },
+      customer: {
+        id: 'cus_3391',
+        email: 'ada@example.com',
+        first_name: 'Ada',
+        last_name: 'Lovelace',
+        tags: ['vip', 'newsletter'],
+      },
       shipping_address: { line1: '12 Analytical Row', city: 'London', zip: 'N1 9GU', country: 'GB' },
       billing_address: { line1: '12 Analytical Row', city: 'London', zip: 'N1 9GU', country: 'GB' },
       line_items: lineItems,
@@ -81,22 +87,53 @@ function libraryQueries(payload: unknown): boolean {
 
 /** Runs 120 different filters (other names, depths, conditions) over varied payloads, as a busy server would. */
 function warmManyFilters(payloads: unknown[]): void {
-  const names = ['total', 'currency', 'status', 'note', 'number', 'subtotal', 'id', 'email', 'city', 'country', 'zip', 'qty'];
-  const conditions = ['(v) => v > 1', 'v => ["GB", "US"].includes(v)', '(s) => s.startsWith("A")', 'v => v !== null', '(xs) => xs.some(x => x > 1)'];
+  const names = [
+    'total',
+    'currency',
+    'status',
+    'note',
+    'number',
+    'subtotal',
+    'id',
+    'email',
+    'city',
+    'country',
+    'zip',
+    'qty',
+  ];
+  const conditions = [
+    '(v) => v > 1',
+    'v => ["GB", "US"].includes(v)',
+    '(s) => s.startsWith("A")',
+    'v => v !== null',
+    '(xs) => xs.some(x => x > 1)',
+  ];
   const filters = Array.from({ length: 120 }, (_, i) =>
     compileFilter({
       logic: i % 2 === 0 ? 'AND' : 'OR',
       conditions: [
         { query: `$.order.${names[i % names.length]}`, condition: conditions[i % conditions.length] },
-        { query: `$.order.${i % 3 === 0 ? 'shipping_address' : 'customer'}.${names[(i * 7) % names.length]}`, condition: conditions[(i + 1) % conditions.length] },
-        { query: `$.order.line_items[*].${names[(i * 5) % names.length]}`, condition: '(xs) => xs.every(x => x !== null)' },
+        {
+          query: `$.order.${i % 3 === 0 ? 'shipping_address' : 'customer'}.${names[(i * 7) % names.length]}`,
+          condition: conditions[(i + 1) % conditions.length],
+        },
+        {
+          query: `$.order.line_items[*].${names[(i * 5) % names.length]}`,
+          condition: '(xs) => xs.every(x => x !== null)',
+        },
       ],
     }),
   );
   // Other tenants' payloads have other shapes at every level (keys added, in other orders).
   const shapes = Array.from({ length: 24 }, (_, i) => {
-    const source = JSON.parse(JSON.stringify(payloads[i % payloads.length])) as { order: Record<string, unknown> & { line_items: Record<string, unknown>[]; customer: Record<string, unknown> } };
-    const order = Object.fromEntries(Object.entries(source.order).reverse().slice(i % 3));
+    const source = JSON.parse(JSON.stringify(payloads[i % payloads.length])) as {
+      order: Record<string, unknown> & { line_items: Record<string, unknown>[]; customer: Record<string, unknown> };
+    };
+    const order = Object.fromEntries(
+      Object.entries(source.order)
+        .reverse()
+        .slice(i % 3),
+    );
     order[`field_${i}`] = i;
     order.customer = { [`tag_${i}`]: true, ...source.order.customer };
     order.line_items = source.order.line_items.map((item) => ({ [`k_${i % 5}`]: i, ...item }));
@@ -137,7 +174,8 @@ function main(): void {
   const payloadBytes = JSON.stringify(payloads[0]).length;
   for (const payload of payloads) {
     const evaluation = filter.evaluate(payload);
-    if (!evaluation.result || !handWritten(payload)) throw new Error(`filter and baseline disagree: ${evaluation.explanation}`);
+    if (!evaluation.result || !handWritten(payload))
+      throw new Error(`filter and baseline disagree: ${evaluation.explanation}`);
   }
 
   const baseline = measure('hand-written TypeScript', payloads, handWritten);
@@ -153,8 +191,16 @@ function main(): void {
     ratio: Number((m.opsPerSecond / baseline.opsPerSecond).toFixed(3)),
   }));
 
-  console.log(`payload ${payloadBytes} bytes, ${RUN_MS} ms a run after ${WARMUP_MS} ms warm-up, node ${process.version}`);
-  console.table(rows.map((r) => ({ case: r.name, 'evals/s': r.opsPerSecond.toLocaleString('en-US'), 'ratio to baseline': r.ratio })));
+  console.log(
+    `payload ${payloadBytes} bytes, ${RUN_MS} ms a run after ${WARMUP_MS} ms warm-up, node ${process.version}`,
+  );
+  console.table(
+    rows.map((r) => ({
+      case: r.name,
+      'evals/s': r.opsPerSecond.toLocaleString('en-US'),
+      'ratio to baseline': r.ratio,
+    })),
+  );
   const ratio = rows[1].ratio;
   console.log(`ratio ${ratio} (target >= ${TARGET_RATIO}): ${ratio >= TARGET_RATIO ? 'ok' : 'BELOW TARGET'}`);
 

@@ -56,7 +56,18 @@ import {
   ServiceProcess,
   startService,
 } from './support/hookline';
-import { cpuSample, cpuShares, machineBusyPercent, nowMs, Percentiles, percentiles, redisCounters, redisPid, round, sleep } from './support/metrics';
+import {
+  cpuSample,
+  cpuShares,
+  machineBusyPercent,
+  nowMs,
+  Percentiles,
+  percentiles,
+  redisCounters,
+  redisPid,
+  round,
+  sleep,
+} from './support/metrics';
 import { orderPayload } from './support/payload';
 import { ReceiverAudit, Receivers } from './support/receivers';
 
@@ -98,7 +109,14 @@ const CONFIG = {
   stallMs: 30_000,
 };
 
-const LIMITS = { duplicatesPct: 0.1, latencyRatio: 1.2, latencyRatioManyDeadEndpoints: 2, memoryDrift: 0.1, queueGrowth: 1.5, queueSlack: 200 };
+const LIMITS = {
+  duplicatesPct: 0.1,
+  latencyRatio: 1.2,
+  latencyRatioManyDeadEndpoints: 2,
+  memoryDrift: 0.1,
+  queueGrowth: 1.5,
+  queueSlack: 200,
+};
 const LATENCY_RATIO = CONFIG.badEndpoints > 1 ? LIMITS.latencyRatioManyDeadEndpoints : LIMITS.latencyRatio;
 
 const STARTED = nowMs();
@@ -142,7 +160,15 @@ interface Publisher {
  * With `batch` > 1, in publishEvents calls of `batch` events (the rate still counts events).
  */
 function startPublisher(gql: GraphqlClient, token: string, rate: number, seqBase: number, batch = 1): Publisher {
-  const state: Publisher = { published: [], errors: 0, callMs: [], maxBehind: 0, skipped: 0, unanswered: 0, stop: async () => undefined };
+  const state: Publisher = {
+    published: [],
+    errors: 0,
+    callMs: [],
+    maxBehind: 0,
+    skipped: 0,
+    unanswered: 0,
+    stop: async () => undefined,
+  };
   const inFlight = new Set<Promise<void>>();
   let sent = 0;
   let running = true;
@@ -161,9 +187,15 @@ function startPublisher(gql: GraphqlClient, token: string, rate: number, seqBase
         const seqs = Array.from({ length: batch }, () => seqBase + sent++);
         const request =
           batch === 1
-            ? gql.call<{ publishEvent: { id: string } }>(token, PUBLISH_EVENT, { input: { eventType: 'order.created', payload: orderPayload(seqs[0], sentAt) } }).then((res) => [res.publishEvent.id])
+            ? gql
+                .call<{ publishEvent: { id: string } }>(token, PUBLISH_EVENT, {
+                  input: { eventType: 'order.created', payload: orderPayload(seqs[0], sentAt) },
+                })
+                .then((res) => [res.publishEvent.id])
             : gql
-                .call<{ publishEvents: { id: string }[] }>(token, PUBLISH_EVENTS, { inputs: seqs.map((seq) => ({ eventType: 'order.created', payload: orderPayload(seq, sentAt) })) })
+                .call<{ publishEvents: { id: string }[] }>(token, PUBLISH_EVENTS, {
+                  inputs: seqs.map((seq) => ({ eventType: 'order.created', payload: orderPayload(seq, sentAt) })),
+                })
                 .then((res) => res.publishEvents.map((e) => e.id));
         const call = request
           .then(
@@ -192,7 +224,13 @@ function startPublisher(gql: GraphqlClient, token: string, rate: number, seqBase
 
 interface RunResult {
   label: string;
-  service: { workerConcurrency: number; endpointConcurrency: number; tenantConcurrency: number; deliveryTimeoutMs: number; retryScheduleMs: number[] };
+  service: {
+    workerConcurrency: number;
+    endpointConcurrency: number;
+    tenantConcurrency: number;
+    deliveryTimeoutMs: number;
+    retryScheduleMs: number[];
+  };
   withBadTenant: boolean;
   seconds: number;
   healthy: {
@@ -214,7 +252,13 @@ interface RunResult {
   /** Seconds into the run when the api stopped answering publishes (null: it never did), and what Postgres saw then. */
   stalledAt: number | null;
   stallDiagnosis: { state: string; query: string; backends: number; oldestTransactionSeconds: number }[];
-  bad: { published: number; publishErrors: number; publishCallMs: Percentiles; requestsToDeadEndpoint: number; deliveryStats: DeliveryStatsView } | null;
+  bad: {
+    published: number;
+    publishErrors: number;
+    publishCallMs: Percentiles;
+    requestsToDeadEndpoint: number;
+    deliveryStats: DeliveryStatsView;
+  } | null;
   publisherMaxInFlight: number;
   memory: { start: MemorySample; end: MemorySample; drift: Record<string, number>; samples: MemorySample[] };
   queue: { samples: QueueSample[]; max: number; firstQuarterMedian: number; lastQuarterMedian: number };
@@ -230,7 +274,8 @@ function median(values: number[]): number {
 /** The per-field floor (minimum) of the samples taken in [from, to) seconds into the run. */
 function floorSample(samples: MemorySample[], from: number, to: number): MemorySample {
   const inWindow = samples.filter((s) => s.at >= from && s.at < to);
-  const pick = (f: (s: MemorySample) => number): number => round(inWindow.length === 0 ? 0 : Math.min(...inWindow.map(f)), 2);
+  const pick = (f: (s: MemorySample) => number): number =>
+    round(inWindow.length === 0 ? 0 : Math.min(...inWindow.map(f)), 2);
   return {
     at: round(from, 1),
     apiRssMb: pick((s) => s.apiRssMb),
@@ -247,7 +292,10 @@ function floorSample(samples: MemorySample[], from: number, to: number): MemoryS
 const cleanups: (() => Promise<unknown>)[] = [];
 
 async function cleanUp(): Promise<void> {
-  while (cleanups.length > 0) await cleanups.pop()?.().catch((e: unknown) => log(`cleanup: ${String(e)}`));
+  while (cleanups.length > 0)
+    await cleanups
+      .pop()?.()
+      .catch((e: unknown) => log(`cleanup: ${String(e)}`));
 }
 
 async function run(label: string, withBadTenant: boolean, databaseUrl: string, redis: Redis): Promise<RunResult> {
@@ -256,7 +304,8 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
   cleanups.push(async () => {
     // Whatever the run left in Redis under its prefix goes with it (after the processes, pushed first).
     const keys: string[] = [];
-    for await (const batch of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) keys.push(...(batch as string[]));
+    for await (const batch of redis.scanStream({ match: `${prefix}:*`, count: 1000 }))
+      keys.push(...(batch as string[]));
     for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
   });
   try {
@@ -270,9 +319,18 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
       extra: { DELIVERY_TIMEOUT_MS: String(CONFIG.deliveryTimeoutMs), DELIVERY_RETRY_SCHEDULE: CONFIG.retrySchedule },
     };
     const effective = effectiveConfig(env);
-    const service = { workerConcurrency: effective.workerConcurrency, endpointConcurrency: effective.endpointConcurrency, tenantConcurrency: effective.tenantConcurrency, deliveryTimeoutMs: effective.deliveryTimeoutMs, retryScheduleMs: effective.retryScheduleMs };
+    const service = {
+      workerConcurrency: effective.workerConcurrency,
+      endpointConcurrency: effective.endpointConcurrency,
+      tenantConcurrency: effective.tenantConcurrency,
+      deliveryTimeoutMs: effective.deliveryTimeoutMs,
+      retryScheduleMs: effective.retryScheduleMs,
+    };
     const [api, worker]: ServiceProcess[] = await Promise.all([startService('api', env), startService('worker', env)]);
-    cleanups.push(() => api.stop(), () => worker.stop());
+    cleanups.push(
+      () => api.stop(),
+      () => worker.stop(),
+    );
     const pg = new Client({ connectionString: databaseUrl });
     await pg.connect();
     cleanups.push(() => pg.end());
@@ -282,21 +340,28 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
     cleanups.push(() => gql.close());
 
     const a = adminToken(`soak-a-${randomUUID()}`);
-    for (const url of receivers.urls.slice(0, CONFIG.healthyEndpoints)) await gql.call(a, CREATE_ENDPOINT, { input: { url, eventTypes: ['order.created'] } });
+    for (const url of receivers.urls.slice(0, CONFIG.healthyEndpoints))
+      await gql.call(a, CREATE_ENDPOINT, { input: { url, eventTypes: ['order.created'] } });
     const z = adminToken(`soak-z-${randomUUID()}`);
     if (withBadTenant) {
       // Every endpoint of Z on the receiver that never answers (a query string each, so they are distinct URLs).
       const dead = receivers.urls[CONFIG.healthyEndpoints];
       for (let i = 0; i < CONFIG.badEndpoints; i += 20) {
-        const urls = Array.from({ length: Math.min(20, CONFIG.badEndpoints - i) }, (_, k) => (CONFIG.badEndpoints === 1 ? dead : `${dead}?endpoint=${i + k}`));
-        await Promise.all(urls.map((url) => gql.call(z, CREATE_ENDPOINT, { input: { url, eventTypes: ['order.created'] } })));
+        const urls = Array.from({ length: Math.min(20, CONFIG.badEndpoints - i) }, (_, k) =>
+          CONFIG.badEndpoints === 1 ? dead : `${dead}?endpoint=${i + k}`,
+        );
+        await Promise.all(
+          urls.map((url) => gql.call(z, CREATE_ENDPOINT, { input: { url, eventTypes: ['order.created'] } })),
+        );
       }
     }
 
     // Warm the api up (JIT, pools, caches) before the clock starts, as a service in production would be.
     const warmIds: string[] = [];
     for (let i = 0; i < CONFIG.warmEvents; i++) {
-      const res = await gql.call<{ publishEvent: { id: string } }>(a, PUBLISH_EVENT, { input: { eventType: 'order.created', payload: orderPayload(20_000_000 + i, nowMs()) } });
+      const res = await gql.call<{ publishEvent: { id: string } }>(a, PUBLISH_EVENT, {
+        input: { eventType: 'order.created', payload: orderPayload(20_000_000 + i, nowMs()) },
+      });
       warmIds.push(res.publishEvent.id);
     }
     await receivers.waitForTotal(CONFIG.warmEvents * CONFIG.healthyEndpoints, 30_000);
@@ -306,16 +371,27 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
     const warmup = seconds * CONFIG.warmupFraction;
     const memory: MemorySample[] = [];
     const queueSamples: QueueSample[] = [];
-    const named = { api: api.pid, worker: worker.pid, receivers: receivers.pid, soak: process.pid, redis: await redisPid(redis) };
+    const named = {
+      api: api.pid,
+      worker: worker.pid,
+      receivers: receivers.pid,
+      soak: process.pid,
+      redis: await redisPid(redis),
+    };
     const cpu0 = await cpuSample(named, pg, database);
-    log(`${label}: publishing ${CONFIG.rate} events/s of tenant A to ${CONFIG.healthyEndpoints} endpoints${withBadTenant ? ` and ${CONFIG.badRate} events/s of tenant Z (publish calls of ${CONFIG.badBatch}) to ${CONFIG.badEndpoints} endpoint(s) that never answer` : ''} for ${seconds} s (worker: ${JSON.stringify(service)})`);
+    log(
+      `${label}: publishing ${CONFIG.rate} events/s of tenant A to ${CONFIG.healthyEndpoints} endpoints${withBadTenant ? ` and ${CONFIG.badRate} events/s of tenant Z (publish calls of ${CONFIG.badBatch}) to ${CONFIG.badEndpoints} endpoint(s) that never answer` : ''} for ${seconds} s (worker: ${JSON.stringify(service)})`,
+    );
 
     const t0 = nowMs();
     const elapsed = (): number => (nowMs() - t0) / 1000;
     let sampling = true;
     const memoryLoop = (async () => {
       while (sampling) {
-        const backends = await pg.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+        const backends = await pg.query<{ pid: number }>(
+          'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [database],
+        );
         const size = await pg.query<{ bytes: string }>('SELECT pg_database_size($1)::text AS bytes', [database]);
         const redisMemory = (await redisCounters(redis)).usedMemory;
         const anonMb = backends.rows.reduce((n, r) => n + processMemoryKb(Number(r.pid), 'RssAnon'), 0) / 1024;
@@ -335,7 +411,12 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
     const queueLoop = (async () => {
       while (sampling) {
         const counts = await queue.getJobCounts();
-        queueSamples.push({ at: round(elapsed(), 1), waiting: counts.waiting, delayed: counts.delayed, active: counts.active });
+        queueSamples.push({
+          at: round(elapsed(), 1),
+          waiting: counts.waiting,
+          delayed: counts.delayed,
+          active: counts.active,
+        });
         await sleep(CONFIG.queueSampleMs);
       }
     })();
@@ -357,8 +438,15 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
            FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() GROUP BY 1, 2 ORDER BY 3 DESC`,
         [database],
       );
-      stallDiagnosis = rows.rows.map((r) => ({ state: r.state, query: r.query, backends: r.backends, oldestTransactionSeconds: round(r.oldest, 1) }));
-      log(`  STALL: no publish answered for ${CONFIG.stallMs / 1000} s at ${stalledAt} s; Postgres sessions of the soak database: ${JSON.stringify(stallDiagnosis)}`);
+      stallDiagnosis = rows.rows.map((r) => ({
+        state: r.state,
+        query: r.query,
+        backends: r.backends,
+        oldestTransactionSeconds: round(r.oldest, 1),
+      }));
+      log(
+        `  STALL: no publish answered for ${CONFIG.stallMs / 1000} s at ${stalledAt} s; Postgres sessions of the soak database: ${JSON.stringify(stallDiagnosis)}`,
+      );
       return true;
     };
     let warmedUp = false;
@@ -373,8 +461,12 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
       if (elapsed() < nextLog && elapsed() < seconds) continue;
       nextLog += 10;
       const now = await receivers.stats();
-      const held = bad ? `; Z published ${bad.published.length}, its endpoint got ${now.perReceiver[CONFIG.healthyEndpoints]} requests, holds ${now.held} open` : '';
-      log(`  ${Math.round(elapsed())} s: A published ${healthy.published.length}, received ${now.total}${held}; queue ${JSON.stringify(queueSamples[queueSamples.length - 1] ?? {})}`);
+      const held = bad
+        ? `; Z published ${bad.published.length}, its endpoint got ${now.perReceiver[CONFIG.healthyEndpoints]} requests, holds ${now.held} open`
+        : '';
+      log(
+        `  ${Math.round(elapsed())} s: A published ${healthy.published.length}, received ${now.total}${held}; queue ${JSON.stringify(queueSamples[queueSamples.length - 1] ?? {})}`,
+      );
     }
     await healthy.stop();
     await bad?.stop();
@@ -392,7 +484,11 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
       audits = [];
       for (let i = 0; i < CONFIG.healthyEndpoints; i++) audits.push(await receivers.audit(i, healthy.published));
       statsA = (await gql.call<{ deliveryStats: DeliveryStatsView }>(a, DELIVERY_STATS)).deliveryStats;
-      if ((audits.every((x) => x.missing === 0) && statsA.pending === 0) || nowMs() - drainStart > CONFIG.drainTimeoutMs) break;
+      if (
+        (audits.every((x) => x.missing === 0) && statsA.pending === 0) ||
+        nowMs() - drainStart > CONFIG.drainTimeoutMs
+      )
+        break;
       await sleep(1_000);
     }
     const drainSeconds = round((nowMs() - drainStart) / 1000, 1);
@@ -400,7 +496,9 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
     const stats = await receivers.stats();
     const received = stats.perReceiver.slice(0, CONFIG.healthyEndpoints).reduce((n, c) => n + c, 0);
     const duplicates = audits.reduce((n, x) => n + x.duplicates, 0);
-    const statsZ = withBadTenant ? (await gql.call<{ deliveryStats: DeliveryStatsView }>(z, DELIVERY_STATS)).deliveryStats : null;
+    const statsZ = withBadTenant
+      ? (await gql.call<{ deliveryStats: DeliveryStatsView }>(z, DELIVERY_STATS)).deliveryStats
+      : null;
 
     const memoryFrom = seconds * CONFIG.memoryWarmupFraction;
     const start = floorSample(memory, memoryFrom, memoryFrom + CONFIG.memoryWindowFraction * seconds);
@@ -426,7 +524,16 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
         deliveryStats: statsA,
         drainSeconds,
       },
-      bad: bad && statsZ ? { published: bad.published.length, publishErrors: bad.errors, publishCallMs: percentiles(bad.callMs), requestsToDeadEndpoint: stats.perReceiver[CONFIG.healthyEndpoints] ?? 0, deliveryStats: statsZ } : null,
+      bad:
+        bad && statsZ
+          ? {
+              published: bad.published.length,
+              publishErrors: bad.errors,
+              publishCallMs: percentiles(bad.callMs),
+              requestsToDeadEndpoint: stats.perReceiver[CONFIG.healthyEndpoints] ?? 0,
+              deliveryStats: statsZ,
+            }
+          : null,
       publisherMaxInFlight: Math.max(healthy.maxBehind, bad?.maxBehind ?? 0),
       skipped: healthy.skipped + (bad?.skipped ?? 0),
       unanswered: healthy.unanswered + (bad?.unanswered ?? 0),
@@ -436,10 +543,31 @@ async function run(label: string, withBadTenant: boolean, databaseUrl: string, r
         start,
         end,
         // Postgres per backend: the pools open and close connections with demand, so the sum moves with their size.
-        drift: { apiRss: drift((s) => s.apiRssMb), workerRss: drift((s) => s.workerRssMb), redisUsedMemory: drift((s) => s.redisUsedMb), pgAnonPerBackend: drift((s) => s.pgAnonPerBackendMb) },
-        samples: memory.filter((_, i) => i % 5 === 0).map((s) => ({ ...s, at: round(s.at, 1), apiRssMb: round(s.apiRssMb, 1), workerRssMb: round(s.workerRssMb, 1), redisUsedMb: round(s.redisUsedMb, 2), pgBackendsAnonMb: round(s.pgBackendsAnonMb, 1), pgAnonPerBackendMb: round(s.pgAnonPerBackendMb, 2), pgDatabaseMb: round(s.pgDatabaseMb, 1) })),
+        drift: {
+          apiRss: drift((s) => s.apiRssMb),
+          workerRss: drift((s) => s.workerRssMb),
+          redisUsedMemory: drift((s) => s.redisUsedMb),
+          pgAnonPerBackend: drift((s) => s.pgAnonPerBackendMb),
+        },
+        samples: memory
+          .filter((_, i) => i % 5 === 0)
+          .map((s) => ({
+            ...s,
+            at: round(s.at, 1),
+            apiRssMb: round(s.apiRssMb, 1),
+            workerRssMb: round(s.workerRssMb, 1),
+            redisUsedMb: round(s.redisUsedMb, 2),
+            pgBackendsAnonMb: round(s.pgBackendsAnonMb, 1),
+            pgAnonPerBackendMb: round(s.pgAnonPerBackendMb, 2),
+            pgDatabaseMb: round(s.pgDatabaseMb, 1),
+          })),
       },
-      queue: { samples: queueSamples, max: Math.max(0, ...depths), firstQuarterMedian: median(depths.slice(0, quarter)), lastQuarterMedian: median(depths.slice(-quarter)) },
+      queue: {
+        samples: queueSamples,
+        max: Math.max(0, ...depths),
+        firstQuarterMedian: median(depths.slice(0, quarter)),
+        lastQuarterMedian: median(depths.slice(-quarter)),
+      },
       cpu: cpuShares(cpu0, cpu1, cpus().length),
     };
   } finally {
@@ -458,19 +586,59 @@ interface Check {
 
 function checksFor(r: RunResult, baseline: RunResult | null): Check[] {
   const checks: Check[] = [
-    { check: `${r.label}: lost (A's events missing at an endpoint)`, value: String(r.healthy.lost), limit: '0', ok: r.healthy.lost === 0 },
-    { check: `${r.label}: the api answered publishes throughout`, value: r.stalledAt === null ? 'yes' : `stalled at ${r.stalledAt} s`, limit: 'yes', ok: r.stalledAt === null },
-    { check: `${r.label}: publisher kept to its schedule (events not sent or unanswered)`, value: `${r.skipped} / ${r.unanswered}`, limit: '0 / 0', ok: r.skipped === 0 && r.unanswered === 0 },
-    { check: `${r.label}: publish errors`, value: String(r.healthy.publishErrors + (r.bad?.publishErrors ?? 0)), limit: '0', ok: r.healthy.publishErrors + (r.bad?.publishErrors ?? 0) === 0 },
-    { check: `${r.label}: every A delivery SUCCEEDED`, value: `${r.healthy.deliveryStats.succeeded}/${r.healthy.deliveryStats.total}`, limit: `${r.healthy.published * CONFIG.healthyEndpoints}`, ok: r.healthy.deliveryStats.succeeded === r.healthy.published * CONFIG.healthyEndpoints && r.healthy.deliveryStats.total === r.healthy.deliveryStats.succeeded },
-    { check: `${r.label}: duplicates`, value: `${r.healthy.duplicatesPct} %`, limit: `< ${LIMITS.duplicatesPct} %`, ok: r.healthy.duplicatesPct < LIMITS.duplicatesPct },
+    {
+      check: `${r.label}: lost (A's events missing at an endpoint)`,
+      value: String(r.healthy.lost),
+      limit: '0',
+      ok: r.healthy.lost === 0,
+    },
+    {
+      check: `${r.label}: the api answered publishes throughout`,
+      value: r.stalledAt === null ? 'yes' : `stalled at ${r.stalledAt} s`,
+      limit: 'yes',
+      ok: r.stalledAt === null,
+    },
+    {
+      check: `${r.label}: publisher kept to its schedule (events not sent or unanswered)`,
+      value: `${r.skipped} / ${r.unanswered}`,
+      limit: '0 / 0',
+      ok: r.skipped === 0 && r.unanswered === 0,
+    },
+    {
+      check: `${r.label}: publish errors`,
+      value: String(r.healthy.publishErrors + (r.bad?.publishErrors ?? 0)),
+      limit: '0',
+      ok: r.healthy.publishErrors + (r.bad?.publishErrors ?? 0) === 0,
+    },
+    {
+      check: `${r.label}: every A delivery SUCCEEDED`,
+      value: `${r.healthy.deliveryStats.succeeded}/${r.healthy.deliveryStats.total}`,
+      limit: `${r.healthy.published * CONFIG.healthyEndpoints}`,
+      ok:
+        r.healthy.deliveryStats.succeeded === r.healthy.published * CONFIG.healthyEndpoints &&
+        r.healthy.deliveryStats.total === r.healthy.deliveryStats.succeeded,
+    },
+    {
+      check: `${r.label}: duplicates`,
+      value: `${r.healthy.duplicatesPct} %`,
+      limit: `< ${LIMITS.duplicatesPct} %`,
+      ok: r.healthy.duplicatesPct < LIMITS.duplicatesPct,
+    },
   ];
   for (const [name, d] of Object.entries(r.memory.drift)) {
     // Reported, not required: the baseline's drift (the processes' first minute, so their warm-up: CI once saw 10.8 %
     // there and 4.3 % in the next minute), and a Node process's RSS in runs shorter than 5 minutes, whose windows are
     // shorter than one GC saw-tooth (three CI dry runs of the same code gave the worker 0 %, 0.3 % and 10.5 %).
-    const noisy = (baseline === null && !CONFIG.skipBaseline) || (CONFIG.minutes < 5 && (name === 'apiRss' || name === 'workerRss'));
-    checks.push({ check: `${r.label}: memory drift ${name}`, value: `${round(d * 100, 1)} %`, limit: `≤ ${LIMITS.memoryDrift * 100} %`, ok: d <= LIMITS.memoryDrift, ...(noisy ? { informational: true } : {}) });
+    const noisy =
+      (baseline === null && !CONFIG.skipBaseline) ||
+      (CONFIG.minutes < 5 && (name === 'apiRss' || name === 'workerRss'));
+    checks.push({
+      check: `${r.label}: memory drift ${name}`,
+      value: `${round(d * 100, 1)} %`,
+      limit: `≤ ${LIMITS.memoryDrift * 100} %`,
+      ok: d <= LIMITS.memoryDrift,
+      ...(noisy ? { informational: true } : {}),
+    });
   }
   const q = r.queue;
   checks.push({
@@ -481,7 +649,13 @@ function checksFor(r: RunResult, baseline: RunResult | null): Check[] {
   });
   if (baseline) {
     const ratio = r.healthy.endToEndMs.p95 / baseline.healthy.endToEndMs.p95;
-    checks.push({ check: `${r.label}: A's publish→receive p95 vs baseline`, value: `${r.healthy.endToEndMs.p95} ms vs ${baseline.healthy.endToEndMs.p95} ms (×${round(ratio, 2)})`, limit: `≤ ×${LATENCY_RATIO}`, ok: ratio <= LATENCY_RATIO, informational: true });
+    checks.push({
+      check: `${r.label}: A's publish→receive p95 vs baseline`,
+      value: `${r.healthy.endToEndMs.p95} ms vs ${baseline.healthy.endToEndMs.p95} ms (×${round(ratio, 2)})`,
+      limit: `≤ ×${LATENCY_RATIO}`,
+      ok: ratio <= LATENCY_RATIO,
+      informational: true,
+    });
   }
   return checks;
 }
@@ -497,7 +671,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stopping);
   try {
     const busyBefore = await machineBusyPercent(2_000);
-    log(`hookline soak: ${CONFIG.minutes} min a run, node ${process.version}, ${cpus().length} CPUs (${busyBefore} % busy before starting), database ${databaseName(databaseUrl)}`);
+    log(
+      `hookline soak: ${CONFIG.minutes} min a run, node ${process.version}, ${cpus().length} CPUs (${busyBefore} % busy before starting), database ${databaseName(databaseUrl)}`,
+    );
     const baseline = CONFIG.skipBaseline ? null : await run('baseline (no bad tenant)', false, databaseUrl, redis);
     const stressed = await run('with bad tenant', true, databaseUrl, redis);
     const checks = [...(baseline ? checksFor(baseline, null) : []), ...checksFor(stressed, baseline)];
@@ -515,9 +691,22 @@ async function main(): Promise<void> {
     console.table([...(baseline ? [summary(baseline)] : []), summary(stressed)]);
     const m = stressed.memory;
     console.table(
-      (['apiRssMb', 'workerRssMb', 'redisUsedMb', 'pgBackendsAnonMb', 'pgBackends', 'pgAnonPerBackendMb', 'pgDatabaseMb'] as const).map((k) => ({ memory: k, start: m.start[k], end: m.end[k] })),
+      (
+        [
+          'apiRssMb',
+          'workerRssMb',
+          'redisUsedMb',
+          'pgBackendsAnonMb',
+          'pgBackends',
+          'pgAnonPerBackendMb',
+          'pgDatabaseMb',
+        ] as const
+      ).map((k) => ({ memory: k, start: m.start[k], end: m.end[k] })),
     );
-    if (stressed.bad) log(`tenant Z: published ${stressed.bad.published}, ${stressed.bad.requestsToDeadEndpoint} requests reached its dead endpoint, deliveries ${JSON.stringify(stressed.bad.deliveryStats)}`);
+    if (stressed.bad)
+      log(
+        `tenant Z: published ${stressed.bad.published}, ${stressed.bad.requestsToDeadEndpoint} requests reached its dead endpoint, deliveries ${JSON.stringify(stressed.bad.deliveryStats)}`,
+      );
     log(`cpu over the stressed run (% of one core): ${JSON.stringify(stressed.cpu)}`);
     console.table(checks);
     const ok = checks.every((c) => c.ok || c.informational === true);
@@ -527,7 +716,16 @@ async function main(): Promise<void> {
       outFile,
       `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, machineBusyPercentBeforeStart: busyBefore, config: CONFIG, limits: LIMITS, ok, checks, runs: { baseline, withBadTenant: stressed } }, null, 2)}\n`,
     );
-    log(`wrote ${outFile}: ${ok ? 'all checks passed' : `FAILED: ${checks.filter((c) => !c.ok).map((c) => c.check).join('; ')}`}`);
+    log(
+      `wrote ${outFile}: ${
+        ok
+          ? 'all checks passed'
+          : `FAILED: ${checks
+              .filter((c) => !c.ok)
+              .map((c) => c.check)
+              .join('; ')}`
+      }`,
+    );
     process.exitCode = ok ? 0 : 1;
   } finally {
     await redis.quit();

@@ -13,12 +13,25 @@ async function main(): Promise<void> {
   await ensureDatabaseExists(databaseUrl);
   await runMigrations(databaseUrl);
   try {
-    execFileSync('npx', ['ts-node', '--transpile-only', 'scripts/typeorm-cli.ts', 'migration:generate', '--check', 'src/database/migrations/Drift'], {
-      stdio: 'inherit',
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-    });
+    execFileSync(
+      'npx',
+      [
+        'ts-node',
+        '--transpile-only',
+        'scripts/typeorm-cli.ts',
+        'migration:generate',
+        '--check',
+        'src/database/migrations/Drift',
+      ],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+      },
+    );
   } catch {
-    process.stderr.write('migration drift: the entities changed without a migration (npm run migration:generate -- src/database/migrations/Name)\n');
+    process.stderr.write(
+      'migration drift: the entities changed without a migration (npm run migration:generate -- src/database/migrations/Name)\n',
+    );
     process.exit(1);
   }
   process.stdout.write('migrations match the entities\n');

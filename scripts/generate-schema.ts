@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   const { databaseUrl } = loadConfig();
   await ensureDatabaseExists(databaseUrl);
   await runMigrations(databaseUrl); // the app seeds the event-type catalog at boot
-  const app = await NestFactory.create(AppModule.forRole(AppRole.Api, { autoSchemaFile: 'schema.gql' }), { logger: ['error'] });
+  const app = await NestFactory.create(AppModule.forRole(AppRole.Api, { autoSchemaFile: 'schema.gql' }), {
+    logger: ['error'],
+  });
   await app.init(); // the GraphQL module writes schema.gql during init
   process.stdout.write('schema.gql written\n');
   // Exit without app.close(): closing right after init races Redis clients still connecting

@@ -2,7 +2,10 @@ import { findViolations, ownership, SourceFile } from './table-ownership';
 
 const entities: SourceFile[] = [
   { path: 'src/endpoints/endpoint.entity.ts', text: "@Entity('endpoints')\nexport class EndpointEntity {}" },
-  { path: 'src/filters/filter-reducer.entity.ts', text: "@Entity({ name: 'endpoint_filters' })\nexport class FilterReducerEntity {}" },
+  {
+    path: 'src/filters/filter-reducer.entity.ts',
+    text: "@Entity({ name: 'endpoint_filters' })\nexport class FilterReducerEntity {}",
+  },
 ];
 
 describe('table ownership', () => {
@@ -16,7 +19,10 @@ describe('table ownership', () => {
   });
 
   it("flags SQL that names another module's table, on its line", () => {
-    const file = { path: 'src/endpoints/endpoints.service.ts', text: 'const a = 1;\nconst sql = `SELECT 1 FROM endpoint_filters f JOIN "endpoints" e`;' };
+    const file = {
+      path: 'src/endpoints/endpoints.service.ts',
+      text: 'const a = 1;\nconst sql = `SELECT 1 FROM endpoint_filters f JOIN "endpoints" e`;',
+    };
     expect(findViolations([...entities, file])).toEqual([
       { path: file.path, line: 2, module: 'endpoints', table: 'endpoint_filters', owner: 'filters', how: 'sql' },
     ]);
@@ -24,8 +30,14 @@ describe('table ownership', () => {
 
   it("flags a repository of another module's entity, through forFeature or @InjectRepository", () => {
     const files = [
-      { path: 'src/deliveries/deliveries.module.ts', text: 'TypeOrmModule.forFeature([DeliveryEntity, EndpointEntity])' },
-      { path: 'src/deliveries/store.ts', text: '@InjectRepository(FilterReducerEntity) private readonly f: Repository<X>' },
+      {
+        path: 'src/deliveries/deliveries.module.ts',
+        text: 'TypeOrmModule.forFeature([DeliveryEntity, EndpointEntity])',
+      },
+      {
+        path: 'src/deliveries/store.ts',
+        text: '@InjectRepository(FilterReducerEntity) private readonly f: Repository<X>',
+      },
     ];
     expect(findViolations([...entities, ...files]).map((v) => [v.path, v.table, v.owner, v.how])).toEqual([
       ['src/deliveries/deliveries.module.ts', 'EndpointEntity', 'endpoints', 'repository'],

@@ -72,13 +72,17 @@ export function findViolations(files: SourceFile[]): Violation[] {
     lines.forEach((text, index) => {
       for (const match of text.matchAll(SQL_TABLE)) {
         const owner = tables.get(match[1]);
-        const documented = DOCUMENTED_READS.some((r) => r.path === file.path && r.table === match[1] && /^\s*(FROM|JOIN)\b/i.test(match[0]));
-        if (owner && owner !== module && !documented) violations.push({ path: file.path, line: index + 1, module, table: match[1], owner, how: 'sql' });
+        const documented = DOCUMENTED_READS.some(
+          (r) => r.path === file.path && r.table === match[1] && /^\s*(FROM|JOIN)\b/i.test(match[0]),
+        );
+        if (owner && owner !== module && !documented)
+          violations.push({ path: file.path, line: index + 1, module, table: match[1], owner, how: 'sql' });
       }
       for (const match of text.matchAll(REPOSITORY_USE)) {
         for (const name of match[1].split(',').map((n) => n.trim())) {
           const owner = entities.get(name);
-          if (owner && owner !== module) violations.push({ path: file.path, line: index + 1, module, table: name, owner, how: 'repository' });
+          if (owner && owner !== module)
+            violations.push({ path: file.path, line: index + 1, module, table: name, owner, how: 'repository' });
         }
       }
     });

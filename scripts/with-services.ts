@@ -10,10 +10,18 @@ async function main(): Promise<void> {
   const [cmd, ...args] = process.argv.slice(2);
   if (!cmd) throw new Error('usage: with-services CMD [ARGS...]');
   const isTest = /jest|bench|soak/.test([cmd, ...args].join(' '));
-  const services = await ensureServices({ database: isTest ? 'hookline_test' : 'hookline', forceEmbedded: process.env.HOOKLINE_EMBEDDED === '1' });
+  const services = await ensureServices({
+    database: isTest ? 'hookline_test' : 'hookline',
+    forceEmbedded: process.env.HOOKLINE_EMBEDDED === '1',
+  });
   const child = spawn(cmd, args, {
     stdio: 'inherit',
-    env: { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, ...(isTest ? { NODE_ENV: process.env.NODE_ENV ?? 'test' } : {}) },
+    env: {
+      ...process.env,
+      DATABASE_URL: services.databaseUrl,
+      REDIS_URL: services.redisUrl,
+      ...(isTest ? { NODE_ENV: process.env.NODE_ENV ?? 'test' } : {}),
+    },
   });
   const forward = (signal: NodeJS.Signals): void => {
     child.kill(signal);

@@ -18,7 +18,14 @@ import { FiltersModule } from './filters/filters.module';
 import { InboundEventsModule } from './inbound-events/inbound-events.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 
-export const FEATURE_MODULES = [EventTypesModule, EndpointsModule, DeliveriesModule, FiltersModule, InboundEventsModule, IntegrationsModule];
+export const FEATURE_MODULES = [
+  EventTypesModule,
+  EndpointsModule,
+  DeliveriesModule,
+  FiltersModule,
+  InboundEventsModule,
+  IntegrationsModule,
+];
 
 @Module({})
 export class AppModule {
@@ -29,14 +36,19 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule,
-        TypeOrmModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => dataSourceOptions(config.databaseUrl) }),
+        TypeOrmModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => dataSourceOptions(config.databaseUrl),
+        }),
         // In-process domain events (endpoint enabled/disabled, attempt recorded, event published).
         EventEmitterModule.forRoot(),
         AuthModule,
         IdempotencyModule,
         TrackedJobsModule,
         ...FEATURE_MODULES,
-        ...(http ? [HealthModule, graphqlModule({ autoSchemaFile: opts.autoSchemaFile ?? true, authentication: AuthModule })] : []),
+        ...(http
+          ? [HealthModule, graphqlModule({ autoSchemaFile: opts.autoSchemaFile ?? true, authentication: AuthModule })]
+          : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],
     };

@@ -21,7 +21,10 @@ const USAGE = `usage:
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
-  const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, tenant: { type: 'string' }, permissions: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: rest,
+    options: { name: { type: 'string' }, tenant: { type: 'string' }, permissions: { type: 'string' } },
+  });
   const config = loadConfig();
   await ensureDatabaseExists(config.databaseUrl);
   await runMigrations(config.databaseUrl);
@@ -35,13 +38,29 @@ async function main(): Promise<void> {
     }
     if (command === 'api-keys:create') {
       if (!values.tenant || !values.name) throw new Error('--tenant and --name are required');
-      const permissions = (values.permissions ?? Permission.ManageWebhooks).split(',').map((p) => p.trim()).filter(Boolean);
+      const permissions = (values.permissions ?? Permission.ManageWebhooks)
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
       const unknown = permissions.filter((p) => !(Object.values(Permission) as string[]).includes(p));
       if (unknown.length > 0) throw new Error(`unknown permission(s): ${unknown.join(', ')}`);
-      if ((await dataSource.getRepository(TenantEntity).countBy({ id: values.tenant })) === 0) throw new Error(`tenant ${values.tenant} not found`);
+      if ((await dataSource.getRepository(TenantEntity).countBy({ id: values.tenant })) === 0)
+        throw new Error(`tenant ${values.tenant} not found`);
       const { key, prefix, keyHash } = generateApiKey();
-      const saved = await dataSource.getRepository(ApiKeyEntity).save({ tenantId: values.tenant, name: values.name, prefix, keyHash, permissions, createdBy: 'cli' });
-      await dataSource.getRepository(AuditLogEntity).insert({ tenantId: values.tenant, action: 'api_key.created', actorType: 'system', actorId: 'cli', targetType: 'api_key', targetId: saved.id, metadata: { name: values.name, permissions } });
+      const saved = await dataSource
+        .getRepository(ApiKeyEntity)
+        .save({ tenantId: values.tenant, name: values.name, prefix, keyHash, permissions, createdBy: 'cli' });
+      await dataSource
+        .getRepository(AuditLogEntity)
+        .insert({
+          tenantId: values.tenant,
+          action: 'api_key.created',
+          actorType: 'system',
+          actorId: 'cli',
+          targetType: 'api_key',
+          targetId: saved.id,
+          metadata: { name: values.name, permissions },
+        });
       process.stdout.write(`api key ${saved.id} created for tenant ${values.tenant}; it is shown only once:\n${key}\n`);
       return;
     }

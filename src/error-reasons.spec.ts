@@ -110,15 +110,24 @@ describe('named errors', () => {
     expect(named.map((n) => n.name)).toEqual(
       expect.arrayContaining(['MissingPermissionError', 'IdempotencyKeyReusedError', 'InboundEventNotFoundError']),
     );
-    expect(GENERIC_REASONS).toEqual(new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'INVALID_INPUT', 'CONFLICT', 'UNPROCESSABLE']));
+    expect(GENERIC_REASONS).toEqual(
+      new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'INVALID_INPUT', 'CONFLICT', 'UNPROCESSABLE']),
+    );
   });
 
   it('names each class for its fault, and gives it an UPPER_SNAKE reasonCode that is not a generic one', () => {
     for (const { name, error } of named) {
-      expect({ name, errorName: error.name }).toEqual({ name: expect.stringMatching(/^[A-Z]\w+Error$/), errorName: name });
+      expect({ name, errorName: error.name }).toEqual({
+        name: expect.stringMatching(/^[A-Z]\w+Error$/),
+        errorName: name,
+      });
       expect({ name, reasonCode: error.reasonCode }).toEqual({ name, reasonCode: expect.stringMatching(UPPER_SNAKE) });
       expect({ name, generic: GENERIC_REASONS.has(error.reasonCode) }).toEqual({ name, generic: false });
-      if (error instanceof NotFoundError) expect({ name, reasonCode: error.reasonCode }).toEqual({ name, reasonCode: expect.stringMatching(/_NOT_FOUND$/) });
+      if (error instanceof NotFoundError)
+        expect({ name, reasonCode: error.reasonCode }).toEqual({
+          name,
+          reasonCode: expect.stringMatching(/_NOT_FOUND$/),
+        });
     }
   });
 
@@ -134,7 +143,9 @@ describe('named errors', () => {
       byReason.set(error.reasonCode, [...(byReason.get(error.reasonCode) ?? []), name]);
     }
     const forms = FORMS_OF_ONE_FAULT.map((f) => [...f].sort().join());
-    const shared = [...byReason.entries()].filter(([, names]) => names.length > 1 && !forms.includes([...names].sort().join()));
+    const shared = [...byReason.entries()].filter(
+      ([, names]) => names.length > 1 && !forms.includes([...names].sort().join()),
+    );
     expect(shared).toEqual([]);
     for (const pair of FORMS_OF_ONE_FAULT) expect(pair.every((n) => named.some((e) => e.name === n))).toBe(true);
     expect(byReason.size).toBeGreaterThan(30);
@@ -145,7 +156,11 @@ describe('named errors', () => {
       const extensions = error.extensions();
       expect({ name, reasonCode: extensions.reasonCode }).toEqual({ name, reasonCode: error.reasonCode });
       if (error.code === ErrorCode.BadUserInput) {
-        expect({ name, field: typeof extensions.field, reason: extensions.reason }).toEqual({ name, field: 'string', reason: expect.not.stringMatching(UPPER_SNAKE) });
+        expect({ name, field: typeof extensions.field, reason: extensions.reason }).toEqual({
+          name,
+          field: 'string',
+          reason: expect.not.stringMatching(UPPER_SNAKE),
+        });
       } else {
         expect({ name, reason: extensions.reason }).toEqual({ name, reason: error.reasonCode });
       }

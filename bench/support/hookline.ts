@@ -119,12 +119,23 @@ export async function startService(role: 'api' | 'worker', env: ServiceEnv): Pro
   const cwd = mkdtempSync(join(tmpdir(), `hookline-${role}-`));
   let out = '';
   // BENCH_PROFILE_DIR=dir: each role writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE_DIR, role)}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, join(REPO_ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(REPO_ROOT, 'src/main.ts')], {
-    cwd,
-    env: { ...process.env, ...serviceEnvironment(env), APP_ROLE: role, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE_DIR, role)}`]
+    : [];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      ...profile,
+      join(REPO_ROOT, 'node_modules/ts-node/dist/bin.js'),
+      '--transpile-only',
+      join(REPO_ROOT, 'src/main.ts'),
+    ],
+    {
+      cwd,
+      env: { ...process.env, ...serviceEnvironment(env), APP_ROLE: role, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const keep = (d: Buffer): void => {
     out = (out + d.toString()).slice(-20_000);
   };
@@ -138,7 +149,10 @@ export async function startService(role: 'api' | 'worker', env: ServiceEnv): Pro
   if (role === 'api') {
     await until('api', 90_000, async () => {
       alive();
-      return fetch(`${url}/health`).then((r) => r.ok, () => false);
+      return fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
     });
   } else {
     const probe = new Bull(QueueName.Deliveries, env.redisUrl, { prefix: env.queuePrefix });
@@ -161,7 +175,10 @@ export async function startService(role: 'api' | 'worker', env: ServiceEnv): Pro
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         let timer: NodeJS.Timeout | undefined;
-        const code = await Promise.race([exited, new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), 20_000)))]);
+        const code = await Promise.race([
+          exited,
+          new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), 20_000))),
+        ]);
         clearTimeout(timer);
         if (code === 'late') child.kill('SIGKILL');
       }
@@ -181,7 +198,11 @@ export function effectiveConfig(env: ServiceEnv): AppConfig {
 export function adminToken(tenantId: string): string {
   const secret = loadConfig({ ...process.env, NODE_ENV: 'development', DATA_DIR }).jwtSecret;
   const now = Math.floor(Date.now() / 1000);
-  return sign({ sub: 'bench@example.com', tenant_id: tenantId, permissions: ['manage_webhooks'], iat: now, exp: now + 6 * 3600 }, secret, { algorithm: 'HS256' });
+  return sign(
+    { sub: 'bench@example.com', tenant_id: tenantId, permissions: ['manage_webhooks'], iat: now, exp: now + 6 * 3600 },
+    secret,
+    { algorithm: 'HS256' },
+  );
 }
 
 interface GqlBody<T> {
@@ -207,7 +228,8 @@ export class GraphqlClient {
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     const body = (await res.body.json()) as GqlBody<T>;
-    if (body.errors?.length || !body.data) throw new Error(`GraphQL ${res.statusCode}: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
+    if (body.errors?.length || !body.data)
+      throw new Error(`GraphQL ${res.statusCode}: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
     return body.data;
   }
 

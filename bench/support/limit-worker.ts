@@ -33,8 +33,17 @@ let failed = 0;
 async function chain(spec: LimitWorkerSpec, agent: Agent, secret: string, job: Job<LimitJob>): Promise<void> {
   const { deliveryId, endpoint, seq } = job.data;
   const body = webhookBody(deliveryId, seq);
-  const headers = { 'content-type': 'application/json', 'user-agent': 'Hookline-Webhooks/1.0', ...buildSignatureHeaders({ msgId: deliveryId, timestamp: Math.floor(Date.now() / 1000), body, secrets: [secret] }) };
-  const res = await request(spec.urls[endpoint % spec.urls.length], { dispatcher: agent, method: 'POST', headers, body });
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': 'Hookline-Webhooks/1.0',
+    ...buildSignatureHeaders({ msgId: deliveryId, timestamp: Math.floor(Date.now() / 1000), body, secrets: [secret] }),
+  };
+  const res = await request(spec.urls[endpoint % spec.urls.length], {
+    dispatcher: agent,
+    method: 'POST',
+    headers,
+    body,
+  });
   await res.body.text();
   if (res.statusCode >= 200 && res.statusCode < 300) processed += 1;
   else failed += 1;

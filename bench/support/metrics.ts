@@ -30,7 +30,12 @@ export async function pgCounters(client: Client, database: string): Promise<PgCo
   );
   const tables: PgCounters['tables'] = {};
   for (const r of rows.rows) tables[r.relname] = { ins: Number(r.ins), upd: Number(r.upd), del: Number(r.del) };
-  return { commits: Number(db.rows[0]?.commits ?? 0), rollbacks: Number(db.rows[0]?.rollbacks ?? 0), nextXid: Number(xid.rows[0]?.next ?? 0), tables };
+  return {
+    commits: Number(db.rows[0]?.commits ?? 0),
+    rollbacks: Number(db.rows[0]?.rollbacks ?? 0),
+    nextXid: Number(xid.rows[0]?.next ?? 0),
+    tables,
+  };
 }
 
 export interface PgDelta {
@@ -50,7 +55,13 @@ export function pgDelta(before: PgCounters, after: PgCounters): PgDelta {
     if (d.ins || d.upd || d.del) perTable[name] = d;
     rowsWritten += d.ins + d.upd;
   }
-  return { commits: after.commits - before.commits, writeTransactions: after.nextXid - before.nextXid, rollbacks: after.rollbacks - before.rollbacks, rowsWritten, perTable };
+  return {
+    commits: after.commits - before.commits,
+    writeTransactions: after.nextXid - before.nextXid,
+    rollbacks: after.rollbacks - before.rollbacks,
+    rowsWritten,
+    perTable,
+  };
 }
 
 export interface RedisCounters {
@@ -60,7 +71,11 @@ export interface RedisCounters {
 }
 
 export async function redisCounters(redis: Redis): Promise<RedisCounters> {
-  const [stats, commandstats, memory] = await Promise.all([redis.info('stats'), redis.info('commandstats'), redis.info('memory')]);
+  const [stats, commandstats, memory] = await Promise.all([
+    redis.info('stats'),
+    redis.info('commandstats'),
+    redis.info('memory'),
+  ]);
   const total = Number(/total_commands_processed:(\d+)/.exec(stats)?.[1] ?? 0);
   const commands: Record<string, number> = {};
   for (const m of commandstats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) commands[m[1]] = Number(m[2]);
@@ -89,8 +104,15 @@ export interface Percentiles {
 
 export function percentiles(values: number[]): Percentiles {
   const sorted = Float64Array.from(values).sort();
-  const at = (q: number): number => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]);
-  return { count: sorted.length, p50: round(at(0.5)), p95: round(at(0.95)), p99: round(at(0.99)), max: round(sorted[sorted.length - 1] ?? NaN) };
+  const at = (q: number): number =>
+    sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return {
+    count: sorted.length,
+    p50: round(at(0.5)),
+    p95: round(at(0.95)),
+    p99: round(at(0.99)),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+  };
 }
 
 export function round(n: number, digits = 1): number {
@@ -153,7 +175,8 @@ export async function cpuSample(named: Record<string, number>, pg: Client, datab
   }
   for (const pid of processesNamed('postgres')) {
     const ticks = pidTicks(pid);
-    if (ticks !== null) perPid.set(pid, { group: ourBackends.has(pid) ? 'postgres (bench db)' : 'postgres (rest)', ticks });
+    if (ticks !== null)
+      perPid.set(pid, { group: ourBackends.has(pid) ? 'postgres (bench db)' : 'postgres (rest)', ticks });
   }
   const [cpu] = readFileSync('/proc/stat', 'utf8').split('\n');
   const t = cpu.trim().split(/\s+/).slice(1).map(Number);
@@ -163,7 +186,8 @@ export async function cpuSample(named: Record<string, number>, pg: Client, datab
 
 /** How busy the machine's cores are over `ms` (0-100 %), to tell whether something else is running. */
 export async function machineBusyPercent(ms: number): Promise<number> {
-  const read = (): number[] => readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const read = (): number[] =>
+    readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
   const a = read();
   await sleep(ms);
   const b = read();

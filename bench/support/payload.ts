@@ -28,7 +28,13 @@ export function orderPayload(seq: number, sentAt: number): OrderPayload {
       total: 154.2,
       line_items: items,
       customer: { id: `cus_${seq % 977}`, email: 'ada@example.com', name: 'Ada Lovelace', phone: null },
-      shipping_address: { name: 'Ada Lovelace', line1: '12 Analytical Row', city: 'London', postal_code: 'N1 9GU', country: 'GB' },
+      shipping_address: {
+        name: 'Ada Lovelace',
+        line1: '12 Analytical Row',
+        city: 'London',
+        postal_code: 'N1 9GU',
+        country: 'GB',
+      },
       created_at: '2025-03-14T16:02:11Z',
     },
   };

@@ -72,11 +72,22 @@ function listen(hold: boolean): Promise<Slot> {
 }
 
 function stats(): ReceiverStats {
-  return { total, connections, firstAt, lastAt, perReceiver: slots.map((s) => s.received), openSockets: sockets.size, held: held.size };
+  return {
+    total,
+    connections,
+    firstAt,
+    lastAt,
+    perReceiver: slots.map((s) => s.received),
+    openSockets: sockets.size,
+    held: held.size,
+  };
 }
 
 /** Per receiver: distinct webhook-ids, requests beyond the first per id, and which of `expected` never arrived. */
-function audit(index: number, expected: string[]): { distinct: number; duplicates: number; missing: number; missingSample: string[] } {
+function audit(
+  index: number,
+  expected: string[],
+): { distinct: number; duplicates: number; missing: number; missingSample: string[] } {
   const ids = slots[index]?.ids ?? new Map<string, number>();
   let duplicates = 0;
   for (const count of ids.values()) duplicates += count - 1;

@@ -31,7 +31,8 @@ export interface ReceiverAudit {
   missingSample: string[];
 }
 
-export type ReceiverRequest = { type: 'stats' } | { type: 'latencies' } | { type: 'audit'; index: number; expected: string[] };
+export type ReceiverRequest =
+  { type: 'stats' } | { type: 'latencies' } | { type: 'audit'; index: number; expected: string[] };
 
 export interface ReceiverReply {
   seq: number;
@@ -89,7 +90,8 @@ export class Receivers {
     for (;;) {
       const s = await this.stats();
       if (s.total >= count) return s;
-      if (Date.now() > deadline) throw new Error(`receivers answered ${s.total} requests, expected ${count} within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`receivers answered ${s.total} requests, expected ${count} within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   }

@@ -31,7 +31,11 @@ export class ApiKeysService {
   ) {}
 
   /** Returns the entity and the full key, which is never stored (only its SHA-256). */
-  async create(principal: Principal, name: string, permissions: string[]): Promise<{ entity: ApiKeyEntity; key: string }> {
+  async create(
+    principal: Principal,
+    name: string,
+    permissions: string[],
+  ): Promise<{ entity: ApiKeyEntity; key: string }> {
     const { key, prefix, keyHash } = generateApiKey();
     const entity = await this.keys.save(
       this.keys.create({
@@ -72,7 +76,13 @@ export class ApiKeysService {
     if (!entity.lastUsedAt || now - entity.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.keys.update({ id: entity.id }, { lastUsedAt: new Date(now) });
     }
-    return { tenantId: entity.tenantId, actorType: ActorType.ApiKey, actorId: entity.id, permissions: entity.permissions, apiKeyId: entity.id };
+    return {
+      tenantId: entity.tenantId,
+      actorType: ActorType.ApiKey,
+      actorId: entity.id,
+      permissions: entity.permissions,
+      apiKeyId: entity.id,
+    };
   }
 
   async isActive(id: string): Promise<boolean> {

@@ -34,5 +34,14 @@ export class AuditLogEntry {
 export class AuditLogConnection extends Connection(AuditLogEntry, 'AuditLog') {}
 
 export function toAuditLogEntry(e: AuditLogEntity): AuditLogEntry {
-  return { id: e.id, action: e.action, actorType: e.actorType, actorId: e.actorId, targetType: e.targetType, targetId: e.targetId, metadata: e.metadata, createdAt: e.createdAt };
+  return {
+    id: e.id,
+    action: e.action,
+    actorType: e.actorType,
+    actorId: e.actorId,
+    targetType: e.targetType,
+    targetId: e.targetId,
+    metadata: e.metadata,
+    createdAt: e.createdAt,
+  };
 }

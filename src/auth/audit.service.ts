@@ -13,7 +13,8 @@ const REDACTED = '[redacted]';
 
 export function stripSecrets(value: unknown, depth = 0): unknown {
   if (depth > 8) return REDACTED;
-  if (typeof value === 'string') return SECRET_VALUE.test(value) ? REDACTED : value.length > 2000 ? `${value.slice(0, 2000)}…` : value;
+  if (typeof value === 'string')
+    return SECRET_VALUE.test(value) ? REDACTED : value.length > 2000 ? `${value.slice(0, 2000)}…` : value;
   if (Array.isArray(value)) return value.slice(0, 100).map((v) => stripSecrets(v, depth + 1));
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     const out: Record<string, unknown> = {};
@@ -33,7 +34,13 @@ export class AuditService {
   constructor(@InjectRepository(AuditLogEntity) private readonly logs: Repository<AuditLogEntity>) {}
 
   /** Records who did what to which object; pass the transaction's manager to commit with the change. */
-  async record(principal: Principal, action: string, target: AuditTarget, metadata?: Record<string, unknown>, manager?: EntityManager): Promise<void> {
+  async record(
+    principal: Principal,
+    action: string,
+    target: AuditTarget,
+    metadata?: Record<string, unknown>,
+    manager?: EntityManager,
+  ): Promise<void> {
     const repo = manager ? manager.getRepository(AuditLogEntity) : this.logs;
     await repo.insert({
       tenantId: principal.tenantId,
@@ -46,7 +53,10 @@ export class AuditService {
     } as QueryDeepPartialEntity<AuditLogEntity>);
   }
 
-  async list(tenantId: string, args: { first?: number | null; after?: string | null; action?: string | null; targetId?: string | null }): Promise<Page<AuditLogEntity>> {
+  async list(
+    tenantId: string,
+    args: { first?: number | null; after?: string | null; action?: string | null; targetId?: string | null },
+  ): Promise<Page<AuditLogEntity>> {
     const qb = this.logs.createQueryBuilder('a').where('a.tenant_id = :tenantId', { tenantId });
     if (args.action) qb.andWhere('a.action = :action', { action: args.action });
     if (args.targetId) qb.andWhere('a.target_id = :targetId', { targetId: args.targetId });

@@ -10,14 +10,18 @@ export const ADMIN_ONLY_KEY = 'hookline:admin-only';
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
 
 /** The permission an operation needs; operations without it (or @Public) are denied. */
-export const RequirePermission = (permission: Permission): MethodDecorator & ClassDecorator => SetMetadata(PERMISSION_KEY, permission);
+export const RequirePermission = (permission: Permission): MethodDecorator & ClassDecorator =>
+  SetMetadata(PERMISSION_KEY, permission);
 
 /** Only an admin JWT may call this (API keys may not manage API keys). */
 export const AdminOnly = (): MethodDecorator & ClassDecorator => SetMetadata(ADMIN_ONLY_KEY, true);
 
 export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
   type Holder = { principal?: Principal; req?: { principal?: Principal } };
-  const holder: Holder = context.getType<string>() === 'graphql' ? GqlExecutionContext.create(context).getContext<Holder>() : context.switchToHttp().getRequest<Holder>();
+  const holder: Holder =
+    context.getType<string>() === 'graphql'
+      ? GqlExecutionContext.create(context).getContext<Holder>()
+      : context.switchToHttp().getRequest<Holder>();
   const principal = holder.req?.principal ?? holder.principal;
   if (!principal) throw new Error('CurrentPrincipal used on an operation without authentication');
   return principal;

@@ -23,14 +23,20 @@ export class AuthResolver {
 
   @Mutation(() => CreateApiKeyPayload)
   @AdminOnly()
-  async createApiKey(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateApiKeyInput): Promise<CreateApiKeyPayload> {
+  async createApiKey(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: CreateApiKeyInput,
+  ): Promise<CreateApiKeyPayload> {
     const { entity, key } = await this.keys.create(principal, input.name, input.permissions);
     return { apiKey: toApiKeyModel(entity), key };
   }
 
   @Mutation(() => ApiKey)
   @AdminOnly()
-  async revokeApiKey(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<ApiKey> {
+  async revokeApiKey(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<ApiKey> {
     return toApiKeyModel(await this.keys.revoke(principal, id));
   }
 

@@ -24,6 +24,11 @@ export class AuthService {
     if (credential.startsWith(API_KEY_PREFIX)) return this.apiKeys.authenticate(credential);
     const claims = verifyAdminJwt(credential, this.config.jwtSecret, this.config.jwtMaxLifetimeSeconds);
     await this.tenants.ensure(claims.tenantId);
-    return { tenantId: claims.tenantId, actorType: ActorType.User, actorId: claims.sub, permissions: claims.permissions };
+    return {
+      tenantId: claims.tenantId,
+      actorType: ActorType.User,
+      actorId: claims.sub,
+      permissions: claims.permissions,
+    };
   }
 }

@@ -29,7 +29,8 @@ export class GraphqlSocketAuth implements SocketAuthenticator {
   // Each new operation re-checks the socket's limits and its credential (expired, revoked).
   async subscribe(ctx: WsContext): Promise<readonly GraphQLError[] | undefined> {
     const refused = this.sessions.checkSubscribe(ctx);
-    if (refused === 'expired') return [new GraphQLError('credential expired', { originalError: new CredentialExpiredError() })];
+    if (refused === 'expired')
+      return [new GraphQLError('credential expired', { originalError: new CredentialExpiredError() })];
     if (refused) return [new GraphQLError(refused.message, { originalError: refused })];
     try {
       await this.auth.authenticate(ctx.connectionParams?.authorization);

@@ -4,11 +4,16 @@ import { UnauthenticatedError } from '../common/errors/domain-error';
 import { verifyAdminJwt } from './jwt';
 
 const claims = { sub: 'user-1', tenant_id: 'tenant-1', permissions: ['manage_webhooks'] };
-const token = (secret: string, options: object = {}) => sign(claims, secret, { algorithm: 'HS256', expiresIn: 60, ...options });
+const token = (secret: string, options: object = {}) =>
+  sign(claims, secret, { algorithm: 'HS256', expiresIn: 60, ...options });
 
 describe('verifyAdminJwt', () => {
   it('accepts an HS256 token signed with the secret', () => {
-    expect(verifyAdminJwt(token('secret-a'), 'secret-a')).toEqual({ sub: 'user-1', tenantId: 'tenant-1', permissions: ['manage_webhooks'] });
+    expect(verifyAdminJwt(token('secret-a'), 'secret-a')).toEqual({
+      sub: 'user-1',
+      tenantId: 'tenant-1',
+      permissions: ['manage_webhooks'],
+    });
   });
 
   it('uses the secret it is given, not the one a previous call cached', () => {
@@ -19,7 +24,9 @@ describe('verifyAdminJwt', () => {
   });
 
   it('refuses other algorithms and unsigned tokens', () => {
-    expect(() => verifyAdminJwt(token('secret-a', { algorithm: 'HS512' }), 'secret-a')).toThrow('invalid token: invalid algorithm');
+    expect(() => verifyAdminJwt(token('secret-a', { algorithm: 'HS512' }), 'secret-a')).toThrow(
+      'invalid token: invalid algorithm',
+    );
     const unsigned = sign(claims, '', { algorithm: 'none', expiresIn: 60 });
     expect(() => verifyAdminJwt(unsigned, 'secret-a')).toThrow(UnauthenticatedError);
   });
@@ -43,14 +50,19 @@ describe('verifyAdminJwt', () => {
       ['25 h with iat', { iat: now, exp: now + 25 * 3600 }],
       ['25 h without iat', { exp: now + 25 * 3600 }],
       ['iat far in the past, exp 1 h from now', { iat: now - 30 * 86400, exp: now + 3600 }],
-      ['iat and exp both far in the future (lifetime 0, but valid for years)', { iat: now + 365 * 86400, exp: now + 365 * 86400 }],
+      [
+        'iat and exp both far in the future (lifetime 0, but valid for years)',
+        { iat: now + 365 * 86400, exp: now + 365 * 86400 },
+      ],
     ])('refuses %s', (_label, extra) => {
       expect(() => verifyAdminJwt(raw(extra), 'secret-a')).toThrow(/lifetime over the maximum of 86400 s/);
     });
 
     it('refuses a token without exp, and a non-numeric iat', () => {
       expect(() => verifyAdminJwt(raw({ iat: now }), 'secret-a')).toThrow('invalid token: exp claim required');
-      expect(() => verifyAdminJwt(raw({ iat: 'yesterday', exp: now + 60 }), 'secret-a')).toThrow('invalid token: iat claim must be a number');
+      expect(() => verifyAdminJwt(raw({ iat: 'yesterday', exp: now + 60 }), 'secret-a')).toThrow(
+        'invalid token: iat claim must be a number',
+      );
     });
 
     it('accepts 1 h and exactly 24 h (positive controls), and honours a configured maximum', () => {

@@ -11,7 +11,12 @@ const principal: Principal = { tenantId: 't1', actorType: ActorType.User, actorI
 
 function socketCtx(): { ctx: WsContext; closes: [number, string][] } {
   const closes: [number, string][] = [];
-  const ctx = { connectionInitReceived: true, acknowledged: false, subscriptions: {}, extra: { socket: { close: (code: number, reason: string) => closes.push([code, reason]) } } } as unknown as WsContext;
+  const ctx = {
+    connectionInitReceived: true,
+    acknowledged: false,
+    subscriptions: {},
+    extra: { socket: { close: (code: number, reason: string) => closes.push([code, reason]) } },
+  } as unknown as WsContext;
   return { ctx, closes };
 }
 

@@ -52,7 +52,10 @@ export class SubscriptionAuthService implements OnModuleInit, OnModuleDestroy {
     const credential = credentialOf(principal);
     const open = this.byCredential.get(credential) ?? new Set();
     if (open.size >= this.config.wsMaxSocketsPerCredential) {
-      ctx.extra.socket?.close(TOO_MANY_SOCKETS, `too many sockets for this credential (limit ${this.config.wsMaxSocketsPerCredential})`);
+      ctx.extra.socket?.close(
+        TOO_MANY_SOCKETS,
+        `too many sockets for this credential (limit ${this.config.wsMaxSocketsPerCredential})`,
+      );
       return false;
     }
     if (expiresAt !== undefined && expiresAt <= now) {
@@ -77,7 +80,8 @@ export class SubscriptionAuthService implements OnModuleInit, OnModuleDestroy {
       return 'expired';
     }
     // graphql-ws has already reserved the new operation's id in ctx.subscriptions.
-    if (Object.keys(ctx.subscriptions).length > this.config.wsMaxSubscriptionsPerSocket) return new SubscriptionLimitError(this.config.wsMaxSubscriptionsPerSocket);
+    if (Object.keys(ctx.subscriptions).length > this.config.wsMaxSubscriptionsPerSocket)
+      return new SubscriptionLimitError(this.config.wsMaxSubscriptionsPerSocket);
     return null;
   }
 

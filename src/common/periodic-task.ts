@@ -19,7 +19,12 @@ export class PeriodicTask {
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.work()
-        .catch((error: unknown) => this.logger.warn({ msg: `${this.name} failed`, error: error instanceof Error ? error.message : String(error) }))
+        .catch((error: unknown) =>
+          this.logger.warn({
+            msg: `${this.name} failed`,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        )
         .finally(() => (this.running = null));
     }, this.intervalMs);
     this.timer.unref();

@@ -19,28 +19,38 @@ class EnvSchema {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV = 'development';
 
-  @IsInt() @Min(0) @Max(65535)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
-  @IsString() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// connection string' })
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// connection string' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/hookline';
 
-  @IsString() @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// connection string' })
+  @IsString()
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// connection string' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   @IsIn(Object.values(AppRole))
   APP_ROLE: AppRole = AppRole.All;
 
-  @IsOptional() @IsString() @Matches(/^.{32,}$/s, { message: 'must be at least 32 characters' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^.{32,}$/s, { message: 'must be at least 32 characters' })
   AUTH_JWT_SECRET?: string;
 
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes, base64 encoded (44 characters)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes, base64 encoded (44 characters)' })
   SECRETS_ENCRYPTION_KEY?: string;
 
   @IsString()
   DELIVERY_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h';
 
-  @IsInt() @Min(100) @Max(120_000)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
   DELIVERY_TIMEOUT_MS = 15_000;
 
   @IsBoolean()
@@ -50,34 +60,49 @@ class EnvSchema {
   MIGRATIONS_RUN = true;
 
   /** Prefix of every Bull key in Redis; lets test runs share a Redis without seeing each other's jobs. */
-  @IsString() @Matches(/^[a-z0-9_:-]{1,40}$/)
+  @IsString()
+  @Matches(/^[a-z0-9_:-]{1,40}$/)
   QUEUE_PREFIX = 'hookline';
 
   /** How often expired idempotency keys (24 h) are deleted, in bounded batches. */
-  @IsInt() @Min(100) @Max(86_400_000)
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
   IDEMPOTENCY_PURGE_INTERVAL_MS = 3_600_000;
 
   /** Attempts are I/O-bound: many in flight per process, and larger claim/record batches in Postgres. */
-  @IsInt() @Min(1) @Max(1000)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   WORKER_CONCURRENCY = 200;
 
   /** In-flight attempts allowed per endpoint, so one slow endpoint cannot take every worker slot. */
-  @IsInt() @Min(1) @Max(500)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   ENDPOINT_CONCURRENCY = 20;
 
   /** In-flight attempts allowed per tenant per worker, so one tenant's dead endpoints cannot take every slot. */
-  @IsInt() @Min(1) @Max(1000)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   TENANT_CONCURRENCY = 50;
 
   /** Endpoints one tenant may have; creating one more is BAD_USER_INPUT (limit exceeded). */
-  @IsInt() @Min(1) @Max(100_000)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   MAX_ENDPOINTS_PER_TENANT = 500;
 
-  @IsInt() @Min(200) @Max(600_000)
+  @IsInt()
+  @Min(200)
+  @Max(600_000)
   RECONCILE_INTERVAL_MS = 15_000;
 
   /** How long past its HTTP deadline an IN_FLIGHT attempt is presumed lost (its worker died) and retried. */
-  @IsInt() @Min(500) @Max(600_000)
+  @IsInt()
+  @Min(500)
+  @Max(600_000)
   DELIVERY_LEASE_GRACE_MS = 30_000;
 
   @IsIn(['debug', 'info', 'warn', 'error', 'silent'])
@@ -87,19 +112,27 @@ class EnvSchema {
   DATA_DIR = '.data';
 
   /** graphql-ws: live subscriptions one socket may hold. */
-  @IsInt() @Min(1) @Max(10_000)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
 
   /** graphql-ws: open sockets per credential (API key, or JWT tenant + subject) in one api process. */
-  @IsInt() @Min(1) @Max(10_000)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   WS_MAX_SOCKETS_PER_CREDENTIAL = 20;
 
   /** graphql-ws: a socket that has not sent connection_init by then is closed (4408). */
-  @IsInt() @Min(100) @Max(600_000)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   WS_CONNECTION_INIT_TIMEOUT_MS = 10_000;
 
   /** Longest validity an admin JWT may claim (exp − iat, and exp − now). */
-  @IsInt() @Min(60) @Max(31_536_000)
+  @IsInt()
+  @Min(60)
+  @Max(31_536_000)
   JWT_MAX_LIFETIME_SECONDS = 86_400;
 }
 
@@ -133,7 +166,21 @@ export interface AppConfig {
 
 export class ConfigError extends Error {}
 
-const NUMERIC = ['PORT', 'DELIVERY_TIMEOUT_MS', 'WORKER_CONCURRENCY', 'ENDPOINT_CONCURRENCY', 'TENANT_CONCURRENCY', 'MAX_ENDPOINTS_PER_TENANT', 'RECONCILE_INTERVAL_MS', 'DELIVERY_LEASE_GRACE_MS', 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 'WS_MAX_SOCKETS_PER_CREDENTIAL', 'WS_CONNECTION_INIT_TIMEOUT_MS', 'JWT_MAX_LIFETIME_SECONDS', 'IDEMPOTENCY_PURGE_INTERVAL_MS'] as const;
+const NUMERIC = [
+  'PORT',
+  'DELIVERY_TIMEOUT_MS',
+  'WORKER_CONCURRENCY',
+  'ENDPOINT_CONCURRENCY',
+  'TENANT_CONCURRENCY',
+  'MAX_ENDPOINTS_PER_TENANT',
+  'RECONCILE_INTERVAL_MS',
+  'DELIVERY_LEASE_GRACE_MS',
+  'WS_MAX_SUBSCRIPTIONS_PER_SOCKET',
+  'WS_MAX_SOCKETS_PER_CREDENTIAL',
+  'WS_CONNECTION_INIT_TIMEOUT_MS',
+  'JWT_MAX_LIFETIME_SECONDS',
+  'IDEMPOTENCY_PURGE_INTERVAL_MS',
+] as const;
 
 /** Reads and validates the environment; throws ConfigError with one line naming the variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -161,8 +208,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   let jwtSecret = env.AUTH_JWT_SECRET;
   let encryptionKey = env.SECRETS_ENCRYPTION_KEY;
   if (production) {
-    if (!jwtSecret) throw new ConfigError('Missing environment variable AUTH_JWT_SECRET (required when NODE_ENV=production)');
-    if (!encryptionKey) throw new ConfigError('Missing environment variable SECRETS_ENCRYPTION_KEY (required when NODE_ENV=production)');
+    if (!jwtSecret)
+      throw new ConfigError('Missing environment variable AUTH_JWT_SECRET (required when NODE_ENV=production)');
+    if (!encryptionKey)
+      throw new ConfigError('Missing environment variable SECRETS_ENCRYPTION_KEY (required when NODE_ENV=production)');
   } else if (!jwtSecret || !encryptionKey) {
     const dev = developmentSecrets(dataDir);
     jwtSecret ??= dev.AUTH_JWT_SECRET;

@@ -9,7 +9,10 @@ export function parseDuration(text: string): number | null {
 
 /** `5s,5m,30m` → [5000, 300000, 1800000]; null when any entry is malformed or the list is empty. */
 export function parseRetrySchedule(text: string): number[] | null {
-  const parts = text.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
   if (parts.length === 0 || parts.length > 50) return null;
   const delays = parts.map(parseDuration);
   return delays.every((d): d is number => d !== null && d >= 0) ? delays : null;

@@ -43,7 +43,12 @@ export class EndpointHealthReaction {
     const { endpoint, transition } = await this.health.recordFailure(endpointId, startedAt, outcome.error);
     if (transition === 'failing') {
       const payload = endpointFailingPayload(endpoint, outcome.error, startedAt);
-      await this.fanout.publishOperational(delivery.tenantId, OperationalEventType.EndpointFailing, payload, endpointId);
+      await this.fanout.publishOperational(
+        delivery.tenantId,
+        OperationalEventType.EndpointFailing,
+        payload,
+        endpointId,
+      );
     }
   }
 }
@@ -66,6 +71,11 @@ export class DeadLetterAnnouncer {
       lastError: outcome.error,
       lastResponseStatus: outcome.responseStatus,
     });
-    await this.fanout.publishOperational(delivery.tenantId, OperationalEventType.DeliveryDeadLettered, payload, delivery.endpointId);
+    await this.fanout.publishOperational(
+      delivery.tenantId,
+      OperationalEventType.DeliveryDeadLettered,
+      payload,
+      delivery.endpointId,
+    );
   }
 }

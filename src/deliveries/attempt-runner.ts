@@ -25,8 +25,18 @@ export class AttemptRunner {
       previousSecretEncrypted: claimed.previous_secret_encrypted,
       previousSecretExpiresAt: claimed.previous_secret_expires_at,
     });
-    const signature = buildSignatureHeaders({ msgId: claimed.event_id, timestamp: Math.floor(Date.now() / 1000), body, secrets });
-    const headers = { ...(claimed.headers ?? {}), 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signature };
+    const signature = buildSignatureHeaders({
+      msgId: claimed.event_id,
+      timestamp: Math.floor(Date.now() / 1000),
+      body,
+      secrets,
+    });
+    const headers = {
+      ...(claimed.headers ?? {}),
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      ...signature,
+    };
     const startedAt = new Date();
     const result = await this.http.post(claimed.url, body, headers, { timeoutMs: this.config.deliveryTimeoutMs });
     const outcome = decideOutcome(result, claimed.attempt_count, this.config.retryScheduleMs);

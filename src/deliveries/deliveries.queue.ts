@@ -25,7 +25,13 @@ export class DeliveryQueue {
       deliveries.map((d) => ({
         name: JobName.AttemptDelivery,
         data: { deliveryId: d.id, endpointId: d.endpointId, tenantId: d.tenantId },
-        opts: { jobId: requeue ? `${d.id}_${d.attemptCount}_r${Date.now()}` : `${d.id}_${d.attemptCount}`, delay: Math.max(0, Math.round(delayMs)), removeOnComplete: true, removeOnFail: true, attempts: 1 },
+        opts: {
+          jobId: requeue ? `${d.id}_${d.attemptCount}_r${Date.now()}` : `${d.id}_${d.attemptCount}`,
+          delay: Math.max(0, Math.round(delayMs)),
+          removeOnComplete: true,
+          removeOnFail: true,
+          attempts: 1,
+        },
       })),
     );
   }

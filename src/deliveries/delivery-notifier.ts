@@ -9,6 +9,8 @@ export class DeliveryNotifier {
   constructor(private readonly pubsub: PubSubService) {}
 
   async changed(deliveries: DeliveryEntity[]): Promise<void> {
-    await Promise.all(deliveries.map((d) => this.pubsub.publish(Topic.DeliveryUpdated, d.tenantId, { ...toDeliveryModel(d) })));
+    await Promise.all(
+      deliveries.map((d) => this.pubsub.publish(Topic.DeliveryUpdated, d.tenantId, { ...toDeliveryModel(d) })),
+    );
   }
 }

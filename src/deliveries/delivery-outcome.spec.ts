@@ -3,18 +3,33 @@ import { DeliveryStatus } from './delivery.entity';
 import { decideOutcome, parseRetryAfter, withJitter } from './delivery-outcome';
 
 const SCHEDULE = [5_000, 300_000, 1_800_000];
-const response = (status: number, headers: Record<string, string> = {}): HttpResult => ({ ok: true, status, headers, body: '', durationMs: 12 });
+const response = (status: number, headers: Record<string, string> = {}): HttpResult => ({
+  ok: true,
+  status,
+  headers,
+  body: '',
+  durationMs: 12,
+});
 const half = () => 0.5;
 
 describe('decideOutcome', () => {
   it('succeeds on any 2xx', () => {
-    for (const status of [200, 201, 204, 299]) expect(decideOutcome(response(status), 1, SCHEDULE).status).toBe(DeliveryStatus.SUCCEEDED);
+    for (const status of [200, 201, 204, 299])
+      expect(decideOutcome(response(status), 1, SCHEDULE).status).toBe(DeliveryStatus.SUCCEEDED);
   });
 
   it('retries network errors, timeouts, 408 and 5xx on the schedule', () => {
     const timeout: HttpResult = { ok: false, error: 'timeout after 15000 ms', errorKind: 'timeout', durationMs: 15000 };
-    expect(decideOutcome(timeout, 1, SCHEDULE, 0, half)).toMatchObject({ status: DeliveryStatus.RETRYING, retryInMs: 5_000, error: 'timeout after 15000 ms' });
-    expect(decideOutcome(response(500), 2, SCHEDULE, 0, half)).toMatchObject({ status: DeliveryStatus.RETRYING, retryInMs: 300_000, responseStatus: 500 });
+    expect(decideOutcome(timeout, 1, SCHEDULE, 0, half)).toMatchObject({
+      status: DeliveryStatus.RETRYING,
+      retryInMs: 5_000,
+      error: 'timeout after 15000 ms',
+    });
+    expect(decideOutcome(response(500), 2, SCHEDULE, 0, half)).toMatchObject({
+      status: DeliveryStatus.RETRYING,
+      retryInMs: 300_000,
+      responseStatus: 500,
+    });
     expect(decideOutcome(response(408), 3, SCHEDULE, 0, half).retryInMs).toBe(1_800_000);
     expect(decideOutcome(response(503), 1, SCHEDULE, 0, half).status).toBe(DeliveryStatus.RETRYING);
   });
@@ -38,8 +53,16 @@ describe('decideOutcome', () => {
   });
 
   it('fails other 4xx and redirects at once, without retries', () => {
-    for (const status of [400, 401, 403, 404, 422]) expect(decideOutcome(response(status), 1, SCHEDULE)).toMatchObject({ status: DeliveryStatus.FAILED, retryInMs: null, gone: false });
-    expect(decideOutcome(response(302, { location: 'http://169.254.169.254/' }), 1, SCHEDULE)).toMatchObject({ status: DeliveryStatus.FAILED, error: 'HTTP 302 redirect to http://169.254.169.254/ not followed' });
+    for (const status of [400, 401, 403, 404, 422])
+      expect(decideOutcome(response(status), 1, SCHEDULE)).toMatchObject({
+        status: DeliveryStatus.FAILED,
+        retryInMs: null,
+        gone: false,
+      });
+    expect(decideOutcome(response(302, { location: 'http://169.254.169.254/' }), 1, SCHEDULE)).toMatchObject({
+      status: DeliveryStatus.FAILED,
+      error: 'HTTP 302 redirect to http://169.254.169.254/ not followed',
+    });
   });
 });
 

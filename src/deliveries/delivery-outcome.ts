@@ -32,25 +32,59 @@ export function withJitter(delayMs: number, random: () => number = Math.random):
  * fails and disables the endpoint; any other status (other 4xx, and 3xx since redirects are never followed)
  * fails at once. After the last scheduled retry the delivery is DEAD_LETTER.
  */
-export function decideOutcome(result: HttpResult, attemptNumber: number, scheduleMs: readonly number[], now = Date.now(), random: () => number = Math.random): AttemptOutcome {
+export function decideOutcome(
+  result: HttpResult,
+  attemptNumber: number,
+  scheduleMs: readonly number[],
+  now = Date.now(),
+  random: () => number = Math.random,
+): AttemptOutcome {
   const scheduled = attemptNumber - 1 < scheduleMs.length ? scheduleMs[attemptNumber - 1] : null;
   const retry = (responseStatus: number | null, error: string, retryAfterMs: number | null = null): AttemptOutcome => {
-    if (scheduled === null) return { status: DeliveryStatus.DEAD_LETTER, retryInMs: null, responseStatus, error: `${error}; no retries left after ${attemptNumber} attempts`, gone: false };
+    if (scheduled === null)
+      return {
+        status: DeliveryStatus.DEAD_LETTER,
+        retryInMs: null,
+        responseStatus,
+        error: `${error}; no retries left after ${attemptNumber} attempts`,
+        gone: false,
+      };
     const delay = retryAfterMs !== null ? Math.min(retryAfterMs, scheduled * 2) : withJitter(scheduled, random);
     return { status: DeliveryStatus.RETRYING, retryInMs: delay, responseStatus, error, gone: false };
   };
 
   if (!result.ok) return retry(null, truncate(result.error));
   const { status } = result;
-  if (status >= 200 && status < 300) return { status: DeliveryStatus.SUCCEEDED, retryInMs: null, responseStatus: status, error: null, gone: false };
-  if (status === 429) return retry(status, 'HTTP 429 Too Many Requests', parseRetryAfter(result.headers['retry-after'], now));
+  if (status >= 200 && status < 300)
+    return { status: DeliveryStatus.SUCCEEDED, retryInMs: null, responseStatus: status, error: null, gone: false };
+  if (status === 429)
+    return retry(status, 'HTTP 429 Too Many Requests', parseRetryAfter(result.headers['retry-after'], now));
   if (status === 408 || status >= 500) return retry(status, `HTTP ${status}`);
-  if (status === 410) return { status: DeliveryStatus.FAILED, retryInMs: null, responseStatus: status, error: 'HTTP 410 Gone: endpoint disabled', gone: true };
+  if (status === 410)
+    return {
+      status: DeliveryStatus.FAILED,
+      retryInMs: null,
+      responseStatus: status,
+      error: 'HTTP 410 Gone: endpoint disabled',
+      gone: true,
+    };
   if (status >= 300 && status < 400) {
     const location = result.headers.location ? ` to ${truncate(result.headers.location, 200)}` : '';
-    return { status: DeliveryStatus.FAILED, retryInMs: null, responseStatus: status, error: `HTTP ${status} redirect${location} not followed`, gone: false };
+    return {
+      status: DeliveryStatus.FAILED,
+      retryInMs: null,
+      responseStatus: status,
+      error: `HTTP ${status} redirect${location} not followed`,
+      gone: false,
+    };
   }
-  return { status: DeliveryStatus.FAILED, retryInMs: null, responseStatus: status, error: `HTTP ${status}: not retried`, gone: false };
+  return {
+    status: DeliveryStatus.FAILED,
+    retryInMs: null,
+    responseStatus: status,
+    error: `HTTP ${status}: not retried`,
+    gone: false,
+  };
 }
 
 function truncate(text: string, max = MAX_ERROR_LENGTH): string {

@@ -85,7 +85,14 @@ export class DeliveryStore {
       `UPDATE deliveries SET status = CASE WHEN attempt_count > 1 THEN $4 ELSE $5 END, attempt_count = attempt_count - 1,
               next_attempt_at = now() + make_interval(secs => $2), updated_at = now()
         WHERE id = $1 AND status = $6 AND attempt_count = $3 RETURNING *`,
-      [claimed.id, delayMs / 1000, claimed.attempt_count, DeliveryStatus.RETRYING, DeliveryStatus.PENDING, DeliveryStatus.IN_FLIGHT],
+      [
+        claimed.id,
+        delayMs / 1000,
+        claimed.attempt_count,
+        DeliveryStatus.RETRYING,
+        DeliveryStatus.PENDING,
+        DeliveryStatus.IN_FLIGHT,
+      ],
     );
     return rows.map(fromRow);
   }

@@ -1,4 +1,14 @@
-import { Column, CreateDateColumn, Entity, Generated, Index, ManyToOne, JoinColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Generated,
+  Index,
+  ManyToOne,
+  JoinColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 import { EventEntity } from './event.entity';
 

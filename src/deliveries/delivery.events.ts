@@ -16,4 +16,3 @@ export class AttemptRecorded {
     readonly startedAt: Date,
   ) {}
 }
-

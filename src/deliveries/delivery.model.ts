@@ -7,7 +7,11 @@ import { EventEntity } from './event.entity';
 
 registerEnumType(DeliveryStatus, {
   name: 'DeliveryStatus',
-  valuesMap: { HELD: { description: 'Kept, not attempted, while its endpoint is disabled; released when the endpoint is enabled again' } },
+  valuesMap: {
+    HELD: {
+      description: 'Kept, not attempted, while its endpoint is disabled; released when the endpoint is enabled again',
+    },
+  },
 });
 
 export enum TimeBucket {
@@ -37,7 +41,10 @@ export class DeliveryAttempt {
   @Field(() => String, { nullable: true, description: 'Truncated response body.' })
   responseBody: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Network error, timeout or refusal, when there was no HTTP response.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Network error, timeout or refusal, when there was no HTTP response.',
+  })
   error: string | null;
 }
 
@@ -75,7 +82,10 @@ export class Delivery {
   @Field(() => String, { nullable: true })
   lastError: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'Set on a delivery created by replayDelivery: the delivery it replays.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Set on a delivery created by replayDelivery: the delivery it replays.',
+  })
   replayOfId: string | null;
 
   @Field()
@@ -199,11 +209,28 @@ export function toDeliveryModel(d: DeliveryEntity): Delivery {
 }
 
 export function toDeliveryAttemptModel(a: DeliveryAttemptEntity): DeliveryAttempt {
-  return { id: a.id, attemptNumber: a.attemptNumber, startedAt: a.startedAt, responseStatus: a.responseStatus, responseTimeMs: a.responseTimeMs, responseBody: a.responseBody, error: a.error };
+  return {
+    id: a.id,
+    attemptNumber: a.attemptNumber,
+    startedAt: a.startedAt,
+    responseStatus: a.responseStatus,
+    responseTimeMs: a.responseTimeMs,
+    responseBody: a.responseBody,
+    error: a.error,
+  };
 }
 
 export function toEventModel(e: EventEntity): Event {
-  return { id: e.id, tenantId: e.tenantId, eventType: e.eventType, payload: e.payload, channels: e.channels, orderingKey: e.orderingKey, idempotencyKey: e.idempotencyKey, createdAt: e.createdAt };
+  return {
+    id: e.id,
+    tenantId: e.tenantId,
+    eventType: e.eventType,
+    payload: e.payload,
+    channels: e.channels,
+    orderingKey: e.orderingKey,
+    idempotencyKey: e.idempotencyKey,
+    createdAt: e.createdAt,
+  };
 }
 
 export function toEventConnection(page: Page<EventEntity>): EventConnection {

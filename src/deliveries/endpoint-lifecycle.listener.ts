@@ -37,6 +37,11 @@ export class EndpointLifecycleListener {
   @OnEvent(EndpointEvent.Disabled)
   async announceDisabled({ endpoint, cause, lastError }: EndpointDisabled): Promise<void> {
     const payload = endpointDisabledPayload(endpoint, cause, lastError);
-    await this.fanout.publishOperational(endpoint.tenantId, OperationalEventType.EndpointDisabled, payload, endpoint.id);
+    await this.fanout.publishOperational(
+      endpoint.tenantId,
+      OperationalEventType.EndpointDisabled,
+      payload,
+      endpoint.id,
+    );
   }
 }

@@ -54,7 +54,12 @@ export class FanoutService {
     private readonly notifier: DeliveryNotifier,
   ) {}
 
-  async store(manager: EntityManager, tenantId: string, inputs: NewEvent[], opts: FanoutOptions = {}): Promise<FanoutResult> {
+  async store(
+    manager: EntityManager,
+    tenantId: string,
+    inputs: NewEvent[],
+    opts: FanoutOptions = {},
+  ): Promise<FanoutResult> {
     const now = Date.now();
     const events = inputs.map((input, i) =>
       manager.create(EventEntity, {
@@ -76,8 +81,12 @@ export class FanoutService {
       const key = `${event.eventType}|${[...event.channels].sort().join('\u0001')}`;
       let target = targets.get(key);
       if (!target) {
-        const { endpoints, filtered } = await this.targeting.find(manager, tenantId, event.eventType, event.channels, { onlyEndpointId: opts.onlyEndpointId, excludeEndpointId: opts.excludeEndpointId });
-        const configs = filtered.size > 0 ? await this.filters.fanoutConfigs(tenantId, [...filtered], event.eventType, manager) : [];
+        const { endpoints, filtered } = await this.targeting.find(manager, tenantId, event.eventType, event.channels, {
+          onlyEndpointId: opts.onlyEndpointId,
+          excludeEndpointId: opts.excludeEndpointId,
+        });
+        const configs =
+          filtered.size > 0 ? await this.filters.fanoutConfigs(tenantId, [...filtered], event.eventType, manager) : [];
         target = { endpoints, configs };
         targets.set(key, target);
       }
@@ -113,7 +122,9 @@ export class FanoutService {
 
   /** After commit: queue what can be attempted and tell subscribers. */
   async dispatch(deliveries: DeliveryEntity[]): Promise<void> {
-    const due: QueuedDelivery[] = deliveries.filter((d) => d.status === DeliveryStatus.PENDING).map((d) => ({ id: d.id, tenantId: d.tenantId, endpointId: d.endpointId, attemptCount: d.attemptCount }));
+    const due: QueuedDelivery[] = deliveries
+      .filter((d) => d.status === DeliveryStatus.PENDING)
+      .map((d) => ({ id: d.id, tenantId: d.tenantId, endpointId: d.endpointId, attemptCount: d.attemptCount }));
     await this.queue.enqueueSafely(due);
     await this.notifier.changed(deliveries);
   }
@@ -130,11 +141,18 @@ export class FanoutService {
   ): Promise<void> {
     try {
       const { deliveries } = await this.dataSource.transaction((m) =>
-        this.store(m, tenantId, [{ eventType, payload, channels: [], orderingKey: null, idempotencyKey: null }], { excludeEndpointId: aboutEndpointId }),
+        this.store(m, tenantId, [{ eventType, payload, channels: [], orderingKey: null, idempotencyKey: null }], {
+          excludeEndpointId: aboutEndpointId,
+        }),
       );
       await this.dispatch(deliveries);
     } catch (error) {
-      this.logger.warn({ msg: 'operational event not published', eventType, tenantId, error: error instanceof Error ? error.message : String(error) });
+      this.logger.warn({
+        msg: 'operational event not published',
+        eventType,
+        tenantId,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 }
@@ -145,7 +163,12 @@ export class FanoutService {
  * in the soak profile, and every round trip to Postgres costs a write syscall and a wake-up. Arrays of arrays do
  * not survive unnest(), so channels travel as JSON text. Each delivery's seq (publish order) is read back.
  */
-async function insertEventsAndDeliveries(manager: EntityManager, tenantId: string, events: EventEntity[], deliveries: DeliveryEntity[]): Promise<void> {
+async function insertEventsAndDeliveries(
+  manager: EntityManager,
+  tenantId: string,
+  events: EventEntity[],
+  deliveries: DeliveryEntity[],
+): Promise<void> {
   const ev = <T>(f: (e: EventEntity) => T): T[] => events.map(f);
   const dl = <T>(f: (d: DeliveryEntity) => T): T[] => deliveries.map(f);
   const rows: { id: string; seq: string }[] = await manager.query(

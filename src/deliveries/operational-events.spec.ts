@@ -24,10 +24,29 @@ describe('operational event payloads', () => {
   };
 
   it('match the catalog schemas of their types', () => {
-    expect(() => validate(OperationalEventType.EndpointDisabled, endpointDisabledPayload(endpoint, DisableCause.FAILING, 'HTTP 503'))).not.toThrow();
-    expect(() => validate(OperationalEventType.EndpointFailing, endpointFailingPayload(endpoint, 'HTTP 503', new Date()))).not.toThrow();
     expect(() =>
-      validate(OperationalEventType.DeliveryDeadLettered, deadLetteredPayload({ deliveryId: 'd1', endpointId: endpoint.id, url: endpoint.url, eventId: 'e1', eventType: 'order.created', attempts: 8, lastError: 'timeout', lastResponseStatus: null })),
+      validate(
+        OperationalEventType.EndpointDisabled,
+        endpointDisabledPayload(endpoint, DisableCause.FAILING, 'HTTP 503'),
+      ),
+    ).not.toThrow();
+    expect(() =>
+      validate(OperationalEventType.EndpointFailing, endpointFailingPayload(endpoint, 'HTTP 503', new Date())),
+    ).not.toThrow();
+    expect(() =>
+      validate(
+        OperationalEventType.DeliveryDeadLettered,
+        deadLetteredPayload({
+          deliveryId: 'd1',
+          endpointId: endpoint.id,
+          url: endpoint.url,
+          eventId: 'e1',
+          eventType: 'order.created',
+          attempts: 8,
+          lastError: 'timeout',
+          lastResponseStatus: null,
+        }),
+      ),
     ).not.toThrow();
   });
 

@@ -3,11 +3,27 @@ import { DisableCause } from '../endpoints/endpoint.events';
 
 /** Payloads of the platform's own events, shaped by their catalog schemas (event-types/catalog/operational/). */
 
-export function endpointDisabledPayload(endpoint: EndpointEntity, cause: DisableCause, lastError: string | null): Record<string, unknown> {
-  return { endpointId: endpoint.id, url: endpoint.url, health: 'DISABLED', reason: cause, detail: endpoint.disabledReason, disabledAt: new Date().toISOString(), lastError };
+export function endpointDisabledPayload(
+  endpoint: EndpointEntity,
+  cause: DisableCause,
+  lastError: string | null,
+): Record<string, unknown> {
+  return {
+    endpointId: endpoint.id,
+    url: endpoint.url,
+    health: 'DISABLED',
+    reason: cause,
+    detail: endpoint.disabledReason,
+    disabledAt: new Date().toISOString(),
+    lastError,
+  };
 }
 
-export function endpointFailingPayload(endpoint: EndpointEntity, lastError: string | null, lastAttemptAt: Date): Record<string, unknown> {
+export function endpointFailingPayload(
+  endpoint: EndpointEntity,
+  lastError: string | null,
+  lastAttemptAt: Date,
+): Record<string, unknown> {
   return {
     endpointId: endpoint.id,
     url: endpoint.url,
@@ -20,6 +36,15 @@ export function endpointFailingPayload(endpoint: EndpointEntity, lastError: stri
   };
 }
 
-export function deadLetteredPayload(d: { deliveryId: string; endpointId: string; url: string; eventId: string; eventType: string; attempts: number; lastError: string | null; lastResponseStatus: number | null }): Record<string, unknown> {
+export function deadLetteredPayload(d: {
+  deliveryId: string;
+  endpointId: string;
+  url: string;
+  eventId: string;
+  eventType: string;
+  attempts: number;
+  lastError: string | null;
+  lastResponseStatus: number | null;
+}): Record<string, unknown> {
   return { ...d, deadLetteredAt: new Date().toISOString() };
 }

@@ -1,7 +1,17 @@
 import { SlotLimits, SlotWork, TenantSlots } from './tenant-slots';
 
-const LIMITS: SlotLimits = { total: 100, perTenant: 100, perEndpoint: 100, maxQueuedPerTenant: 1000, maxQueued: 10_000 };
-const w = (tenantId: string, endpointId: string, deliveryId: string): SlotWork => ({ tenantId, endpointId, deliveryId });
+const LIMITS: SlotLimits = {
+  total: 100,
+  perTenant: 100,
+  perEndpoint: 100,
+  maxQueuedPerTenant: 1000,
+  maxQueued: 10_000,
+};
+const w = (tenantId: string, endpointId: string, deliveryId: string): SlotWork => ({
+  tenantId,
+  endpointId,
+  deliveryId,
+});
 
 /** Releases `done` and every work it hands on until nothing is left; returns the delivery ids in start order. */
 function runToEnd(slots: TenantSlots, running: SlotWork[]): string[] {
@@ -53,7 +63,8 @@ describe('TenantSlots', () => {
     for (const r of running) expect(slots.admit(r)).toBe('run');
     // Tenant a queues 5 before tenants b and c queue 2 each.
     for (let i = 1; i <= 5; i++) expect(slots.admit(w('a', `a-e${i}`, `a${i}`))).toBe('wait');
-    for (const t of ['b', 'c']) for (let i = 1; i <= 2; i++) expect(slots.admit(w(t, `${t}-e`, `${t}${i}`))).toBe('wait');
+    for (const t of ['b', 'c'])
+      for (let i = 1; i <= 2; i++) expect(slots.admit(w(t, `${t}-e`, `${t}${i}`))).toBe('wait');
     expect(runToEnd(slots, running)).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'c2', 'a3', 'a4', 'a5']);
     expect(slots.queuedCount()).toBe(0);
     expect(slots.active()).toBe(0);
@@ -63,7 +74,12 @@ describe('TenantSlots', () => {
     const slots = new TenantSlots({ ...LIMITS, perTenant: 1 });
     const first = w('t', 'e1', 'e1-0');
     slots.admit(first);
-    for (const [e, n] of [['e1', 3], ['e2', 2], ['e3', 1]] as const) for (let i = 1; i <= n; i++) expect(slots.admit(w('t', e, `${e}-${i}`))).toBe('park');
+    for (const [e, n] of [
+      ['e1', 3],
+      ['e2', 2],
+      ['e3', 1],
+    ] as const)
+      for (let i = 1; i <= n; i++) expect(slots.admit(w('t', e, `${e}-${i}`))).toBe('park');
     expect(runToEnd(slots, [first])).toEqual(['e1-1', 'e2-1', 'e3-1', 'e1-2', 'e2-2', 'e1-3']);
   });
 

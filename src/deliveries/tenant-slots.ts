@@ -162,7 +162,8 @@ export class TenantSlots<W extends SlotWork = SlotWork> {
     const candidates: { tenantId: string; tenant: TenantState<W>; order: number }[] = [];
     for (const tenantId of this.waitingTenants) {
       const tenant = this.tenants.get(tenantId);
-      if (tenant && tenant.active < this.limits.perTenant) candidates.push({ tenantId, tenant, order: candidates.length });
+      if (tenant && tenant.active < this.limits.perTenant)
+        candidates.push({ tenantId, tenant, order: candidates.length });
     }
     candidates.sort((a, b) => a.tenant.active - b.tenant.active || a.order - b.order);
     for (const { tenantId, tenant } of candidates) {

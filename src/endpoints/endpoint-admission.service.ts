@@ -32,7 +32,8 @@ export class EndpointAdmission {
 
   /** The normalised URL; refused with the guard's named errors (URL_INVALID, URL_SCHEME_NOT_ALLOWED, TARGET_NOT_PUBLIC, URL_HOST_UNRESOLVED). */
   async checkUrl(raw: string): Promise<string> {
-    return (await validateTargetUrl(raw, { allowPrivate: this.config.allowPrivateTargets, resolve: this.resolve })).href;
+    return (await validateTargetUrl(raw, { allowPrivate: this.config.allowPrivateTargets, resolve: this.resolve }))
+      .href;
   }
 
   /**

@@ -43,7 +43,12 @@ export function nextHealth(s: FailureSnapshot, at: Date): HealthDecision {
     return { health: EndpointHealth.DISABLED, disableAt, disable: true, transition: 'disabled' };
   }
   if (at.getTime() - s.firstFailureAt.getTime() >= FAILING_AFTER_MS) {
-    return { health: EndpointHealth.FAILING, disableAt, disable: false, transition: s.health === EndpointHealth.FAILING ? 'none' : 'failing' };
+    return {
+      health: EndpointHealth.FAILING,
+      disableAt,
+      disable: false,
+      transition: s.health === EndpointHealth.FAILING ? 'none' : 'failing',
+    };
   }
   if (s.health === EndpointHealth.HEALTHY && s.consecutiveFailures >= DEGRADED_AFTER_FAILURES) {
     return { ...keep, health: EndpointHealth.DEGRADED, transition: 'degraded' };

@@ -47,12 +47,24 @@ export function toCreateEndpointPayload(r: { endpoint: EndpointEntity; secret: s
   return { endpoint: toEndpointModel(r.endpoint), secret: r.secret };
 }
 
-export function toRotateEndpointSecretPayload(r: { endpoint: EndpointEntity; secret: string; previousSecretExpiresAt: Date }): RotateEndpointSecretPayload {
-  return { endpoint: toEndpointModel(r.endpoint), secret: r.secret, previousSecretExpiresAt: r.previousSecretExpiresAt };
+export function toRotateEndpointSecretPayload(r: {
+  endpoint: EndpointEntity;
+  secret: string;
+  previousSecretExpiresAt: Date;
+}): RotateEndpointSecretPayload {
+  return {
+    endpoint: toEndpointModel(r.endpoint),
+    secret: r.secret,
+    previousSecretExpiresAt: r.previousSecretExpiresAt,
+  };
 }
 
 export function toEndpointConnection(page: Page<EndpointEntity>): EndpointConnection {
-  return { ...page, totalCount: page.totalCount ?? 0, edges: page.edges.map((e) => ({ node: toEndpointModel(e.node), cursor: e.cursor })) };
+  return {
+    ...page,
+    totalCount: page.totalCount ?? 0,
+    edges: page.edges.map((e) => ({ node: toEndpointModel(e.node), cursor: e.cursor })),
+  };
 }
 
 export function toVerificationResult(o: VerificationOutcome): VerificationResult {

@@ -17,16 +17,29 @@ describe('normalizeList', () => {
   });
 
   it('refuses empty, long and control-character entries, and more than 100', () => {
-    expect(refusal(() => normalizeList('channels', ['']))).toEqual({ field: 'channels', reason: 'entries must be non-empty strings' });
+    expect(refusal(() => normalizeList('channels', ['']))).toEqual({
+      field: 'channels',
+      reason: 'entries must be non-empty strings',
+    });
     expect(refusal(() => normalizeList('channels', ['x'.repeat(201)])).reason).toMatch(/200/);
     expect(refusal(() => normalizeList('channels', ['shop:1\n'])).reason).toMatch(/control/);
-    expect(refusal(() => normalizeList('eventTypes', Array.from({ length: 101 }, (_, i) => `t${i}`))).field).toBe('eventTypes');
+    expect(
+      refusal(() =>
+        normalizeList(
+          'eventTypes',
+          Array.from({ length: 101 }, (_, i) => `t${i}`),
+        ),
+      ).field,
+    ).toBe('eventTypes');
   });
 });
 
 describe('normalizeHeaders', () => {
   it('accepts ordinary custom headers', () => {
-    expect(normalizeHeaders({ 'X-Api-Version': '2025-01', authorization: 'Bearer abc' })).toEqual({ 'X-Api-Version': '2025-01', authorization: 'Bearer abc' });
+    expect(normalizeHeaders({ 'X-Api-Version': '2025-01', authorization: 'Bearer abc' })).toEqual({
+      'X-Api-Version': '2025-01',
+      authorization: 'Bearer abc',
+    });
   });
 
   it.each([

@@ -35,10 +35,12 @@ export function fanoutTargetsQuery(
   if (onlyEndpointId !== undefined && (!isUuid(onlyEndpointId) || onlyEndpointId === excludeEndpointId)) return null;
   const qb = manager.createQueryBuilder(EndpointEntity, 'e').where('e.tenant_id = :tenantId', { tenantId });
   if (onlyEndpointId) qb.andWhere('e.id = :onlyId', { onlyId: onlyEndpointId });
-  if (excludeEndpointId && isUuid(excludeEndpointId)) qb.andWhere('e.id <> :excludeId', { excludeId: excludeEndpointId });
+  if (excludeEndpointId && isUuid(excludeEndpointId))
+    qb.andWhere('e.id <> :excludeId', { excludeId: excludeEndpointId });
   if (!isTest) {
     whereReceivesType(qb, eventType);
-    if (channels.length > 0) qb.andWhere('(cardinality(e.channels) = 0 OR e.channels && :channels::text[])', { channels });
+    if (channels.length > 0)
+      qb.andWhere('(cardinality(e.channels) = 0 OR e.channels && :channels::text[])', { channels });
     else qb.andWhere('cardinality(e.channels) = 0');
   }
   return qb.orderBy('e.created_at', 'ASC').addOrderBy('e.id', 'ASC');
@@ -49,7 +51,8 @@ export function whereReceivesType(qb: SelectQueryBuilder<EndpointEntity>, eventT
   qb.andWhere(
     new Brackets((w) => {
       w.where(':eventType = ANY(e.event_types)', { eventType });
-      if (!isOperationalEventType(eventType) && eventType !== TEST_EVENT_TYPE) w.orWhere('cardinality(e.event_types) = 0');
+      if (!isOperationalEventType(eventType) && eventType !== TEST_EVENT_TYPE)
+        w.orWhere('cardinality(e.event_types) = 0');
     }),
   );
 }

@@ -50,17 +50,22 @@ export function judgeVerification(result: HttpResult, challenge: string, timeout
   const { status } = result;
   if (status >= 300 && status < 400) {
     const location = result.headers['location'];
-    return fail(`redirect not followed: the endpoint answered status ${status}${location ? ` to ${snippet(location)}` : ''}; it must answer 2xx itself`);
+    return fail(
+      `redirect not followed: the endpoint answered status ${status}${location ? ` to ${snippet(location)}` : ''}; it must answer 2xx itself`,
+    );
   }
   if (status < 200 || status >= 300) return fail(`the endpoint answered status ${status}; expected 2xx`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(result.body);
   } catch {
-    return fail(`the response body is not JSON (got "${snippet(result.body)}"); expected {"challenge": "<the challenge sent>"}`);
+    return fail(
+      `the response body is not JSON (got "${snippet(result.body)}"); expected {"challenge": "<the challenge sent>"}`,
+    );
   }
   const echoed = typeof parsed === 'object' && parsed !== null && 'challenge' in parsed ? parsed.challenge : undefined;
-  if (echoed === undefined) return fail('the response has no challenge; expected {"challenge": "<the challenge sent>"}');
-  if (echoed !== challenge) return fail('wrong challenge: the response\'s challenge does not match the one sent');
+  if (echoed === undefined)
+    return fail('the response has no challenge; expected {"challenge": "<the challenge sent>"}');
+  if (echoed !== challenge) return fail("wrong challenge: the response's challenge does not match the one sent");
   return { verified: true, reason: null };
 }

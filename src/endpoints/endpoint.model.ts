@@ -23,7 +23,9 @@ export class Endpoint {
   @Field(() => [String], { description: 'Event types this endpoint receives; an empty list means every type.' })
   eventTypes: string[];
 
-  @Field(() => [String], { description: 'Channels this endpoint receives (e.g. shop:123); an empty list means every channel.' })
+  @Field(() => [String], {
+    description: 'Channels this endpoint receives (e.g. shop:123); an empty list means every channel.',
+  })
   channels: string[];
 
   @Field()

@@ -15,7 +15,14 @@ import { EventTypesModule } from '../event-types/event-types.module';
 /** Endpoints: CRUD (EndpointsService), admission, secrets, the verification handshake and health. */
 @Module({
   imports: [TypeOrmModule.forFeature([EndpointEntity]), HttpModule, AuthModule, IdempotencyModule, EventTypesModule],
-  providers: [EndpointsService, EndpointAdmission, EndpointSecrets, EndpointVerifier, EndpointHealthTracker, EndpointsResolver],
+  providers: [
+    EndpointsService,
+    EndpointAdmission,
+    EndpointSecrets,
+    EndpointVerifier,
+    EndpointHealthTracker,
+    EndpointsResolver,
+  ],
   exports: [EndpointsService, EndpointSecrets, EndpointHealthTracker],
 })
 export class EndpointsModule {}

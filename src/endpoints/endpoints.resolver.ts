@@ -40,7 +40,10 @@ export class EndpointsResolver {
   }
 
   @Query(() => Endpoint, { nullable: true })
-  async endpoint(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<Endpoint> {
+  async endpoint(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<Endpoint> {
     return toEndpointModel(await this.service.find(principal.tenantId, id));
   }
 
@@ -54,27 +57,43 @@ export class EndpointsResolver {
   }
 
   @Mutation(() => Endpoint)
-  async updateEndpoint(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateEndpointInput): Promise<Endpoint> {
+  async updateEndpoint(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: UpdateEndpointInput,
+  ): Promise<Endpoint> {
     return toEndpointModel(await this.service.update(principal, id, input));
   }
 
   @Mutation(() => DeleteEndpointPayload)
-  async deleteEndpoint(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<DeleteEndpointPayload> {
+  async deleteEndpoint(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<DeleteEndpointPayload> {
     return this.service.remove(principal, id);
   }
 
   @Mutation(() => Endpoint)
-  async toggleEndpoint(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<Endpoint> {
+  async toggleEndpoint(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<Endpoint> {
     return toEndpointModel(await this.service.toggle(principal, id));
   }
 
   @Mutation(() => RotateEndpointSecretPayload)
-  async rotateEndpointSecret(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<RotateEndpointSecretPayload> {
+  async rotateEndpointSecret(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<RotateEndpointSecretPayload> {
     return toRotateEndpointSecretPayload(await this.secrets.rotate(principal, id));
   }
 
   @Mutation(() => VerificationResult)
-  async verifyEndpoint(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<VerificationResult> {
+  async verifyEndpoint(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<VerificationResult> {
     return toVerificationResult(await this.verifier.verify(principal, id));
   }
 }

@@ -14,13 +14,7 @@ import { UpdateEndpointInput } from './dto/update-endpoint.input';
 import { EndpointAdmission } from './endpoint-admission.service';
 import { EndpointEntity, EndpointHealth } from './endpoint.entity';
 import { DisableCause, EndpointDisabled, EndpointEnabled, EndpointEvent } from './endpoint.events';
-import {
-  checkDescription,
-  checkRateLimit,
-  normalizeHeaders,
-  normalizeList,
-  normalizeMetadata,
-} from './endpoint-rules';
+import { checkDescription, checkRateLimit, normalizeHeaders, normalizeList, normalizeMetadata } from './endpoint-rules';
 import { EndpointSecrets } from './endpoint-secrets.service';
 import { whereReceivesType } from './endpoint-targeting';
 import { EndpointNotFoundError, NullNotAllowedError } from './endpoints.errors';
@@ -73,7 +67,11 @@ export class EndpointsService {
       work: async (manager) => {
         await this.admission.assertQuota(manager, tenantId);
         const { secret, secretEncrypted } = this.secrets.issue();
-        const inserted = await manager.insert(EndpointEntity, { ...values, tenantId, secretEncrypted } as EndpointPatch);
+        const inserted = await manager.insert(EndpointEntity, {
+          ...values,
+          tenantId,
+          secretEncrypted,
+        } as EndpointPatch);
         const id = (inserted.identifiers[0] as { id: string }).id;
         const endpoint = await manager.findOneByOrFail(EndpointEntity, { id });
         await this.audit.record(principal, 'endpoint.created', { type: 'endpoint', id }, auditFields(values), manager);

@@ -7,7 +7,10 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 const CHECK_TIMEOUT_MS = 1500;
 
 function withTimeout<T>(promise: Promise<T>): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS).unref()),
+  ]);
 }
 
 export interface HealthReport {
@@ -24,14 +27,25 @@ export class HealthService implements OnModuleDestroy {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => Math.min(n * 200, 2000) });
+    this.redis = new Redis(config.redisUrl, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      retryStrategy: (n) => Math.min(n * 200, 2000),
+    });
     this.redis.on('error', () => undefined);
   }
 
   async check(): Promise<HealthReport> {
     const [postgres, redis] = await Promise.all([
-      withTimeout(this.dataSource.query('SELECT 1')).then(() => 'up' as const, () => 'down' as const),
-      withTimeout(this.pingRedis()).then(() => 'up' as const, () => 'down' as const),
+      withTimeout(this.dataSource.query('SELECT 1')).then(
+        () => 'up' as const,
+        () => 'down' as const,
+      ),
+      withTimeout(this.pingRedis()).then(
+        () => 'up' as const,
+        () => 'down' as const,
+      ),
     ]);
     return { status: postgres === 'up' && redis === 'up' ? 'ok' : 'unavailable', postgres, redis };
   }

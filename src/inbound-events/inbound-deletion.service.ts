@@ -26,29 +26,51 @@ export class InboundDeletion {
     if (integrationId) await this.integrations.find(principal.tenantId, integrationId);
     if (input.dryRun) return { deleted: await this.count(principal.tenantId, selection) };
     requireConfirmation(input.confirmation);
-    return this.deleteSelected(principal, selection, 'inbound_event.bulk_deleted', { type: 'integration', id: integrationId });
+    return this.deleteSelected(principal, selection, 'inbound_event.bulk_deleted', {
+      type: 'integration',
+      id: integrationId,
+    });
   }
 
-  async deleteAll(principal: Principal, integrationId: string, confirmation: string, dryRun = false): Promise<{ deleted: number }> {
+  async deleteAll(
+    principal: Principal,
+    integrationId: string,
+    confirmation: string,
+    dryRun = false,
+  ): Promise<{ deleted: number }> {
     await this.integrations.find(principal.tenantId, integrationId);
     const selection: Selection = { filter: { integrationId } };
     if (dryRun) return { deleted: await this.count(principal.tenantId, selection) };
     requireConfirmation(confirmation);
-    return this.deleteSelected(principal, selection, 'inbound_event.all_deleted', { type: 'integration', id: integrationId });
+    return this.deleteSelected(principal, selection, 'inbound_event.all_deleted', {
+      type: 'integration',
+      id: integrationId,
+    });
   }
 
   private count(tenantId: string, selection: Selection): Promise<number> {
     return selectEvents(this.dataSource.getRepository(InboundEventEntity), tenantId, selection).getCount();
   }
 
-  private async deleteSelected(principal: Principal, selection: Selection, action: string, target: { type: string; id: string | null }): Promise<{ deleted: number }> {
+  private async deleteSelected(
+    principal: Principal,
+    selection: Selection,
+    action: string,
+    target: { type: string; id: string | null },
+  ): Promise<{ deleted: number }> {
     return this.dataSource.transaction(async (manager) => {
-      const ids = (await selectEvents(manager.getRepository(InboundEventEntity), principal.tenantId, selection).select(`${ALIAS}.id`, 'id').getRawMany<{ id: string }>()).map((r) => r.id);
-      if (ids.length > 0) await manager.getRepository(InboundEventEntity).delete({ tenantId: principal.tenantId, id: In(ids) });
+      const ids = (
+        await selectEvents(manager.getRepository(InboundEventEntity), principal.tenantId, selection)
+          .select(`${ALIAS}.id`, 'id')
+          .getRawMany<{ id: string }>()
+      ).map((r) => r.id);
+      if (ids.length > 0)
+        await manager.getRepository(InboundEventEntity).delete({ tenantId: principal.tenantId, id: In(ids) });
       await this.audit.record(principal, action, target, { count: ids.length }, manager);
       return { deleted: ids.length };
     });
-  }}
+  }
+}
 
 function requireConfirmation(confirmation: string): void {
   if (confirmation !== DELETE_CONFIRMATION) throw new DeleteNotConfirmedError(DELETE_CONFIRMATION);

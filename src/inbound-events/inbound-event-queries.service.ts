@@ -39,7 +39,11 @@ export class InboundEventQueries {
     const rows = await qb.limit(limit + 1).getMany();
     const page = rows.slice(0, limit);
     const edges = page.map((node) => ({ node, cursor: encodeInboundCursor(node, ordering) }));
-    return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
+    return {
+      edges,
+      pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount,
+    };
   }
   async find(tenantId: string, id: string): Promise<InboundEventEntity> {
     const found = isUuid(id) ? await this.events.findOneBy({ tenantId, id }) : null;
@@ -62,4 +66,5 @@ export class InboundEventQueries {
   async subscribe(tenantId: string, integrationId: string): Promise<AsyncIterator<InboundEvent>> {
     await this.integrations.find(tenantId, integrationId);
     return this.pubsub.asyncIterator<InboundEvent>(Topic.InboundEventUpdated, tenantId);
-  }}
+  }
+}

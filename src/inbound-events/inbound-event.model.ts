@@ -35,7 +35,10 @@ export class InboundEvent {
   @Field(() => JsonScalar, { description: 'The raw payload as the provider delivered it (Temu: decrypted)' })
   jsonData: unknown;
 
-  @Field(() => JsonScalar, { nullable: true, description: 'Request headers; signature and credential headers redacted' })
+  @Field(() => JsonScalar, {
+    nullable: true,
+    description: 'Request headers; signature and credential headers redacted',
+  })
   headers: Record<string, string> | null;
 
   @Field()
@@ -73,7 +76,10 @@ export class BulkReprocessResult {
   @Field(() => Int)
   affected: number;
 
-  @Field(() => TrackedJob, { nullable: true, description: 'Set when the set was large enough to run in the background' })
+  @Field(() => TrackedJob, {
+    nullable: true,
+    description: 'Set when the set was large enough to run in the background',
+  })
   trackedJob: TrackedJob | null;
 }
 

@@ -21,7 +21,16 @@ import { InboundSweeperService } from './inbound-sweeper.service';
 import { InboundController } from './inbound.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([InboundEventEntity]), CommonModule, QueueModule, AuthModule, TrackedJobsModule, EventTypesModule, IntegrationsModule, DeliveriesModule],
+  imports: [
+    TypeOrmModule.forFeature([InboundEventEntity]),
+    CommonModule,
+    QueueModule,
+    AuthModule,
+    TrackedJobsModule,
+    EventTypesModule,
+    IntegrationsModule,
+    DeliveriesModule,
+  ],
   controllers: [InboundController],
   providers: [
     InboundReceiverService,

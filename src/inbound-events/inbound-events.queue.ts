@@ -9,6 +9,10 @@ export class InboundEventsQueue {
   constructor(@InjectQueue(QueueName.InboundEvents) private readonly queue: Queue<ProcessInboundEventJob>) {}
 
   async add(inboundEventId: string): Promise<void> {
-    await this.queue.add(JobName.ProcessInboundEvent, { inboundEventId }, { ...DEFAULT_JOB_OPTIONS, jobId: inboundEventId });
+    await this.queue.add(
+      JobName.ProcessInboundEvent,
+      { inboundEventId },
+      { ...DEFAULT_JOB_OPTIONS, jobId: inboundEventId },
+    );
   }
 }

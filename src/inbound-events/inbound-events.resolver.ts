@@ -36,16 +36,25 @@ export class InboundEventsResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
   ): Promise<InboundEventConnection> {
     const page = await this.queries.list(principal.tenantId, filter, { orderBy, first, after });
-    return { ...page, edges: page.edges.map((edge) => ({ node: toInboundEventModel(edge.node), cursor: edge.cursor })) };
+    return {
+      ...page,
+      edges: page.edges.map((edge) => ({ node: toInboundEventModel(edge.node), cursor: edge.cursor })),
+    };
   }
 
   @Query(() => InboundEvent, { nullable: true })
-  async inboundEvent(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<InboundEvent> {
+  async inboundEvent(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<InboundEvent> {
     return toInboundEventModel(await this.queries.find(principal.tenantId, id));
   }
 
   @Query(() => InboundEventStats)
-  async inboundEventStats(@CurrentPrincipal() principal: Principal, @Args('integrationId', { type: () => ID }) integrationId: string): Promise<InboundEventStats> {
+  async inboundEventStats(
+    @CurrentPrincipal() principal: Principal,
+    @Args('integrationId', { type: () => ID }) integrationId: string,
+  ): Promise<InboundEventStats> {
     return this.queries.stats(principal.tenantId, integrationId);
   }
 
@@ -59,28 +68,43 @@ export class InboundEventsResolver {
   }
 
   @Mutation(() => ProcessInboundResult)
-  async retryFailedInboundEvents(@CurrentPrincipal() principal: Principal, @Args('integrationId', { type: () => ID }) integrationId: string): Promise<ProcessInboundResult> {
+  async retryFailedInboundEvents(
+    @CurrentPrincipal() principal: Principal,
+    @Args('integrationId', { type: () => ID }) integrationId: string,
+  ): Promise<ProcessInboundResult> {
     return this.operations.retryFailed(principal.tenantId, integrationId);
   }
 
   @Mutation(() => InboundEvent)
-  async processInboundEvent(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<InboundEvent> {
+  async processInboundEvent(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<InboundEvent> {
     return toInboundEventModel(await this.operations.processOne(principal.tenantId, id));
   }
 
   @Mutation(() => InboundEvent)
-  async reprocessInboundEvent(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<InboundEvent> {
+  async reprocessInboundEvent(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<InboundEvent> {
     return toInboundEventModel(await this.operations.reprocess(principal.tenantId, id));
   }
 
   @Mutation(() => BulkReprocessResult)
-  async bulkReprocessInboundEvents(@CurrentPrincipal() principal: Principal, @Args('input') input: BulkReprocessInboundInput): Promise<BulkReprocessResult> {
+  async bulkReprocessInboundEvents(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: BulkReprocessInboundInput,
+  ): Promise<BulkReprocessResult> {
     const { affected, trackedJob } = await this.operations.bulkReprocess(principal, input);
     return { affected, trackedJob: trackedJob && toTrackedJobModel(trackedJob) };
   }
 
   @Mutation(() => DeleteInboundResult)
-  async bulkDeleteInboundEvents(@CurrentPrincipal() principal: Principal, @Args('input') input: BulkDeleteInboundInput): Promise<DeleteInboundResult> {
+  async bulkDeleteInboundEvents(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: BulkDeleteInboundInput,
+  ): Promise<DeleteInboundResult> {
     return this.deletion.bulkDelete(principal, input);
   }
 
@@ -89,15 +113,24 @@ export class InboundEventsResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('integrationId', { type: () => ID }) integrationId: string,
     @Args('confirmation') confirmation: string,
-    @Args('dryRun', { type: () => Boolean, defaultValue: false, description: 'Count what would be deleted, change nothing' }) dryRun: boolean,
+    @Args('dryRun', {
+      type: () => Boolean,
+      defaultValue: false,
+      description: 'Count what would be deleted, change nothing',
+    })
+    dryRun: boolean,
   ): Promise<DeleteInboundResult> {
     return this.deletion.deleteAll(principal, integrationId, confirmation, dryRun);
   }
 
   @Subscription(() => InboundEvent, {
-    filter: (payload: { inboundEventUpdated: InboundEvent }, variables: { integrationId: string }) => payload.inboundEventUpdated.integrationId === variables.integrationId,
+    filter: (payload: { inboundEventUpdated: InboundEvent }, variables: { integrationId: string }) =>
+      payload.inboundEventUpdated.integrationId === variables.integrationId,
   })
-  async inboundEventUpdated(@CurrentPrincipal() principal: Principal, @Args('integrationId', { type: () => ID }) integrationId: string): Promise<AsyncIterator<InboundEvent>> {
+  async inboundEventUpdated(
+    @CurrentPrincipal() principal: Principal,
+    @Args('integrationId', { type: () => ID }) integrationId: string,
+  ): Promise<AsyncIterator<InboundEvent>> {
     return this.queries.subscribe(principal.tenantId, integrationId);
   }
 }

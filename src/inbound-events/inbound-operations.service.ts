@@ -87,7 +87,10 @@ export class InboundOperations implements OnModuleInit {
     await this.processing.process(id);
     return this.queries.find(tenantId, id);
   }
-  async bulkReprocess(principal: Principal, input: BulkReprocessInboundInput): Promise<{ affected: number; trackedJob: TrackedJobEntity | null }> {
+  async bulkReprocess(
+    principal: Principal,
+    input: BulkReprocessInboundInput,
+  ): Promise<{ affected: number; trackedJob: TrackedJobEntity | null }> {
     const selection = parseSelection(input);
     const integrationId = integrationOf(selection);
     if (integrationId) await this.integrations.find(principal.tenantId, integrationId);
@@ -96,7 +99,10 @@ export class InboundOperations implements OnModuleInit {
     const target = { type: 'integration', id: integrationId };
     if (ids.length > INLINE_REPROCESS_LIMIT) {
       const job = await this.trackedJobs.start(principal.tenantId, BULK_REPROCESS_JOB, { selection });
-      await this.audit.record(principal, 'inbound_event.bulk_reprocess_started', target, { count: ids.length, trackedJobId: job.id });
+      await this.audit.record(principal, 'inbound_event.bulk_reprocess_started', target, {
+        count: ids.length,
+        trackedJobId: job.id,
+      });
       return { affected: ids.length, trackedJob: job };
     }
     await this.audit.record(principal, 'inbound_event.bulk_reprocessed', target, { count: ids.length });
@@ -131,5 +137,9 @@ export class InboundOperations implements OnModuleInit {
   }
   private async resetToPending(tenantId: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.events.update({ tenantId, id: In(ids), status: Not(InboundEventStatus.PENDING) }, { status: InboundEventStatus.PENDING });
-  }}
+    await this.events.update(
+      { tenantId, id: In(ids), status: Not(InboundEventStatus.PENDING) },
+      { status: InboundEventStatus.PENDING },
+    );
+  }
+}

@@ -49,7 +49,12 @@ export class InboundProcessingService {
       const adapter = getProviderAdapter(event.provider);
       if (!adapter) throw new Error(`no adapter for provider "${event.provider}"`);
       const result = adapter.normalise(event.eventCode, event.jsonData);
-      if (result.kind === 'skip') return await this.finish(event, { status: InboundEventStatus.SKIPPED, processedAt: new Date(), lastError: result.reason });
+      if (result.kind === 'skip')
+        return await this.finish(event, {
+          status: InboundEventStatus.SKIPPED,
+          processedAt: new Date(),
+          lastError: result.reason,
+        });
       // Everything is validated before anything is published, so a bad payload publishes nothing.
       for (const normalised of result.events) await this.validate(event.tenantId, normalised);
       let producedEventId: string | null = null;
@@ -63,7 +68,12 @@ export class InboundProcessingService {
         });
         producedEventId ??= published.id;
       }
-      return await this.finish(event, { status: InboundEventStatus.PROCESSED, processedAt: new Date(), producedEventId, lastError: null });
+      return await this.finish(event, {
+        status: InboundEventStatus.PROCESSED,
+        processedAt: new Date(),
+        producedEventId,
+        lastError: null,
+      });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn({ msg: 'inbound event failed', inboundEventId: event.id, error: message });
@@ -79,7 +89,10 @@ export class InboundProcessingService {
     try {
       await this.eventTypes.validatePayload(tenantId, normalised.eventType, normalised.payload);
     } catch (error) {
-      throw new Error(`${normalised.eventType} payload is invalid: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(
+        `${normalised.eventType} payload is invalid: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
   }
 
@@ -89,11 +102,14 @@ export class InboundProcessingService {
       .update()
       .set({ status: InboundEventStatus.PROCESSING, attempts: () => 'attempts + 1' })
       .where('id = :id', { id })
-      .andWhere(`(status = :pending OR (status = :processing AND updated_at < now() - make_interval(secs => :staleSecs)))`, {
-        pending: InboundEventStatus.PENDING,
-        processing: InboundEventStatus.PROCESSING,
-        staleSecs: STALE_PROCESSING_MS / 1000,
-      })
+      .andWhere(
+        `(status = :pending OR (status = :processing AND updated_at < now() - make_interval(secs => :staleSecs)))`,
+        {
+          pending: InboundEventStatus.PENDING,
+          processing: InboundEventStatus.PROCESSING,
+          staleSecs: STALE_PROCESSING_MS / 1000,
+        },
+      )
       .returning(['id'])
       .execute();
     if (!claimed.affected) return null;

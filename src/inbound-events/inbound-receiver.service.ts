@@ -27,7 +27,13 @@ export type InboundReceipt =
 
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 
-function refuse(status: 400 | 401 | 404 | 415, code: string, reason: Reason, message: string, limit?: number): InboundReceipt {
+function refuse(
+  status: 400 | 401 | 404 | 415,
+  code: string,
+  reason: Reason,
+  message: string,
+  limit?: number,
+): InboundReceipt {
   return { status, body: { error: { code, message, reasonCode: reason, ...(limit === undefined ? {} : { limit }) } } };
 }
 
@@ -46,21 +52,26 @@ export class InboundReceiverService {
   async receive(provider: string, integrationId: string, callback: InboundCallback): Promise<InboundReceipt> {
     const adapter = getProviderAdapter(provider);
     const found = adapter ? await this.integrations.findActiveForCallback(provider, integrationId) : null;
-    if (!adapter || !found) return refuse(404, 'NOT_FOUND', Reason.IntegrationNotFound, 'unknown or inactive integration');
+    if (!adapter || !found)
+      return refuse(404, 'NOT_FOUND', Reason.IntegrationNotFound, 'unknown or inactive integration');
     if (!callback.contentType || !JSON_CONTENT_TYPE.test(callback.contentType)) {
       return refuse(415, 'UNSUPPORTED_MEDIA_TYPE', Reason.ContentTypeNotJson, 'content-type must be application/json');
     }
     const request: InboundRequest = { rawBody: callback.rawBody, headers: callback.headers };
     const verified = adapter.verify(request, found.secrets);
-    if (!verified.ok) return refuse(401, 'UNAUTHENTICATED', Reason.SignatureInvalid, `invalid signature: ${verified.reason}`);
+    if (!verified.ok)
+      return refuse(401, 'UNAUTHENTICATED', Reason.SignatureInvalid, `invalid signature: ${verified.reason}`);
 
     let body: unknown;
     try {
-      body = adapter.decodeBody ? adapter.decodeBody(request, found.secrets) : JSON.parse(request.rawBody.toString('utf8'));
+      body = adapter.decodeBody
+        ? adapter.decodeBody(request, found.secrets)
+        : JSON.parse(request.rawBody.toString('utf8'));
     } catch {
       return refuse(400, 'BAD_REQUEST', Reason.BodyNotJson, 'body is not valid JSON');
     }
-    if (typeof body !== 'object' || body === null) return refuse(400, 'BAD_REQUEST', Reason.BodyNotObject, 'body must be a JSON object or array');
+    if (typeof body !== 'object' || body === null)
+      return refuse(400, 'BAD_REQUEST', Reason.BodyNotObject, 'body must be a JSON object or array');
     if (nestedDeeperThan(body)) {
       const tooDeep = `body is nested deeper than ${MAX_JSON_DEPTH} levels`;
       return refuse(400, 'BAD_REQUEST', Reason.LimitExceeded, tooDeep, MAX_JSON_DEPTH);
@@ -86,7 +97,10 @@ export class InboundReceiverService {
     const id = (inserted.raw as { id: string }[])[0]?.id;
     if (!id) {
       if (externalId === null) throw new Error('inbound event insert returned no id');
-      const existing = await this.events.findOne({ where: { integrationId: integration.id, externalId }, select: { id: true } });
+      const existing = await this.events.findOne({
+        where: { integrationId: integration.id, externalId },
+        select: { id: true },
+      });
       if (existing) return { status: 200, body: { id: existing.id, duplicate: true } };
       return this.receive(provider, integrationId, callback); // the first copy was deleted meanwhile
     }
@@ -102,7 +116,11 @@ export class InboundReceiverService {
       await this.queue.add(id);
     } catch (error) {
       // The row is stored PENDING: processPendingInboundEvents picks it up once Redis is back.
-      this.logger.error({ msg: 'could not queue inbound event', inboundEventId: id, error: error instanceof Error ? error.message : String(error) });
+      this.logger.error({
+        msg: 'could not queue inbound event',
+        inboundEventId: id,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 }

@@ -23,15 +23,18 @@ export const ALIAS = 'e';
 export function parseSelection(input: BulkReprocessInboundInput): Selection {
   const hasIds = input.eventIds !== undefined && input.eventIds !== null;
   const applyToAll = input.applyToAll === true;
-  if (hasIds && applyToAll) throw new AmbiguousSelectionError('eventIds', 'give either eventIds or applyToAll, not both');
+  if (hasIds && applyToAll)
+    throw new AmbiguousSelectionError('eventIds', 'give either eventIds or applyToAll, not both');
   if (hasIds) {
-    if (input.filter || input.integrationId) throw new AmbiguousSelectionError('filter', 'integrationId and filter go with applyToAll, not with eventIds');
+    if (input.filter || input.integrationId)
+      throw new AmbiguousSelectionError('filter', 'integrationId and filter go with applyToAll, not with eventIds');
     const eventIds = input.eventIds as string[];
     if (eventIds.length === 0) throw new EmptyEventIdsError();
     if (!eventIds.every(isUuid)) throw new InvalidEventIdError();
     return { eventIds };
   }
-  if (!applyToAll) throw new IncompleteSelectionError('eventIds', 'give eventIds, or applyToAll: true with integrationId and filter');
+  if (!applyToAll)
+    throw new IncompleteSelectionError('eventIds', 'give eventIds, or applyToAll: true with integrationId and filter');
   if (!input.integrationId) throw new IncompleteSelectionError('integrationId', 'is required with applyToAll');
   if (!input.filter) throw new IncompleteSelectionError('filter', 'is required with applyToAll');
   if (input.filter.integrationId !== input.integrationId) throw new FilterIntegrationMismatchError();
@@ -44,7 +47,11 @@ export function integrationOf(selection: Selection): string | null {
 }
 
 /** The tenant's events a selection names. */
-export function selectEvents(repo: Repository<InboundEventEntity>, tenantId: string, selection: Selection): SelectQueryBuilder<InboundEventEntity> {
+export function selectEvents(
+  repo: Repository<InboundEventEntity>,
+  tenantId: string,
+  selection: Selection,
+): SelectQueryBuilder<InboundEventEntity> {
   const qb = repo.createQueryBuilder(ALIAS).where(`${ALIAS}.tenant_id = :tenantId`, { tenantId });
   if ('eventIds' in selection) return qb.andWhere(`${ALIAS}.id IN (:...eventIds)`, { eventIds: selection.eventIds });
   const { filter } = selection;
@@ -52,13 +59,19 @@ export function selectEvents(repo: Repository<InboundEventEntity>, tenantId: str
   qb.andWhere(`${ALIAS}.integration_id = :integrationId`, { integrationId: filter.integrationId });
   if (filter.status?.length) qb.andWhere(`${ALIAS}.status IN (:...statuses)`, { statuses: filter.status });
   if (filter.eventCode) qb.andWhere(`${ALIAS}.event_code = :eventCode`, { eventCode: filter.eventCode });
-  if (filter.receivedAfter) qb.andWhere(`${ALIAS}.received_at >= :receivedAfter`, { receivedAfter: filter.receivedAfter });
-  if (filter.receivedBefore) qb.andWhere(`${ALIAS}.received_at < :receivedBefore`, { receivedBefore: filter.receivedBefore });
+  if (filter.receivedAfter)
+    qb.andWhere(`${ALIAS}.received_at >= :receivedAfter`, { receivedAfter: filter.receivedAfter });
+  if (filter.receivedBefore)
+    qb.andWhere(`${ALIAS}.received_at < :receivedBefore`, { receivedBefore: filter.receivedBefore });
   return qb;
 }
 
 /** The selected ids, oldest first. */
-export async function selectedIds(repo: Repository<InboundEventEntity>, tenantId: string, selection: Selection): Promise<string[]> {
+export async function selectedIds(
+  repo: Repository<InboundEventEntity>,
+  tenantId: string,
+  selection: Selection,
+): Promise<string[]> {
   const qb = selectEvents(repo, tenantId, selection)
     .select(`${ALIAS}.id`, 'id')
     .orderBy(`${ALIAS}.received_at`, 'ASC')

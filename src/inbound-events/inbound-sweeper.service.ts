@@ -50,9 +50,19 @@ export class InboundSweeperService implements OnApplicationBootstrap, OnApplicat
     });
     try {
       // Bounded: a Redis that is down must not wedge this task or the shutdown waiting for it; the rows stay due.
-      await withDeadline((async () => { for (const id of ids) await this.receiver.enqueue(id); })(), 5_000, 'Redis');
+      await withDeadline(
+        (async () => {
+          for (const id of ids) await this.receiver.enqueue(id);
+        })(),
+        5_000,
+        'Redis',
+      );
     } catch (error) {
-      this.logger.warn({ msg: 'inbound events not queued; the next sweep tries again', count: ids.length, error: error instanceof Error ? error.message : String(error) });
+      this.logger.warn({
+        msg: 'inbound events not queued; the next sweep tries again',
+        count: ids.length,
+        error: error instanceof Error ? error.message : String(error),
+      });
       return 0;
     }
     if (ids.length > 0) this.logger.log({ msg: 'queued inbound events again', count: ids.length });

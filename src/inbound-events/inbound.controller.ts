@@ -10,7 +10,12 @@ export class InboundController {
   constructor(private readonly receiver: InboundReceiverService) {}
 
   @Post(':provider/:integrationId')
-  async receive(@Param('provider') provider: string, @Param('integrationId') integrationId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async receive(
+    @Param('provider') provider: string,
+    @Param('integrationId') integrationId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const receipt = await this.receiver.receive(provider, integrationId, toCallback(req));
     res.status(receipt.status).json(receipt.body);
   }
@@ -19,6 +24,11 @@ export class InboundController {
 /** main.ts mounts express.raw on /inbound, so the body is the exact bytes received. */
 function toCallback(req: Request): InboundCallback {
   const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  return { rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), headers, contentType: headers['content-type'] };
+  for (const [name, value] of Object.entries(req.headers))
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  return {
+    rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    headers,
+    contentType: headers['content-type'],
+  };
 }

@@ -4,7 +4,10 @@ export const REDACTED = '[redacted]';
 const SENSITIVE = /^(authorization|proxy-authorization|cookie|set-cookie)$|signature|hmac|token|secret|api[-_]?key/i;
 
 /** Lower-cased headers with signatures and credentials replaced, as stored and shown to operators. */
-export function redactHeaders(headers: Record<string, string | undefined>, signatureHeaders: string[]): Record<string, string> {
+export function redactHeaders(
+  headers: Record<string, string | undefined>,
+  signatureHeaders: string[],
+): Record<string, string> {
   const extra = new Set(signatureHeaders.map((name) => name.toLowerCase()));
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {

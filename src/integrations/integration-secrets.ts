@@ -9,11 +9,22 @@ const TEMU_MIN_SECRET_BYTES = 16;
  * What each provider needs to verify its callbacks, checked at create/update so that a misconfigured
  * integration fails there rather than answering 401 to every callback.
  */
-export async function checkProviderSecrets(provider: string, secrets: ProviderSecrets, allowPrivateTargets: boolean): Promise<void> {
+export async function checkProviderSecrets(
+  provider: string,
+  secrets: ProviderSecrets,
+  allowPrivateTargets: boolean,
+): Promise<void> {
   const credentials = secrets.credentials ?? {};
   if (provider === 'temu') {
-    const appSecret = typeof credentials['appSecret'] === 'string' && credentials['appSecret'] !== '' ? credentials['appSecret'] : secrets.webhookSecret;
-    if (!appSecret) throw new ProviderSecretMissingError('credentials.appSecret', 'is required for Temu (or give it as webhookSecret)');
+    const appSecret =
+      typeof credentials['appSecret'] === 'string' && credentials['appSecret'] !== ''
+        ? credentials['appSecret']
+        : secrets.webhookSecret;
+    if (!appSecret)
+      throw new ProviderSecretMissingError(
+        'credentials.appSecret',
+        'is required for Temu (or give it as webhookSecret)',
+      );
     if (Buffer.byteLength(appSecret, 'utf8') < TEMU_MIN_SECRET_BYTES) {
       throw new ProviderSecretTooShortError('credentials.appSecret', TEMU_MIN_SECRET_BYTES);
     }

@@ -1,4 +1,9 @@
-import { BadUserInputError, LimitExceededError, NotFoundError, UnprocessableError } from '../common/errors/domain-error';
+import {
+  BadUserInputError,
+  LimitExceededError,
+  NotFoundError,
+  UnprocessableError,
+} from '../common/errors/domain-error';
 
 /** No integration of the caller's tenant has this id. */
 export class IntegrationNotFoundError extends NotFoundError {

@@ -11,7 +11,12 @@ import { TemuClientFactory } from './temu-client.factory';
 import { TemuWebhookEntity } from './temu-webhook.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([IntegrationEntity, TemuWebhookEntity]), HttpModule, AuthModule, TrackedJobsModule],
+  imports: [
+    TypeOrmModule.forFeature([IntegrationEntity, TemuWebhookEntity]),
+    HttpModule,
+    AuthModule,
+    TrackedJobsModule,
+  ],
   providers: [IntegrationsService, ProviderSubscriptionsService, TemuClientFactory, IntegrationsResolver],
   exports: [IntegrationsService],
 })

@@ -23,12 +23,18 @@ export class IntegrationsResolver {
   }
 
   @Query(() => IntegrationInstance, { nullable: true })
-  async integration(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<IntegrationInstance> {
+  async integration(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<IntegrationInstance> {
     return toIntegrationModel(await this.integrations.find(principal.tenantId, id));
   }
 
   @Mutation(() => IntegrationInstance)
-  async createIntegration(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateIntegrationInput): Promise<IntegrationInstance> {
+  async createIntegration(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: CreateIntegrationInput,
+  ): Promise<IntegrationInstance> {
     return toIntegrationModel(await this.integrations.create(principal, input));
   }
 
@@ -42,17 +48,26 @@ export class IntegrationsResolver {
   }
 
   @Mutation(() => IntegrationInstance)
-  async deactivateIntegration(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<IntegrationInstance> {
+  async deactivateIntegration(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<IntegrationInstance> {
     return toIntegrationModel(await this.integrations.deactivate(principal, id));
   }
 
   @Mutation(() => DeleteIntegrationPayload)
-  async deleteIntegration(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<DeleteIntegrationPayload> {
+  async deleteIntegration(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<DeleteIntegrationPayload> {
     return this.integrations.delete(principal, id);
   }
 
   @Query(() => [ProviderSubscription])
-  async providerSubscriptions(@CurrentPrincipal() principal: Principal, @Args('integrationId', { type: () => ID }) integrationId: string): Promise<ProviderSubscription[]> {
+  async providerSubscriptions(
+    @CurrentPrincipal() principal: Principal,
+    @Args('integrationId', { type: () => ID }) integrationId: string,
+  ): Promise<ProviderSubscription[]> {
     return this.subscriptions.list(principal.tenantId, integrationId);
   }
 
@@ -75,7 +90,10 @@ export class IntegrationsResolver {
   }
 
   @Mutation(() => TrackedJob)
-  async enableAllProviderSubscriptions(@CurrentPrincipal() principal: Principal, @Args('integrationId', { type: () => ID }) integrationId: string): Promise<TrackedJob> {
+  async enableAllProviderSubscriptions(
+    @CurrentPrincipal() principal: Principal,
+    @Args('integrationId', { type: () => ID }) integrationId: string,
+  ): Promise<TrackedJob> {
     return toTrackedJobModel(await this.subscriptions.enableAll(principal, integrationId));
   }
 }

@@ -45,14 +45,29 @@ export class IntegrationsService {
   async create(principal: Principal, input: CreateIntegrationInput): Promise<IntegrationEntity> {
     if (!getProviderAdapter(input.provider)) throw new UnknownProviderError(input.provider);
     checkCredentialsSize(input.credentials);
-    const secrets: ProviderSecrets = { webhookSecret: input.webhookSecret ?? null, credentials: input.credentials ?? null };
+    const secrets: ProviderSecrets = {
+      webhookSecret: input.webhookSecret ?? null,
+      credentials: input.credentials ?? null,
+    };
     await checkProviderSecrets(input.provider, secrets, this.config.allowPrivateTargets);
     return this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(IntegrationEntity);
       const saved = await repo.save(
-        repo.create({ tenantId: principal.tenantId, provider: input.provider, name: input.name, isActive: true, ...this.encrypt(secrets) }),
+        repo.create({
+          tenantId: principal.tenantId,
+          provider: input.provider,
+          name: input.name,
+          isActive: true,
+          ...this.encrypt(secrets),
+        }),
       );
-      await this.audit.record(principal, 'integration.created', { type: AUDIT_TARGET, id: saved.id }, { provider: saved.provider, name: saved.name }, manager);
+      await this.audit.record(
+        principal,
+        'integration.created',
+        { type: AUDIT_TARGET, id: saved.id },
+        { provider: saved.provider, name: saved.name },
+        manager,
+      );
       return saved;
     });
   }
@@ -68,7 +83,9 @@ export class IntegrationsService {
   }
 
   async findWithSecrets(tenantId: string, id: string): Promise<IntegrationWithSecrets> {
-    const found = isUuid(id) ? await this.withSecrets().where('i.tenant_id = :tenantId AND i.id = :id', { tenantId, id }).getOne() : null;
+    const found = isUuid(id)
+      ? await this.withSecrets().where('i.tenant_id = :tenantId AND i.id = :id', { tenantId, id }).getOne()
+      : null;
     if (!found) throw new IntegrationNotFoundError(id);
     return { integration: found, secrets: this.decrypt(found) };
   }
@@ -79,7 +96,9 @@ export class IntegrationsService {
    */
   async findActiveForCallback(provider: string, id: string): Promise<IntegrationWithSecrets | null> {
     if (!isUuid(id)) return null;
-    const found = await this.withSecrets().where('i.id = :id AND i.provider = :provider AND i.is_active', { id, provider }).getOne();
+    const found = await this.withSecrets()
+      .where('i.id = :id AND i.provider = :provider AND i.is_active', { id, provider })
+      .getOne();
     return found ? { integration: found, secrets: this.decrypt(found) } : null;
   }
 
@@ -90,7 +109,8 @@ export class IntegrationsService {
       webhookSecret: input.webhookSecret ?? secrets.webhookSecret ?? null,
       credentials: input.credentials ?? secrets.credentials ?? null,
     };
-    if (input.webhookSecret != null || input.credentials != null) await checkProviderSecrets(integration.provider, next, this.config.allowPrivateTargets);
+    if (input.webhookSecret != null || input.credentials != null)
+      await checkProviderSecrets(integration.provider, next, this.config.allowPrivateTargets);
     const changes: Partial<IntegrationEntity> = {
       ...(input.name != null ? { name: input.name } : {}),
       ...(input.isActive != null ? { isActive: input.isActive } : {}),
@@ -99,8 +119,15 @@ export class IntegrationsService {
     };
     const changed = Object.keys(input).filter((key) => input[key as keyof UpdateIntegrationInput] != null);
     return this.dataSource.transaction(async (manager) => {
-      if (Object.keys(changes).length > 0) await manager.getRepository(IntegrationEntity).update({ tenantId: principal.tenantId, id }, changes);
-      await this.audit.record(principal, 'integration.updated', { type: AUDIT_TARGET, id }, { fields: changed }, manager);
+      if (Object.keys(changes).length > 0)
+        await manager.getRepository(IntegrationEntity).update({ tenantId: principal.tenantId, id }, changes);
+      await this.audit.record(
+        principal,
+        'integration.updated',
+        { type: AUDIT_TARGET, id },
+        { fields: changed },
+        manager,
+      );
       return manager.getRepository(IntegrationEntity).findOneByOrFail({ tenantId: principal.tenantId, id });
     });
   }
@@ -119,7 +146,13 @@ export class IntegrationsService {
     const integration = await this.find(principal.tenantId, id);
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(IntegrationEntity).delete({ tenantId: principal.tenantId, id });
-      await this.audit.record(principal, 'integration.deleted', { type: AUDIT_TARGET, id }, { provider: integration.provider, name: integration.name }, manager);
+      await this.audit.record(
+        principal,
+        'integration.deleted',
+        { type: AUDIT_TARGET, id },
+        { provider: integration.provider, name: integration.name },
+        manager,
+      );
     });
     return { id, deletedAt: new Date() };
   }
@@ -128,7 +161,9 @@ export class IntegrationsService {
     return this.integrations.createQueryBuilder('i').addSelect(['i.webhookSecretEncrypted', 'i.credentialsEncrypted']);
   }
 
-  private encrypt(secrets: ProviderSecrets): Pick<IntegrationEntity, 'webhookSecretEncrypted' | 'credentialsEncrypted'> {
+  private encrypt(
+    secrets: ProviderSecrets,
+  ): Pick<IntegrationEntity, 'webhookSecretEncrypted' | 'credentialsEncrypted'> {
     return {
       webhookSecretEncrypted: secrets.webhookSecret ? this.box.encrypt(secrets.webhookSecret) : null,
       credentialsEncrypted: secrets.credentials ? this.box.encrypt(JSON.stringify(secrets.credentials)) : null,
@@ -138,7 +173,9 @@ export class IntegrationsService {
   private decrypt(entity: IntegrationEntity): ProviderSecrets {
     return {
       webhookSecret: entity.webhookSecretEncrypted ? this.box.decrypt(entity.webhookSecretEncrypted) : null,
-      credentials: entity.credentialsEncrypted ? (JSON.parse(this.box.decrypt(entity.credentialsEncrypted)) as Record<string, unknown>) : null,
+      credentials: entity.credentialsEncrypted
+        ? (JSON.parse(this.box.decrypt(entity.credentialsEncrypted)) as Record<string, unknown>)
+        : null,
     };
   }
 }

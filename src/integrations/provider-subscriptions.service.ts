@@ -49,7 +49,12 @@ export class ProviderSubscriptionsService implements OnModuleInit {
     const byCode = new Map(rows.map((row) => [row.eventCode, row]));
     return this.adapter(integration)
       .eventCodes()
-      .map(({ code, description }) => ({ eventCode: code, description, subscribed: byCode.has(code), updatedAt: byCode.get(code)?.updatedAt ?? null }));
+      .map(({ code, description }) => ({
+        eventCode: code,
+        description,
+        subscribed: byCode.has(code),
+        updatedAt: byCode.get(code)?.updatedAt ?? null,
+      }));
   }
 
   async enable(principal: Principal, integrationId: string, eventCode: string): Promise<ProviderSubscription> {
@@ -57,7 +62,13 @@ export class ProviderSubscriptionsService implements OnModuleInit {
     await this.callTemu(client, eventCode, true);
     const row = await this.dataSource.transaction(async (manager) => {
       const saved = await this.upsertMirror(integration, eventCode, manager.getRepository(TemuWebhookEntity));
-      await this.audit.record(principal, 'provider_subscription.enabled', { type: 'integration', id: integrationId }, { eventCode }, manager);
+      await this.audit.record(
+        principal,
+        'provider_subscription.enabled',
+        { type: 'integration', id: integrationId },
+        { eventCode },
+        manager,
+      );
       return saved;
     });
     return { eventCode, description, subscribed: true, updatedAt: row.updatedAt };
@@ -68,7 +79,13 @@ export class ProviderSubscriptionsService implements OnModuleInit {
     await this.callTemu(client, eventCode, false);
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(TemuWebhookEntity).delete({ tenantId: principal.tenantId, integrationId, eventCode });
-      await this.audit.record(principal, 'provider_subscription.disabled', { type: 'integration', id: integrationId }, { eventCode }, manager);
+      await this.audit.record(
+        principal,
+        'provider_subscription.disabled',
+        { type: 'integration', id: integrationId },
+        { eventCode },
+        manager,
+      );
     });
     return { eventCode, description, subscribed: false, updatedAt: null };
   }
@@ -80,7 +97,12 @@ export class ProviderSubscriptionsService implements OnModuleInit {
     this.temuClients.create(secrets);
     const params: EnableAllParams = { integrationId };
     const job = await this.trackedJobs.start(principal.tenantId, ENABLE_ALL_SUBSCRIPTIONS_JOB, { ...params });
-    await this.audit.record(principal, 'provider_subscription.enable_all_started', { type: 'integration', id: integrationId }, { trackedJobId: job.id });
+    await this.audit.record(
+      principal,
+      'provider_subscription.enable_all_started',
+      { type: 'integration', id: integrationId },
+      { trackedJobId: job.id },
+    );
     return job;
   }
 
@@ -90,7 +112,9 @@ export class ProviderSubscriptionsService implements OnModuleInit {
     const { integrationId } = ctx.job.params as unknown as EnableAllParams;
     const { integration, secrets } = await this.integrations.findWithSecrets(tenantId, integrationId);
     const client = this.temuClients.create(secrets);
-    const codes = this.adapter(integration).eventCodes().map((entry) => entry.code);
+    const codes = this.adapter(integration)
+      .eventCodes()
+      .map((entry) => entry.code);
     const enabled: string[] = [];
     const failed: { eventCode: string; error: string }[] = [];
     await ctx.progress(0, codes.length);
@@ -104,11 +128,20 @@ export class ProviderSubscriptionsService implements OnModuleInit {
       }
       await ctx.progress(index + 1, codes.length);
     }
-    await this.audit.record(systemPrincipal(tenantId), 'provider_subscription.enable_all_finished', { type: 'integration', id: integrationId }, { enabled, failed });
+    await this.audit.record(
+      systemPrincipal(tenantId),
+      'provider_subscription.enable_all_finished',
+      { type: 'integration', id: integrationId },
+      { enabled, failed },
+    );
     return { enabled, failed };
   }
 
-  private async prepare(tenantId: string, integrationId: string, eventCode: string): Promise<{ integration: IntegrationEntity; client: TemuApiClient; description: string | null }> {
+  private async prepare(
+    tenantId: string,
+    integrationId: string,
+    eventCode: string,
+  ): Promise<{ integration: IntegrationEntity; client: TemuApiClient; description: string | null }> {
     const { integration, secrets } = await this.integrations.findWithSecrets(tenantId, integrationId);
     this.requireManaged(integration);
     const known = this.adapter(integration)
@@ -127,7 +160,11 @@ export class ProviderSubscriptionsService implements OnModuleInit {
     }
   }
 
-  private async upsertMirror(integration: IntegrationEntity, eventCode: string, repo: Repository<TemuWebhookEntity>): Promise<TemuWebhookEntity> {
+  private async upsertMirror(
+    integration: IntegrationEntity,
+    eventCode: string,
+    repo: Repository<TemuWebhookEntity>,
+  ): Promise<TemuWebhookEntity> {
     await repo
       .createQueryBuilder()
       .insert()

@@ -35,5 +35,15 @@ export class TrackedJob {
 }
 
 export function toTrackedJobModel(e: TrackedJobEntity): TrackedJob {
-  return { id: e.id, type: e.type, status: e.status, progress: e.progress, total: e.total, result: e.result, error: e.error, createdAt: e.createdAt, finishedAt: e.finishedAt };
+  return {
+    id: e.id,
+    type: e.type,
+    status: e.status,
+    progress: e.progress,
+    total: e.total,
+    result: e.result,
+    error: e.error,
+    createdAt: e.createdAt,
+    finishedAt: e.finishedAt,
+  };
 }

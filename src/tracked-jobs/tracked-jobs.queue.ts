@@ -9,6 +9,10 @@ export class TrackedJobsQueue {
   constructor(@InjectQueue(QueueName.TrackedJobs) private readonly queue: Queue<RunTrackedJobJob>) {}
 
   async add(trackedJobId: string): Promise<void> {
-    await this.queue.add(JobName.RunTrackedJob, { trackedJobId }, { ...DEFAULT_JOB_OPTIONS, jobId: trackedJobId, attempts: 3, backoff: { type: 'exponential', delay: 1000 } });
+    await this.queue.add(
+      JobName.RunTrackedJob,
+      { trackedJobId },
+      { ...DEFAULT_JOB_OPTIONS, jobId: trackedJobId, attempts: 3, backoff: { type: 'exponential', delay: 1000 } },
+    );
   }
 }

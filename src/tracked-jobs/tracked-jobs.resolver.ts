@@ -14,19 +14,29 @@ export class TrackedJobsResolver {
   ) {}
 
   @Query(() => TrackedJob, { nullable: true })
-  async trackedJob(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<TrackedJob> {
+  async trackedJob(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<TrackedJob> {
     return toTrackedJobModel(await this.trackedJobs.find(principal.tenantId, id));
   }
 
   @Mutation(() => TrackedJob)
-  async cancelTrackedJob(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<TrackedJob> {
+  async cancelTrackedJob(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<TrackedJob> {
     return toTrackedJobModel(await this.trackedJobs.cancel(principal.tenantId, id));
   }
 
   @Subscription(() => TrackedJob, {
-    filter: (payload: { trackedJobUpdated: TrackedJob }, variables: { id: string }) => payload.trackedJobUpdated.id === variables.id,
+    filter: (payload: { trackedJobUpdated: TrackedJob }, variables: { id: string }) =>
+      payload.trackedJobUpdated.id === variables.id,
   })
-  async trackedJobUpdated(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<AsyncIterator<TrackedJob>> {
+  async trackedJobUpdated(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<AsyncIterator<TrackedJob>> {
     await this.trackedJobs.find(principal.tenantId, id);
     return this.pubsub.asyncIterator<TrackedJob>(Topic.TrackedJobUpdated, principal.tenantId);
   }

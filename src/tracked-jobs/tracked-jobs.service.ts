@@ -42,9 +42,16 @@ export class TrackedJobsService {
   }
 
   /** Creates the row (QUEUED) in the caller's transaction when given one; call enqueue() after commit. */
-  async create(tenantId: string, type: string, params: Record<string, unknown>, manager?: EntityManager): Promise<TrackedJobEntity> {
+  async create(
+    tenantId: string,
+    type: string,
+    params: Record<string, unknown>,
+    manager?: EntityManager,
+  ): Promise<TrackedJobEntity> {
     const repo = manager ? manager.getRepository(TrackedJobEntity) : this.jobs;
-    return repo.save(repo.create({ tenantId, type, params, status: TrackedJobStatus.QUEUED, progress: 0, total: null }));
+    return repo.save(
+      repo.create({ tenantId, type, params, status: TrackedJobStatus.QUEUED, progress: 0, total: null }),
+    );
   }
 
   async enqueue(job: TrackedJobEntity): Promise<void> {
@@ -111,17 +118,34 @@ export class TrackedJobsService {
         await this.finish(job, TrackedJobStatus.FAILED, { error: 'cancelled', result: job.result });
         return;
       }
-      this.logger.warn({ msg: 'tracked job failed', trackedJobId: id, error: error instanceof Error ? error.message : String(error) });
-      await this.finish(job, TrackedJobStatus.FAILED, { error: error instanceof Error ? error.message : String(error) });
+      this.logger.warn({
+        msg: 'tracked job failed',
+        trackedJobId: id,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      await this.finish(job, TrackedJobStatus.FAILED, {
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
-  private async finish(job: TrackedJobEntity, status: TrackedJobStatus, out: { result?: Record<string, unknown> | null; error?: string }): Promise<void> {
+  private async finish(
+    job: TrackedJobEntity,
+    status: TrackedJobStatus,
+    out: { result?: Record<string, unknown> | null; error?: string },
+  ): Promise<void> {
     job.status = status;
     job.result = out.result ?? job.result ?? null;
     job.error = out.error ?? null;
     job.finishedAt = new Date();
-    await this.jobs.update({ id: job.id, status: In([TrackedJobStatus.QUEUED, TrackedJobStatus.RUNNING]) }, { status, result: job.result, error: job.error, finishedAt: job.finishedAt, progress: job.progress, total: job.total } as QueryDeepPartialEntity<TrackedJobEntity>);
+    await this.jobs.update({ id: job.id, status: In([TrackedJobStatus.QUEUED, TrackedJobStatus.RUNNING]) }, {
+      status,
+      result: job.result,
+      error: job.error,
+      finishedAt: job.finishedAt,
+      progress: job.progress,
+      total: job.total,
+    } as QueryDeepPartialEntity<TrackedJobEntity>);
     await this.publish(job);
   }
 

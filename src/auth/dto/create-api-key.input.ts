@@ -11,6 +11,9 @@ export class CreateApiKeyInput {
 
   @Field(() => [String])
   @ArrayMaxSize(10)
-  @IsIn(Object.values(Permission), { each: true, message: `each permission must be one of: ${Object.values(Permission).join(', ')}` })
+  @IsIn(Object.values(Permission), {
+    each: true,
+    message: `each permission must be one of: ${Object.values(Permission).join(', ')}`,
+  })
   permissions: string[];
 }

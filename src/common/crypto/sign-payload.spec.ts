@@ -3,7 +3,12 @@ import { buildSignatureHeaders, signPayload } from './sign-payload';
 import { generateWebhookSecret } from './webhook-secret';
 
 const now = (): number => Math.floor(Date.now() / 1000);
-const body = JSON.stringify({ id: 'evt_1', type: 'order.created', timestamp: '2025-01-01T00:00:00.000Z', data: { total: 42, note: 'ünï ✓' } });
+const body = JSON.stringify({
+  id: 'evt_1',
+  type: 'order.created',
+  timestamp: '2025-01-01T00:00:00.000Z',
+  data: { total: 42, note: 'ünï ✓' },
+});
 
 describe('signPayload', () => {
   const current = generateWebhookSecret();
@@ -45,7 +50,9 @@ describe('signPayload', () => {
   it('binds the message id and timestamp into the signature', () => {
     const ts = now();
     const headers = buildSignatureHeaders({ msgId: 'evt_4', timestamp: ts, body, secrets: [current] });
-    expect(() => new Webhook(current).verify(body, { ...headers, 'webhook-id': 'evt_5' })).toThrow(/No matching signature/);
+    expect(() => new Webhook(current).verify(body, { ...headers, 'webhook-id': 'evt_5' })).toThrow(
+      /No matching signature/,
+    );
     expect(() => new Webhook(current).verify(body, { ...headers, 'webhook-timestamp': String(ts - 1) })).toThrow(
       /No matching signature/,
     );

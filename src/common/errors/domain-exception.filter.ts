@@ -21,7 +21,9 @@ export class DomainExceptionFilter implements ExceptionFilter {
   catch(error: DomainError, host: ArgumentsHost): unknown {
     if (host.getType<string>() === 'graphql') return error;
     const res = host.switchToHttp().getResponse<Response>();
-    res.status(HTTP_STATUS[error.code]).json({ error: { code: error.code, message: error.message, ...error.extensions() } });
+    res
+      .status(HTTP_STATUS[error.code])
+      .json({ error: { code: error.code, message: error.message, ...error.extensions() } });
     return undefined;
   }
 }

@@ -41,7 +41,13 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
   }
   const errorId = randomUUID();
-  logger.error({ msg: 'unexpected error', errorId, error: original instanceof Error ? original.message : String(original), stack: original instanceof Error ? original.stack : undefined, path: formatted.path });
+  logger.error({
+    msg: 'unexpected error',
+    errorId,
+    error: original instanceof Error ? original.message : String(original),
+    stack: original instanceof Error ? original.stack : undefined,
+    path: formatted.path,
+  });
   return {
     message: `Internal server error (error id ${errorId})`,
     path: formatted.path,

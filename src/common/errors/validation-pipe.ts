@@ -54,7 +54,8 @@ function detachJsonValues(root: unknown): Detached[] {
 function reattach(root: unknown, detached: readonly Detached[]): void {
   for (const { path, value } of detached) {
     let node: unknown = root;
-    for (const key of path.slice(0, -1)) node = typeof node === 'object' && node !== null ? (node as Container)[key] : undefined;
+    for (const key of path.slice(0, -1))
+      node = typeof node === 'object' && node !== null ? (node as Container)[key] : undefined;
     if (typeof node === 'object' && node !== null) (node as Container)[path[path.length - 1]] = value;
   }
 }
@@ -76,7 +77,11 @@ class InputValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (!isClientInput(metadata)) return super.transform(value, metadata);
-    const unstorable = findUnstorableText(value, typeof value === 'object' && value !== null ? '' : (metadata.data ?? ''), isJsonScalarValue);
+    const unstorable = findUnstorableText(
+      value,
+      typeof value === 'object' && value !== null ? '' : (metadata.data ?? ''),
+      isJsonScalarValue,
+    );
     if (unstorable) throw new UnstorableTextError(unstorable.field, unstorable.reason);
     const detached = detachJsonValues(value);
     if (detached.length === 0) return super.transform(value, metadata);

@@ -23,7 +23,10 @@ export interface GraphqlContext {
 }
 
 /** A graphql-ws socket's context: the principal admitted at connection_init and the socket, to close it. */
-export type WsContext = Context<Record<string, unknown> | undefined, WsExtra & { socket?: { close(code: number, reason: string): void } }>;
+export type WsContext = Context<
+  Record<string, unknown> | undefined,
+  WsExtra & { socket?: { close(code: number, reason: string): void } }
+>;
 
 export function buildGraphqlContext(arg: unknown): GraphqlContext {
   const input = arg as { req?: GraphqlContext['req']; extra?: WsExtra };
@@ -31,5 +34,9 @@ export function buildGraphqlContext(arg: unknown): GraphqlContext {
   // Nest fills `req` with its first argument when missing; for WebSocket operations that would be the
   // graphql-ws context, so give it a request-shaped holder of the principal instead.
   const principal = input?.extra?.principal;
-  return { principal, req: { principal, headers: {} } as unknown as GraphqlContext['req'], loaders: new RequestLoaders() };
+  return {
+    principal,
+    req: { principal, headers: {} } as unknown as GraphqlContext['req'],
+    loaders: new RequestLoaders(),
+  };
 }

@@ -25,7 +25,10 @@ export const SCHEMA_FILE = join(process.cwd(), 'schema.gql');
  * GraphQL at /graphql over HTTP (Apollo Server 5) and WebSocket (graphql-ws only), with the same limits on both.
  * `authentication` is the module that provides SOCKET_AUTHENTICATOR (auth's), given by the composition root.
  */
-export function graphqlModule(options: { autoSchemaFile: string | boolean; authentication: NonNullable<ModuleMetadata['imports']>[number] }) {
+export function graphqlModule(options: {
+  autoSchemaFile: string | boolean;
+  authentication: NonNullable<ModuleMetadata['imports']>[number];
+}) {
   return NestGraphQLModule.forRootAsync<ApolloDriverConfig>({
     driver: HooklineApolloDriver,
     imports: [CommonModule, options.authentication],
@@ -38,7 +41,14 @@ export function graphqlModule(options: { autoSchemaFile: string | boolean; authe
         errors.map((e) => {
           const formatted = formatGraphqlError(e.toJSON(), e);
           if (!production || !schema || formatted.path) return formatted;
-          return { ...formatted, message: redactSchemaDetails(formatted.message, schema, namesIn(payload?.query ?? '', JSON.stringify(payload?.variables ?? {}))) };
+          return {
+            ...formatted,
+            message: redactSchemaDetails(
+              formatted.message,
+              schema,
+              namesIn(payload?.query ?? '', JSON.stringify(payload?.variables ?? {})),
+            ),
+          };
         });
       const graphqlWs: Omit<GraphqlWsOptions, 'schema' | 'context'> = {
         path: '/graphql',
@@ -54,7 +64,8 @@ export function graphqlModule(options: { autoSchemaFile: string | boolean; authe
           return prepareOperation(currentSchema(), payload, rules);
         },
         // graphql-ws bypasses Apollo's formatError: apply the same mapping so codes reach WebSocket clients.
-        onNext: (_ctx, _id, payload, _args, result) => (result.errors?.length ? { ...result, errors: format(result.errors, payload) } : result),
+        onNext: (_ctx, _id, payload, _args, result) =>
+          result.errors?.length ? { ...result, errors: format(result.errors, payload) } : result,
         // Errors thrown while setting a subscription up (guard, NOT_FOUND, limits) are sent as `error` messages.
         onError: (_ctx, _id, payload, errors) => format(errors, payload),
         onClose: (ctx) => sockets.disconnect(ctx as WsContext),
@@ -77,7 +88,12 @@ export function graphqlModule(options: { autoSchemaFile: string | boolean; authe
         validationRules: [queryLimitsRule],
         validationOptions: { hideSuggestions: production },
         formatError: formatGraphqlError,
-        plugins: [metrics.apolloPlugin(), variablesDepthPlugin(), queryCostPlugin(MAX_OPERATION_COST), ...(production ? [schemaDetailsPlugin()] : [])],
+        plugins: [
+          metrics.apolloPlugin(),
+          variablesDepthPlugin(),
+          queryCostPlugin(MAX_OPERATION_COST),
+          ...(production ? [schemaDetailsPlugin()] : []),
+        ],
         transformSchema: (built: GraphQLSchema) => (schema = built),
         context: buildGraphqlContext,
         subscriptions: { 'graphql-ws': graphqlWs as never },

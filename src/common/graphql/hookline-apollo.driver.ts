@@ -17,7 +17,11 @@ export class HooklineApolloDriver extends ApolloDriver {
     const ws = (subscriptions as { 'graphql-ws'?: GraphqlWsOptions } | undefined)?.['graphql-ws'];
     if (!ws) return;
     const server = this.httpAdapterHost.httpAdapter.getHttpServer() as Server;
-    this.ws = startGraphqlWs(server, { ...ws, schema: options.schema, context: options.context as GraphqlWsOptions['context'] });
+    this.ws = startGraphqlWs(server, {
+      ...ws,
+      schema: options.schema,
+      context: options.context as GraphqlWsOptions['context'],
+    });
   }
 
   override async stop(): Promise<void> {

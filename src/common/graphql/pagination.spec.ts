@@ -25,6 +25,10 @@ describe('decodeCursor', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(BadUserInputError);
-    expect((caught as BadUserInputError).details).toEqual({ field: 'after', reason: 'malformed cursor', reasonCode: 'CURSOR_MALFORMED' });
+    expect((caught as BadUserInputError).details).toEqual({
+      field: 'after',
+      reason: 'malformed cursor',
+      reasonCode: 'CURSOR_MALFORMED',
+    });
   });
 });

@@ -21,10 +21,16 @@ export function encodeCursor(row: Cursor): string {
 export function decodeCursor(cursor: string, field = 'after'): Cursor {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[0] === 'string' &&
+      typeof parsed[1] === 'string'
+    ) {
       const createdAt = new Date(parsed[0]);
       // In range and a real UUID: Postgres refuses year -271821 and a 36-character non-UUID (both were 500s).
-      if (!Number.isNaN(createdAt.getTime()) && isDateInRange(createdAt) && isUuid(parsed[1])) return { createdAt, id: parsed[1] };
+      if (!Number.isNaN(createdAt.getTime()) && isDateInRange(createdAt) && isUuid(parsed[1]))
+        return { createdAt, id: parsed[1] };
     }
   } catch {
     // fall through
@@ -64,7 +70,9 @@ export async function paginate<E extends ObjectLiteral & Cursor, N>(
       cursorId: cursor.id,
     });
   }
-  qb.orderBy(`${alias}.created_at`, 'DESC').addOrderBy(`${alias}.id`, 'DESC').take(limit + 1);
+  qb.orderBy(`${alias}.created_at`, 'DESC')
+    .addOrderBy(`${alias}.id`, 'DESC')
+    .take(limit + 1);
   const rows = await qb.getMany();
   const hasNextPage = rows.length > limit;
   const page = rows.slice(0, limit);

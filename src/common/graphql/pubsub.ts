@@ -57,8 +57,14 @@ export class PubSubService implements OnModuleDestroy {
     }
   }
 
-  async subscribe(topic: Topic, tenantId: string, onMessage: (payload: Record<string, unknown>) => void): Promise<number> {
-    return this.pubsub.subscribe(this.channel(topic, tenantId), (message: Record<string, Record<string, unknown>>) => onMessage(message[topic]));
+  async subscribe(
+    topic: Topic,
+    tenantId: string,
+    onMessage: (payload: Record<string, unknown>) => void,
+  ): Promise<number> {
+    return this.pubsub.subscribe(this.channel(topic, tenantId), (message: Record<string, Record<string, unknown>>) =>
+      onMessage(message[topic]),
+    );
   }
 
   asyncIterator<T>(topic: Topic, tenantId: string): AsyncIterator<T> {

@@ -54,7 +54,9 @@ function pageOf(field: FieldNode, walk: Walk, defaults: Map<string, ValueNode | 
     if (value === undefined || value === null) return DEFAULT_PAGE_SIZE;
   } else if (arg.value.kind === Kind.NULL) return DEFAULT_PAGE_SIZE;
   // Out-of-range values are refused later by the resolver; count them at the largest page it would serve.
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_PAGE_SIZE ? value : MAX_PAGE_SIZE;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_PAGE_SIZE
+    ? value
+    : MAX_PAGE_SIZE;
 }
 
 /**
@@ -62,7 +64,15 @@ function pageOf(field: FieldNode, walk: Walk, defaults: Map<string, ValueNode | 
  * parent (its `first`): the first list below it (edges, nodes) has that many items, other lists UNPAGED_LIST_SIZE.
  * Stops as soon as the limit is passed, so the walk itself is bounded whatever the document.
  */
-function measure(set: SelectionSetNode, type: Fielded | null, times: number, page: number | null, seen: ReadonlySet<string>, walk: Walk, defaults: Map<string, ValueNode | undefined>): void {
+function measure(
+  set: SelectionSetNode,
+  type: Fielded | null,
+  times: number,
+  page: number | null,
+  seen: ReadonlySet<string>,
+  walk: Walk,
+  defaults: Map<string, ValueNode | undefined>,
+): void {
   for (const sel of set.selections) {
     if (walk.cost > walk.limit) return;
     if (sel.kind === Kind.INLINE_FRAGMENT) {
@@ -86,19 +96,41 @@ function measure(set: SelectionSetNode, type: Fielded | null, times: number, pag
         items = page ?? UNPAGED_LIST_SIZE;
         childPage = null;
       }
-      measure(sel.selectionSet, fieldType ? fielded(getNamedType(fieldType)) : null, times * items, childPage, seen, walk, defaults);
+      measure(
+        sel.selectionSet,
+        fieldType ? fielded(getNamedType(fieldType)) : null,
+        times * items,
+        childPage,
+        seen,
+        walk,
+        defaults,
+      );
     }
   }
 }
 
 /** The cost of the operation that will run, with the request's variables; stops counting past `limit`. */
-export function operationCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined, limit = MAX_OPERATION_COST): number {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  limit = MAX_OPERATION_COST,
+): number {
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  const operation = operationName
+    ? operations.find((o) => o.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
   if (!operation) return 0; // graphql-js refuses the request itself
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const defaults = new Map((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, v.defaultValue] as const));
+  const defaults = new Map(
+    (operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, v.defaultValue] as const),
+  );
   const walk: Walk = { schema, fragments, variables: variables ?? {}, limit, cost: 0 };
   const root = schema.getRootType(operation.operation) ?? null;
   measure(operation.selectionSet, root, 1, null, new Set(), walk, defaults);
@@ -106,11 +138,20 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
 }
 
 /** Throws QueryCostLimitError (BAD_USER_INPUT, with cost and limit) when the operation costs more than `limit`. */
-export function assertOperationCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined, limit = MAX_OPERATION_COST): void {
+export function assertOperationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  limit = MAX_OPERATION_COST,
+): void {
   const cost = operationCost(schema, document, operationName, variables, limit);
   if (cost <= limit) return;
   const error = new QueryCostLimitError(cost, limit);
-  throw new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, http: { status: 400 } } });
+  throw new GraphQLError(error.message, {
+    originalError: error,
+    extensions: { code: error.code, http: { status: 400 } },
+  });
 }
 
 /**

@@ -1,4 +1,12 @@
-import { ASTVisitor, FieldNode, FragmentDefinitionNode, GraphQLError, Kind, SelectionSetNode, ValidationContext } from 'graphql';
+import {
+  ASTVisitor,
+  FieldNode,
+  FragmentDefinitionNode,
+  GraphQLError,
+  Kind,
+  SelectionSetNode,
+  ValidationContext,
+} from 'graphql';
 
 export const MAX_QUERY_DEPTH = 12;
 export const MAX_ALIASES = 30;
@@ -16,9 +24,15 @@ function limitError(message: string): GraphQLError {
  */
 export function queryLimitsRule(context: ValidationContext): ASTVisitor {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of context.getDocument().definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  for (const def of context.getDocument().definitions)
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
 
-  const measure = (set: SelectionSetNode, depth: number, seen: Set<string>, acc: { cost: number; aliases: number; depth: number }): void => {
+  const measure = (
+    set: SelectionSetNode,
+    depth: number,
+    seen: Set<string>,
+    acc: { cost: number; aliases: number; depth: number },
+  ): void => {
     for (const sel of set.selections) {
       if (acc.cost > MAX_QUERY_COST || acc.aliases > MAX_ALIASES || acc.depth > MAX_QUERY_DEPTH) return;
       if (sel.kind === Kind.FIELD) {
@@ -47,9 +61,12 @@ export function queryLimitsRule(context: ValidationContext): ASTVisitor {
     OperationDefinition(node) {
       const acc = { cost: 0, aliases: 0, depth: 1 };
       measure(node.selectionSet, 1, new Set(), acc);
-      if (acc.depth > MAX_QUERY_DEPTH) context.reportError(limitError(`query is nested deeper than the limit of ${MAX_QUERY_DEPTH} levels`));
-      else if (acc.aliases > MAX_ALIASES) context.reportError(limitError(`query uses more than ${MAX_ALIASES} aliases`));
-      else if (acc.cost > MAX_QUERY_COST) context.reportError(limitError(`query selects more than ${MAX_QUERY_COST} fields`));
+      if (acc.depth > MAX_QUERY_DEPTH)
+        context.reportError(limitError(`query is nested deeper than the limit of ${MAX_QUERY_DEPTH} levels`));
+      else if (acc.aliases > MAX_ALIASES)
+        context.reportError(limitError(`query uses more than ${MAX_ALIASES} aliases`));
+      else if (acc.cost > MAX_QUERY_COST)
+        context.reportError(limitError(`query selects more than ${MAX_QUERY_COST} fields`));
     },
   };
 }

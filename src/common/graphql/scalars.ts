@@ -5,7 +5,8 @@ function badInput(message: string, reason = message): GraphQLError {
 }
 
 function toDate(value: unknown): Date {
-  const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
+  const date =
+    value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
   if (!date || Number.isNaN(date.getTime())) throw badInput('DateTime must be an ISO 8601 date-time');
   return date;
 }
@@ -21,7 +22,8 @@ export function isDateInRange(date: Date): boolean {
 
 function toInputDate(value: string): Date {
   const date = toDate(value);
-  if (!isDateInRange(date)) throw badInput(`DateTime must be between ${MIN_DATE.toISOString()} and ${MAX_DATE.toISOString()}`);
+  if (!isDateInRange(date))
+    throw badInput(`DateTime must be between ${MIN_DATE.toISOString()} and ${MAX_DATE.toISOString()}`);
   return date;
 }
 
@@ -56,7 +58,12 @@ function literalValue(ast: ValueNode, variables: Record<string, unknown> | null 
       const out: Record<string, unknown> = {};
       // defineProperty, not assignment: `{ __proto__: {...} }` is a member like any other, not a new prototype.
       for (const field of ast.fields) {
-        Object.defineProperty(out, field.name.value, { value: literalValue(field.value, variables), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, field.name.value, {
+          value: literalValue(field.value, variables),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }

@@ -1,5 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLFormattedError, GraphQLSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
+import {
+  GraphQLFormattedError,
+  GraphQLSchema,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+} from 'graphql';
 
 const ROOT_NAMES = new Set(['Query', 'Mutation', 'Subscription']);
 const namesBySchema = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
@@ -32,7 +39,9 @@ export function redactSchemaDetails(message: string, schema: GraphQLSchema, clie
   const names = schemaNames(schema);
   return message
     .replace(/\s*Did you mean [^?]*\?/g, '')
-    .replace(/"([_A-Za-z][_0-9A-Za-z]*)"/g, (quoted, name: string) => (names.has(name) && !ROOT_NAMES.has(name) && !clientNames.has(name) ? '"(hidden)"' : quoted));
+    .replace(/"([_A-Za-z][_0-9A-Za-z]*)"/g, (quoted, name: string) =>
+      names.has(name) && !ROOT_NAMES.has(name) && !clientNames.has(name) ? '"(hidden)"' : quoted,
+    );
 }
 
 /** The names a client wrote in its document and variables (one pass, only on error responses). */
@@ -48,7 +57,8 @@ export function schemaDetailsPlugin(): ApolloServerPlugin {
         async willSendResponse({ response, schema, request }) {
           if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
           const clientNames = namesIn(request.query ?? '', JSON.stringify(request.variables ?? {}));
-          const redact = (e: GraphQLFormattedError): GraphQLFormattedError => (e.path ? e : { ...e, message: redactSchemaDetails(e.message, schema, clientNames) });
+          const redact = (e: GraphQLFormattedError): GraphQLFormattedError =>
+            e.path ? e : { ...e, message: redactSchemaDetails(e.message, schema, clientNames) };
           response.body.singleResult.errors = response.body.singleResult.errors.map(redact);
         },
       };

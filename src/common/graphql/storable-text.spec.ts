@@ -11,12 +11,14 @@ describe('unstorableReason', () => {
     expect(unstorableReason(text)).toMatch(reason);
   });
 
-  it.each([['plain text', 'hello'], ['an emoji (a surrogate pair)', 'ok 😀 ok'], ['other control characters', 'tab\tand\u0001'], ['empty', '']])(
-    'accepts %s',
-    (_label, text) => {
-      expect(unstorableReason(text)).toBeNull();
-    },
-  );
+  it.each([
+    ['plain text', 'hello'],
+    ['an emoji (a surrogate pair)', 'ok 😀 ok'],
+    ['other control characters', 'tab\tand\u0001'],
+    ['empty', ''],
+  ])('accepts %s', (_label, text) => {
+    expect(unstorableReason(text)).toBeNull();
+  });
 });
 
 describe('findUnstorableText', () => {
@@ -26,17 +28,26 @@ describe('findUnstorableText', () => {
   it('names the DTO field, and the place inside a JSON value, for values and member names', () => {
     const payload = { meta: { items: [{ ok: 1 }, { ok: 2 }, { name: 'x\u0000' }] } };
     json.add(payload);
-    expect(findUnstorableText({ eventType: 'a.b', payload }, '', isJson)).toEqual({ field: 'payload', reason: expect.stringMatching(/NUL.* at \$\.meta\.items\[2\]\.name$/) });
+    expect(findUnstorableText({ eventType: 'a.b', payload }, '', isJson)).toEqual({
+      field: 'payload',
+      reason: expect.stringMatching(/NUL.* at \$\.meta\.items\[2\]\.name$/),
+    });
 
     const metadata = { deep: [[{ 'k\ud800': 1 }]] };
     json.add(metadata);
-    expect(findUnstorableText({ metadata }, '', isJson)).toEqual({ field: 'metadata', reason: expect.stringMatching(/^a member name contains a lone UTF-16 surrogate.* at \$\.deep\[0\]\[0\]$/) });
+    expect(findUnstorableText({ metadata }, '', isJson)).toEqual({
+      field: 'metadata',
+      reason: expect.stringMatching(/^a member name contains a lone UTF-16 surrogate.* at \$\.deep\[0\]\[0\]$/),
+    });
   });
 
   it('names nested DTO fields without array indices, and a bare argument by its name', () => {
     expect(findUnstorableText({ filter: { eventCode: 'E\u0000' } }, '', isJson)?.field).toBe('filter.eventCode');
     expect(findUnstorableText({ eventTypes: ['a', 'b\ud800'] }, '', isJson)?.field).toBe('eventTypes');
-    expect(findUnstorableText('x\u0000', 'after', isJson)).toEqual({ field: 'after', reason: expect.stringMatching(/NUL/) });
+    expect(findUnstorableText('x\u0000', 'after', isJson)).toEqual({
+      field: 'after',
+      reason: expect.stringMatching(/NUL/),
+    });
     expect(findUnstorableText({ ok: ['fine', { also: 'fine 😀' }] }, '', isJson)).toBeNull();
   });
 

@@ -54,7 +54,11 @@ function spell(link: PathLink | null): (string | number)[] {
  * any depth is safe. Below a value for which `isJsonRoot` is true, the field stops growing and the reason says where
  * inside that JSON value the string sits (`at $.meta.items[2]`).
  */
-export function findUnstorableText(root: unknown, rootField: string, isJsonRoot: (value: unknown) => boolean = () => false): UnstorableText | null {
+export function findUnstorableText(
+  root: unknown,
+  rootField: string,
+  isJsonRoot: (value: unknown) => boolean = () => false,
+): UnstorableText | null {
   interface Frame {
     value: unknown;
     field: string;
@@ -71,7 +75,9 @@ export function findUnstorableText(root: unknown, rootField: string, isJsonRoot:
       continue;
     }
     if (!isContainer(value)) continue;
-    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+    const entries: [string | number, unknown][] = Array.isArray(value)
+      ? value.map((v, i) => [i, v])
+      : Object.entries(value);
     for (const [key, child] of entries) {
       if (typeof key === 'string') {
         const reason = unstorableReason(key);

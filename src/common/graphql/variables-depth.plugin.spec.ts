@@ -13,7 +13,12 @@ function nestedLists(levels: number): unknown {
 
 describe('findTooDeepVariable', () => {
   it.each([
-    ['a filter tree 10,000 deep (objects and lists)', { input: { filter: nestedObjects(10_000) } }, 'input', /^input\.filter\.conditions\.0\.conditions…$/],
+    [
+      'a filter tree 10,000 deep (objects and lists)',
+      { input: { filter: nestedObjects(10_000) } },
+      'input',
+      /^input\.filter\.conditions\.0\.conditions…$/,
+    ],
     ['lists 100,000 deep', { ids: nestedLists(100_000) }, 'ids', /^ids\.0\.0\.0\.0…$/],
     ['one level over the limit', { x: nestedLists(MAX_VARIABLES_DEPTH + 1) }, 'x', /^x/],
   ])('finds %s', (_label, variables, variable, at) => {

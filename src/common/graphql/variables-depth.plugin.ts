@@ -15,7 +15,10 @@ export interface TooDeep {
 }
 
 /** The first variable nested deeper than `max` levels, and where, or null. Iterative: any depth is safe. */
-export function findTooDeepVariable(variables: Record<string, unknown> | undefined, max = MAX_VARIABLES_DEPTH): TooDeep | null {
+export function findTooDeepVariable(
+  variables: Record<string, unknown> | undefined,
+  max = MAX_VARIABLES_DEPTH,
+): TooDeep | null {
   interface Frame {
     value: unknown;
     depth: number;
@@ -28,7 +31,12 @@ export function findTooDeepVariable(variables: Record<string, unknown> | undefin
       if (value === null || typeof value !== 'object') continue;
       if (depth > max) return { variable, at: path };
       for (const [key, child] of Object.entries(value)) {
-        const next = depth <= 4 ? `${path}.${key.length > 40 ? `${key.slice(0, 40)}…` : key}` : path.endsWith('…') ? path : `${path}…`;
+        const next =
+          depth <= 4
+            ? `${path}.${key.length > 40 ? `${key.slice(0, 40)}…` : key}`
+            : path.endsWith('…')
+              ? path
+              : `${path}…`;
         stack.push({ value: child, depth: depth + 1, path: next });
       }
     }
@@ -37,7 +45,10 @@ export function findTooDeepVariable(variables: Record<string, unknown> | undefin
 }
 
 /** The name of the first variable nested deeper than `max` levels, or null (graphql-ws checks subscribe payloads with it). */
-export function tooDeepVariable(variables: Record<string, unknown> | undefined, max = MAX_VARIABLES_DEPTH): string | null {
+export function tooDeepVariable(
+  variables: Record<string, unknown> | undefined,
+  max = MAX_VARIABLES_DEPTH,
+): string | null {
   return findTooDeepVariable(variables, max)?.variable ?? null;
 }
 

@@ -1,4 +1,13 @@
-import { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema, parse, specifiedRules, validate, ValidationRule } from 'graphql';
+import {
+  DocumentNode,
+  ExecutionArgs,
+  GraphQLError,
+  GraphQLSchema,
+  parse,
+  specifiedRules,
+  validate,
+  ValidationRule,
+} from 'graphql';
 import type { ServerOptions, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
@@ -32,19 +41,36 @@ function clientError(message: string, code: string, source?: GraphQLError): Grap
  * graphql-ws validates with graphql-js's rules only: without this a socket skipped the depth, alias and cost limits
  * that HTTP enforces. Returns execution arguments, or the errors to send (with the same codes as over HTTP).
  */
-export function prepareOperation(schema: GraphQLSchema, payload: SubscribePayload, rules: OperationRules): ExecutionArgs | readonly GraphQLError[] {
+export function prepareOperation(
+  schema: GraphQLSchema,
+  payload: SubscribePayload,
+  rules: OperationRules,
+): ExecutionArgs | readonly GraphQLError[] {
   let document: DocumentNode;
   try {
     document = parse(payload.query);
   } catch (error) {
-    return [clientError(error instanceof GraphQLError ? error.message : 'syntax error', 'GRAPHQL_PARSE_FAILED', error instanceof GraphQLError ? error : undefined)];
+    return [
+      clientError(
+        error instanceof GraphQLError ? error.message : 'syntax error',
+        'GRAPHQL_PARSE_FAILED',
+        error instanceof GraphQLError ? error : undefined,
+      ),
+    ];
   }
-  const errors = validate(schema, document, [...specifiedRules, ...rules.validationRules], { hideSuggestions: rules.hideSuggestions });
-  if (errors.length > 0) return errors.map((e) => clientError(e.message, String(e.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED'), e));
+  const errors = validate(schema, document, [...specifiedRules, ...rules.validationRules], {
+    hideSuggestions: rules.hideSuggestions,
+  });
+  if (errors.length > 0)
+    return errors.map((e) => clientError(e.message, String(e.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED'), e));
   const variableValues = payload.variables ?? undefined;
   const deep = tooDeepVariable(variableValues);
   if (deep !== null) {
-    const error = new VariablesTooDeepError(deep, `is nested deeper than ${MAX_VARIABLES_DEPTH} levels`, MAX_VARIABLES_DEPTH);
+    const error = new VariablesTooDeepError(
+      deep,
+      `is nested deeper than ${MAX_VARIABLES_DEPTH} levels`,
+      MAX_VARIABLES_DEPTH,
+    );
     return [new GraphQLError(error.message, { originalError: error })];
   }
   try {

@@ -22,7 +22,12 @@ async function startServer(handler: Handler): Promise<TestServer> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      state.requests.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      state.requests.push({
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       handler(req, res);
     });
   });
@@ -201,9 +206,16 @@ describe('OutboundHttpClient', () => {
   it('counts a hanging DNS lookup against the deadline', async () => {
     // Answers only after the deadline, long after it.
     const hanging: Resolver = () =>
-      new Promise<string[]>((_resolve, reject) => setTimeout(() => reject(Object.assign(new Error('slow'), { code: 'EAI_AGAIN' })), 1500));
+      new Promise<string[]>((_resolve, reject) =>
+        setTimeout(() => reject(Object.assign(new Error('slow'), { code: 'EAI_AGAIN' })), 1500),
+      );
     const { value, ms } = await timed(() =>
-      client({ allowPrivateTargets: false, resolve: hanging }).post('http://slow-dns.test:8080/', json, {}, { timeoutMs: 300 }),
+      client({ allowPrivateTargets: false, resolve: hanging }).post(
+        'http://slow-dns.test:8080/',
+        json,
+        {},
+        { timeoutMs: 300 },
+      ),
     );
     expect(expectFailure(value)).toMatchObject({ errorKind: 'timeout', error: 'timeout after 300 ms' });
     expect(ms).toBeLessThan(300 + 500);
@@ -211,7 +223,9 @@ describe('OutboundHttpClient', () => {
 
   it('reports a refused connection as a network error', async () => {
     const port = await freePort();
-    expect(expectFailure(await client().post(`http://127.0.0.1:${port}/`, json, {}, { timeoutMs: 2000 }))).toMatchObject({
+    expect(
+      expectFailure(await client().post(`http://127.0.0.1:${port}/`, json, {}, { timeoutMs: 2000 })),
+    ).toMatchObject({
       errorKind: 'network',
       error: 'connection refused',
     });
@@ -222,7 +236,9 @@ describe('OutboundHttpClient', () => {
       throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
     };
     for (const allowPrivateTargets of [true, false]) {
-      const result = expectFailure(await client({ allowPrivateTargets, resolve }).post('http://missing.test:8080/', json, {}, { timeoutMs: 2000 }));
+      const result = expectFailure(
+        await client({ allowPrivateTargets, resolve }).post('http://missing.test:8080/', json, {}, { timeoutMs: 2000 }),
+      );
       expect(result).toMatchObject({ errorKind: 'dns', error: 'dns lookup failed (ENOTFOUND)' });
     }
   });
@@ -234,7 +250,9 @@ describe('OutboundHttpClient', () => {
       errorKind: 'blocked',
       error: 'blocked: 127.0.0.1 is a loopback address',
     });
-    expect(expectFailure(await strict.post(`http://[::ffff:127.0.0.1]:${server.port}/`, json, {}, { timeoutMs: 2000 }))).toMatchObject({
+    expect(
+      expectFailure(await strict.post(`http://[::ffff:127.0.0.1]:${server.port}/`, json, {}, { timeoutMs: 2000 })),
+    ).toMatchObject({
       errorKind: 'blocked',
       error: 'blocked: ::ffff:7f00:1 is a loopback address',
     });
@@ -252,8 +270,13 @@ describe('OutboundHttpClient', () => {
     const url = `http://rebind.test:${server.port}/hook`;
 
     await expect(validateTargetUrl(url, { allowPrivate: false, resolve: rebinding })).resolves.toBeInstanceOf(URL);
-    const result = expectFailure(await client({ allowPrivateTargets: false, resolve: rebinding }).post(url, json, {}, { timeoutMs: 2000 }));
-    expect(result).toMatchObject({ errorKind: 'blocked', error: 'blocked: rebind.test resolves to 127.0.0.1, a loopback address' });
+    const result = expectFailure(
+      await client({ allowPrivateTargets: false, resolve: rebinding }).post(url, json, {}, { timeoutMs: 2000 }),
+    );
+    expect(result).toMatchObject({
+      errorKind: 'blocked',
+      error: 'blocked: rebind.test resolves to 127.0.0.1, a loopback address',
+    });
     expect(lookups).toBe(2);
     expect(server.connections).toBe(0);
   });
@@ -261,7 +284,9 @@ describe('OutboundHttpClient', () => {
   it('with private targets allowed, connects through an injected resolver and keeps the Host name', async () => {
     const server = await startServer((_req, res) => res.end('ok'));
     const resolve: Resolver = async () => ['127.0.0.1'];
-    const result = expectResponse(await client({ resolve }).post(`http://receiver.test:${server.port}/`, json, {}, { timeoutMs: 2000 }));
+    const result = expectResponse(
+      await client({ resolve }).post(`http://receiver.test:${server.port}/`, json, {}, { timeoutMs: 2000 }),
+    );
     expect(result.body).toBe('ok');
     expect(server.requests[0].headers.host).toBe(`receiver.test:${server.port}`);
   });
@@ -290,7 +315,9 @@ describe('OutboundHttpClient', () => {
   it('honours maxConnectionsPerOrigin under concurrency', async () => {
     const server = await startServer((_req, res) => setTimeout(() => res.end('ok'), 20));
     const limited = client({ maxConnectionsPerOrigin: 1 });
-    const results = await Promise.all(Array.from({ length: 5 }, () => limited.post(server.url, json, {}, { timeoutMs: 2000 })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => limited.post(server.url, json, {}, { timeoutMs: 2000 })),
+    );
     expect(results.every((r) => r.ok)).toBe(true);
     expect(server.connections).toBe(1);
   });

@@ -60,7 +60,9 @@ describe('validateTargetUrl', () => {
   ])('refuses the non-public literal %s without DNS', async (raw, reason) => {
     const error = await refusal(raw);
     expect(error.message).toMatch(reason);
-    expect(error.message).toMatch(/^url: address .* not a public address \(set ALLOW_PRIVATE_TARGETS=true for development\)$/);
+    expect(error.message).toMatch(
+      /^url: address .* not a public address \(set ALLOW_PRIVATE_TARGETS=true for development\)$/,
+    );
     expect(error.details).toMatchObject({ field: 'url' });
   });
 
@@ -75,7 +77,11 @@ describe('validateTargetUrl', () => {
     ['http://example.com:1023', 'http://example.com:1023', /port 1023 is not allowed/],
     ['http://example.com:0', 'http://example.com:0', /port 0 is not allowed/],
     ['http://example.com:65536', 'http://example.com:65536', /is not a valid URL/],
-    ['a 3,000-character URL', `https://example.com/${'a'.repeat(3000 - 'https://example.com/'.length)}`, /is too long \(3000 characters; the limit is 2048\)/],
+    [
+      'a 3,000-character URL',
+      `https://example.com/${'a'.repeat(3000 - 'https://example.com/'.length)}`,
+      /is too long \(3000 characters; the limit is 2048\)/,
+    ],
     ['not a url', 'not a url', /is not a valid URL/],
     ['http://', 'http://', /is not a valid URL/],
     ['', '', /is not a valid URL/],
@@ -88,10 +94,12 @@ describe('validateTargetUrl', () => {
   });
 
   it('accepts a public IP literal without any DNS lookup', async () => {
-    await expect(validateTargetUrl(`http://${PUBLIC_V4}`, { allowPrivate: false, resolve: noDns })).resolves.toBeInstanceOf(URL);
-    await expect(validateTargetUrl('https://[2606:4700:4700::1111]/x', { allowPrivate: false, resolve: noDns })).resolves.toBeInstanceOf(
-      URL,
-    );
+    await expect(
+      validateTargetUrl(`http://${PUBLIC_V4}`, { allowPrivate: false, resolve: noDns }),
+    ).resolves.toBeInstanceOf(URL);
+    await expect(
+      validateTargetUrl('https://[2606:4700:4700::1111]/x', { allowPrivate: false, resolve: noDns }),
+    ).resolves.toBeInstanceOf(URL);
   });
 
   it('accepts a host whose every address is public, and allowed ports', async () => {
@@ -110,16 +118,23 @@ describe('validateTargetUrl', () => {
   });
 
   it('refuses a host when any one of its addresses is not public', async () => {
-    const resolve = resolverOf({ 'mixed.example.com': [PUBLIC_V4, '10.1.2.3'], 'meta.example.com': ['::ffff:169.254.169.254'] });
+    const resolve = resolverOf({
+      'mixed.example.com': [PUBLIC_V4, '10.1.2.3'],
+      'meta.example.com': ['::ffff:169.254.169.254'],
+    });
     expect((await refusal('https://mixed.example.com', false, resolve)).message).toBe(
       'url: host mixed.example.com resolves to 10.1.2.3, which is private, not a public address (set ALLOW_PRIVATE_TARGETS=true for development)',
     );
-    expect((await refusal('https://meta.example.com', false, resolve)).message).toMatch(/resolves to 169\.254\.169\.254, which is link-local/);
+    expect((await refusal('https://meta.example.com', false, resolve)).message).toMatch(
+      /resolves to 169\.254\.169\.254, which is link-local/,
+    );
   });
 
   it('refuses a host that does not resolve', async () => {
     const resolve = resolverOf({ 'empty.example.com': [] });
-    expect((await refusal('https://nowhere.example.com', false, resolve)).message).toBe('url: host nowhere.example.com could not be resolved');
+    expect((await refusal('https://nowhere.example.com', false, resolve)).message).toBe(
+      'url: host nowhere.example.com could not be resolved',
+    );
     expect((await refusal('https://empty.example.com', false, resolve)).message).toMatch(/could not be resolved/);
   });
 
@@ -169,7 +184,9 @@ describe('lookupGuard', () => {
   type LookupOutcome = { err: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family?: number };
 
   const runLookup = (resolve: Resolver, host: string, options: LookupOptions): Promise<LookupOutcome> =>
-    new Promise((done) => lookupGuard({ resolve })(host, options, (err, address, family) => done({ err, address, family })));
+    new Promise((done) =>
+      lookupGuard({ resolve })(host, options, (err, address, family) => done({ err, address, family })),
+    );
 
   const resolve = resolverOf({
     'public.test': [PUBLIC_V6, PUBLIC_V4],
@@ -189,7 +206,11 @@ describe('lookupGuard', () => {
 
   it('returns one address of the requested family otherwise', async () => {
     expect(await runLookup(resolve, 'public.test', {})).toEqual({ err: null, address: PUBLIC_V6, family: 6 });
-    expect(await runLookup(resolve, 'public.test', { family: 4 })).toEqual({ err: null, address: PUBLIC_V4, family: 4 });
+    expect(await runLookup(resolve, 'public.test', { family: 4 })).toEqual({
+      err: null,
+      address: PUBLIC_V4,
+      family: 4,
+    });
     const { err } = await runLookup(resolve, 'v6only.test', { family: 4 });
     expect(err?.code).toBe('ENOTFOUND');
   });
@@ -222,7 +243,9 @@ describe('lookupGuard', () => {
     let calls = 0;
     const rebinding: Resolver = async () => answers[Math.min(calls++, answers.length - 1)];
 
-    await expect(validateTargetUrl('https://rebind.test/hook', { allowPrivate: false, resolve: rebinding })).resolves.toBeInstanceOf(URL);
+    await expect(
+      validateTargetUrl('https://rebind.test/hook', { allowPrivate: false, resolve: rebinding }),
+    ).resolves.toBeInstanceOf(URL);
     const { err } = await runLookup(rebinding, 'rebind.test', { all: true });
     expect(err?.code).toBe('ESSRF');
   });

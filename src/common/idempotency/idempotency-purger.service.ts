@@ -13,7 +13,12 @@ export class IdempotencyPurger implements OnApplicationBootstrap, OnApplicationS
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly idempotency: IdempotencyService,
   ) {
-    this.task = new PeriodicTask('idempotency purge', config.idempotencyPurgeIntervalMs, () => this.purge(), this.logger);
+    this.task = new PeriodicTask(
+      'idempotency purge',
+      config.idempotencyPurgeIntervalMs,
+      () => this.purge(),
+      this.logger,
+    );
   }
 
   onApplicationBootstrap(): void {

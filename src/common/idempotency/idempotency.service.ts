@@ -49,8 +49,10 @@ export class IdempotencyService {
 
   validateKey(key: string | null | undefined, field = 'idempotencyKey'): void {
     if (key === null || key === undefined) return;
-    if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) throw new InvalidIdempotencyKeyError(field, `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
-    if (/[\u0000-\u001f\u007f]/.test(key)) throw new InvalidIdempotencyKeyError(field, 'must not contain control characters');
+    if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)
+      throw new InvalidIdempotencyKeyError(field, `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+    if (/[\u0000-\u001f\u007f]/.test(key))
+      throw new InvalidIdempotencyKeyError(field, 'must not contain control characters');
   }
 
   async run<T>(call: IdempotentCall<T>): Promise<T> {
@@ -66,7 +68,13 @@ export class IdempotencyService {
       const claimed = await repo
         .createQueryBuilder()
         .insert()
-        .values({ ...id, fingerprint: print, state: IdempotencyState.InProgress, result: null, expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS) })
+        .values({
+          ...id,
+          fingerprint: print,
+          state: IdempotencyState.InProgress,
+          result: null,
+          expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS),
+        })
         .orIgnore()
         .returning(['key'])
         .execute();
@@ -74,7 +82,9 @@ export class IdempotencyService {
 
       const existing = await repo.findOneBy(id);
       if (!existing) continue; // released between our insert and read: try again
-      const abandoned = existing.state === IdempotencyState.InProgress && Date.now() - existing.createdAt.getTime() > ABANDONED_AFTER_MS;
+      const abandoned =
+        existing.state === IdempotencyState.InProgress &&
+        Date.now() - existing.createdAt.getTime() > ABANDONED_AFTER_MS;
       if (existing.expiresAt.getTime() <= Date.now() || abandoned) {
         await repo.delete({ ...id, createdAt: existing.createdAt });
         continue;
@@ -95,7 +105,10 @@ export class IdempotencyService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const { result, ref } = await call.work(manager);
-        await manager.update(IdempotencyKeyEntity, { ...id, fingerprint: print }, { state: IdempotencyState.Completed, result: ref } as QueryDeepPartialEntity<IdempotencyKeyEntity>);
+        await manager.update(IdempotencyKeyEntity, { ...id, fingerprint: print }, {
+          state: IdempotencyState.Completed,
+          result: ref,
+        } as QueryDeepPartialEntity<IdempotencyKeyEntity>);
         return result;
       });
     } catch (error) {
@@ -110,34 +123,72 @@ export class IdempotencyService {
    * used with the same input (null for new keys or items without a key); CONFLICT when input differs or the
    * first call is still running.
    */
-  async findCompletedInBatch(manager: EntityManager, tenantId: string, operation: string, items: ({ key: string; input: unknown } | null)[]): Promise<(Record<string, unknown> | null)[]> {
+  async findCompletedInBatch(
+    manager: EntityManager,
+    tenantId: string,
+    operation: string,
+    items: ({ key: string; input: unknown } | null)[],
+  ): Promise<(Record<string, unknown> | null)[]> {
     const keys = items.filter((i): i is { key: string; input: unknown } => !!i).map((i) => i.key);
     if (keys.length === 0) return items.map(() => null);
-    const rows = await manager.getRepository(IdempotencyKeyEntity).find({ where: { tenantId, operation, key: In(keys), expiresAt: MoreThan(new Date()) } });
+    const rows = await manager
+      .getRepository(IdempotencyKeyEntity)
+      .find({ where: { tenantId, operation, key: In(keys), expiresAt: MoreThan(new Date()) } });
     const byKey = new Map(rows.map((r) => [r.key, r]));
     return items.map((item, index) => {
       if (!item) return null;
       const row = byKey.get(item.key);
       if (!row) return null;
-      if (row.fingerprint !== fingerprint(item.input)) throw new IdempotencyKeyReusedError(`idempotency key of inputs[${index}] already used with different input`, `inputs[${index}].idempotencyKey`);
-      if (row.state !== IdempotencyState.Completed || !row.result) throw new IdempotencyInFlightError(`a request with the idempotency key of inputs[${index}] is still in flight; retry shortly`);
+      if (row.fingerprint !== fingerprint(item.input))
+        throw new IdempotencyKeyReusedError(
+          `idempotency key of inputs[${index}] already used with different input`,
+          `inputs[${index}].idempotencyKey`,
+        );
+      if (row.state !== IdempotencyState.Completed || !row.result)
+        throw new IdempotencyInFlightError(
+          `a request with the idempotency key of inputs[${index}] is still in flight; retry shortly`,
+        );
       return row.result;
     });
   }
 
   /** Records completed keys inside the caller's transaction; a key taken concurrently aborts the whole batch. */
-  async recordInBatch(manager: EntityManager, tenantId: string, operation: string, items: { key: string; input: unknown; ref: Record<string, unknown> }[]): Promise<void> {
+  async recordInBatch(
+    manager: EntityManager,
+    tenantId: string,
+    operation: string,
+    items: { key: string; input: unknown; ref: Record<string, unknown> }[],
+  ): Promise<void> {
     if (items.length === 0) return;
-    await manager.query('DELETE FROM idempotency_keys WHERE tenant_id = $1 AND operation = $2 AND key = ANY($3) AND expires_at <= now()', [tenantId, operation, items.map((i) => i.key)]);
+    await manager.query(
+      'DELETE FROM idempotency_keys WHERE tenant_id = $1 AND operation = $2 AND key = ANY($3) AND expires_at <= now()',
+      [tenantId, operation, items.map((i) => i.key)],
+    );
     const inserted = await manager
       .createQueryBuilder()
       .insert()
       .into(IdempotencyKeyEntity)
-      .values(items.map((i) => ({ tenantId, operation, key: i.key, fingerprint: fingerprint(i.input), state: IdempotencyState.Completed, result: i.ref, expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS) }) as QueryDeepPartialEntity<IdempotencyKeyEntity>))
+      .values(
+        items.map(
+          (i) =>
+            ({
+              tenantId,
+              operation,
+              key: i.key,
+              fingerprint: fingerprint(i.input),
+              state: IdempotencyState.Completed,
+              result: i.ref,
+              expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS),
+            }) as QueryDeepPartialEntity<IdempotencyKeyEntity>,
+        ),
+      )
       .orIgnore()
       .returning(['key'])
       .execute();
-    if (inserted.raw.length !== items.length) throw new IdempotencyInFlightError('a request with one of these idempotency keys is still in flight; retry shortly');
+    if (inserted.raw.length !== items.length)
+      throw new IdempotencyInFlightError(
+        'a request with one of these idempotency keys is still in flight; retry shortly',
+      );
   }
 
   /**

@@ -23,10 +23,13 @@ describe('operationLabel', () => {
 });
 
 describe('routeLabel', () => {
-  const req = (fields: Partial<Request>): Request => ({ originalUrl: '/x', url: '/x', baseUrl: '', path: '/x', ...fields }) as Request;
+  const req = (fields: Partial<Request>): Request =>
+    ({ originalUrl: '/x', url: '/x', baseUrl: '', path: '/x', ...fields }) as Request;
 
   it('uses the route template, /graphql for the Apollo mount, and one value for everything unmatched', () => {
-    expect(routeLabel(req({ route: { path: '/inbound/:provider/:integrationId' } }))).toBe('/inbound/:provider/:integrationId');
+    expect(routeLabel(req({ route: { path: '/inbound/:provider/:integrationId' } }))).toBe(
+      '/inbound/:provider/:integrationId',
+    );
     expect(routeLabel(req({ originalUrl: '/graphql?x=1', url: '/' }))).toBe('/graphql');
     expect(routeLabel(req({ originalUrl: '/wp-admin/../etc', path: '/wp-admin/../etc' }))).toBe(UNMATCHED_ROUTE);
     expect(routeLabel(req({ originalUrl: `/${'a'.repeat(5000)}` }))).toBe(UNMATCHED_ROUTE);

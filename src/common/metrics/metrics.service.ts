@@ -25,10 +25,17 @@ export function routeLabel(req: Request): string {
  * The root field the operation selects, when the schema has it (`publishEvent`); the client's operationName is free
  * text and is never a label. Anything else (a parse error, an unknown field, only `__typename`) is `other`.
  */
-export function operationLabel(ctx: Pick<GraphQLRequestContextWillSendResponse<object>, 'operation' | 'schema'>): string {
+export function operationLabel(
+  ctx: Pick<GraphQLRequestContextWillSendResponse<object>, 'operation' | 'schema'>,
+): string {
   const operation = ctx.operation;
   if (!operation) return OTHER_LABEL;
-  const root = operation.operation === 'mutation' ? ctx.schema.getMutationType() : operation.operation === 'subscription' ? ctx.schema.getSubscriptionType() : ctx.schema.getQueryType();
+  const root =
+    operation.operation === 'mutation'
+      ? ctx.schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? ctx.schema.getSubscriptionType()
+        : ctx.schema.getQueryType();
   const first = operation.selectionSet.selections.find((s) => s.kind === 'Field' && !s.name.value.startsWith('__'));
   const name = first?.kind === 'Field' ? first.name.value : undefined;
   return name && root?.getFields()[name] ? name : OTHER_LABEL;
@@ -42,14 +49,41 @@ export class MetricsService {
   private readonly httpDuration: Histogram<'method' | 'route'>;
   private readonly gqlRequests: Counter<'operation' | 'type' | 'outcome'>;
   private readonly gqlDuration: Histogram<'type'>;
-  private readonly caps = { method: new LabelCap(20), route: new LabelCap(MAX_LABEL_VALUES), status: new LabelCap(MAX_LABEL_VALUES), operation: new LabelCap(MAX_LABEL_VALUES * 2) };
+  private readonly caps = {
+    method: new LabelCap(20),
+    route: new LabelCap(MAX_LABEL_VALUES),
+    status: new LabelCap(MAX_LABEL_VALUES),
+    operation: new LabelCap(MAX_LABEL_VALUES * 2),
+  };
 
   constructor(depths: QueueDepths) {
     collectDefaultMetrics({ register: this.registry, prefix: 'hookline_' });
-    this.httpRequests = new Counter({ name: 'hookline_http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
-    this.httpDuration = new Histogram({ name: 'hookline_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
-    this.gqlRequests = new Counter({ name: 'hookline_graphql_operations_total', help: 'GraphQL operations', labelNames: ['operation', 'type', 'outcome'], registers: [this.registry] });
-    this.gqlDuration = new Histogram({ name: 'hookline_graphql_operation_duration_seconds', help: 'GraphQL operation duration', labelNames: ['type'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
+    this.httpRequests = new Counter({
+      name: 'hookline_http_requests_total',
+      help: 'HTTP requests',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
+    this.httpDuration = new Histogram({
+      name: 'hookline_http_request_duration_seconds',
+      help: 'HTTP request duration',
+      labelNames: ['method', 'route'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    this.gqlRequests = new Counter({
+      name: 'hookline_graphql_operations_total',
+      help: 'GraphQL operations',
+      labelNames: ['operation', 'type', 'outcome'],
+      registers: [this.registry],
+    });
+    this.gqlDuration = new Histogram({
+      name: 'hookline_graphql_operation_duration_seconds',
+      help: 'GraphQL operation duration',
+      labelNames: ['type'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
     new Gauge({
       name: 'hookline_queue_jobs',
       help: 'Jobs per queue and state',
@@ -87,7 +121,11 @@ export class MetricsService {
           async willSendResponse(ctx) {
             const type = ctx.operation?.operation ?? 'unknown';
             end({ type });
-            requests.inc({ operation: operations.value(operationLabel(ctx)), type, outcome: ctx.errors?.length ? 'error' : 'ok' });
+            requests.inc({
+              operation: operations.value(operationLabel(ctx)),
+              type,
+              outcome: ctx.errors?.length ? 'error' : 'ok',
+            });
           },
         };
       },

@@ -28,7 +28,10 @@ export class RateLimiter implements OnApplicationShutdown {
       if (stop()) return false;
       const second = Math.floor(Date.now() / 1000);
       const window = `${this.prefix}${key}:${second}`;
-      const [[, count]] = (await this.redis.multi().incr(window).pexpire(window, 2000).exec()) as [[Error | null, number], unknown];
+      const [[, count]] = (await this.redis.multi().incr(window).pexpire(window, 2000).exec()) as [
+        [Error | null, number],
+        unknown,
+      ];
       if (count <= limit) return true;
       const nextWindow = (second + 1) * 1000 + 1;
       if (nextWindow > giveUpAt) return false;

@@ -23,7 +23,11 @@ export class PublishEventInput {
   @Matches(PRINTABLE, { each: true, message: 'channels must not contain control characters' })
   channels?: string[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Deliveries of events with the same ordering key to the same endpoint are attempted strictly in publish order' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Deliveries of events with the same ordering key to the same endpoint are attempted strictly in publish order',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 200)

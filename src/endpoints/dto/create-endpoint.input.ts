@@ -32,7 +32,10 @@ export class CreateEndpointInput {
   @Field(() => JsonScalar, { nullable: true })
   metadata?: unknown;
 
-  @Field(() => String, { nullable: true, description: 'Same key and same input within 24 h returns the first result; same key, other input: CONFLICT.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Same key and same input within 24 h returns the first result; same key, other input: CONFLICT.',
+  })
   @IsOptional()
   @IsString()
   idempotencyKey?: string | null;

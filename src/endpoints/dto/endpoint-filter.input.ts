@@ -8,13 +8,19 @@ export class EndpointFilter {
   @IsBoolean()
   isActive?: boolean | null;
 
-  @Field(() => String, { nullable: true, description: 'Endpoints that receive this event type (listed, or every business type)' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Endpoints that receive this event type (listed, or every business type)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   eventType?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Endpoints that receive this channel (listed, or every channel)' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Endpoints that receive this channel (listed, or every channel)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)

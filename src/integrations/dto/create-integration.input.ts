@@ -14,13 +14,19 @@ export class CreateIntegrationInput {
   @Length(1, 100)
   name: string;
 
-  @Field(() => String, { nullable: true, description: 'Secret the provider signs its webhooks with (stored encrypted)' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Secret the provider signs its webhooks with (stored encrypted)',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 500)
   webhookSecret?: string | null;
 
-  @Field(() => JsonScalar, { nullable: true, description: 'Provider API credentials and base URL (stored encrypted, never returned)' })
+  @Field(() => JsonScalar, {
+    nullable: true,
+    description: 'Provider API credentials and base URL (stored encrypted, never returned)',
+  })
   @IsOptional()
   @IsObject()
   credentials?: Record<string, unknown> | null;

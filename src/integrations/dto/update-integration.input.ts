@@ -17,7 +17,10 @@ export class UpdateIntegrationInput {
   @Length(1, 500)
   webhookSecret?: string | null;
 
-  @Field(() => JsonScalar, { nullable: true, description: 'Replaces the credentials (stored encrypted, never returned)' })
+  @Field(() => JsonScalar, {
+    nullable: true,
+    description: 'Replaces the credentials (stored encrypted, never returned)',
+  })
   @IsOptional()
   @IsObject()
   credentials?: Record<string, unknown> | null;

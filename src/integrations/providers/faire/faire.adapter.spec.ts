@@ -35,7 +35,14 @@ const faireOrder = {
       quantity: 6,
       price: { amount_minor: 850, currency: 'USD' },
     },
-    { id: 'oi_7g8h9i', product_id: 'p_coaster', product_option_id: 'po_coaster_set4', product_name: 'Cork coasters', quantity: 24, price_cents: 325 },
+    {
+      id: 'oi_7g8h9i',
+      product_id: 'p_coaster',
+      product_option_id: 'po_coaster_set4',
+      product_name: 'Cork coasters',
+      quantity: 24,
+      price_cents: 325,
+    },
   ],
   address: {
     name: 'Jordan Ellis',
@@ -53,7 +60,11 @@ const faireOrder = {
   shipments: [],
 };
 
-function signed(body: unknown, headers: Record<string, string> = {}, encoding: 'base64' | 'hex' = 'base64'): InboundRequest {
+function signed(
+  body: unknown,
+  headers: Record<string, string> = {},
+  encoding: 'base64' | 'hex' = 'base64',
+): InboundRequest {
   const rawBody = Buffer.from(JSON.stringify(body));
   const signature = createHmac('sha256', SECRET).update(rawBody).digest(encoding);
   return { rawBody, headers: { 'x-faire-hmac-sha256': signature, ...headers } };
@@ -78,19 +89,33 @@ describe('FaireAdapter.verify', () => {
 
   it('refuses a tampered body', () => {
     const req = signed(faireOrder);
-    const tampered = { ...req, rawBody: Buffer.from(req.rawBody.toString().replace('"quantity":12', '"quantity":120')) };
-    expect(adapter.verify(tampered, { webhookSecret: SECRET })).toEqual({ ok: false, reason: 'signature does not match the body' });
+    const tampered = {
+      ...req,
+      rawBody: Buffer.from(req.rawBody.toString().replace('"quantity":12', '"quantity":120')),
+    };
+    expect(adapter.verify(tampered, { webhookSecret: SECRET })).toEqual({
+      ok: false,
+      reason: 'signature does not match the body',
+    });
   });
 
   it('refuses a wrong secret, a missing header, a garbage header and a missing secret', () => {
     expect(adapter.verify(signed(faireOrder), { webhookSecret: 'another-secret' })).toMatchObject({ ok: false });
     const { rawBody } = signed(faireOrder);
-    expect(adapter.verify({ rawBody, headers: {} }, { webhookSecret: SECRET })).toEqual({ ok: false, reason: 'missing X-Faire-Hmac-SHA256 header' });
-    expect(adapter.verify({ rawBody, headers: { 'x-faire-hmac-sha256': 'not-a-digest' } }, { webhookSecret: SECRET })).toMatchObject({
+    expect(adapter.verify({ rawBody, headers: {} }, { webhookSecret: SECRET })).toEqual({
+      ok: false,
+      reason: 'missing X-Faire-Hmac-SHA256 header',
+    });
+    expect(
+      adapter.verify({ rawBody, headers: { 'x-faire-hmac-sha256': 'not-a-digest' } }, { webhookSecret: SECRET }),
+    ).toMatchObject({
       ok: false,
       reason: expect.stringContaining('not a base64 or hex'),
     });
-    expect(adapter.verify(signed(faireOrder), { webhookSecret: null })).toMatchObject({ ok: false, reason: expect.stringContaining('no webhook secret') });
+    expect(adapter.verify(signed(faireOrder), { webhookSecret: null })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('no webhook secret'),
+    });
   });
 });
 
@@ -104,14 +129,21 @@ describe('FaireAdapter.extract', () => {
     const req = signed(faireOrder, { 'x-faire-webhook-topic': 'ORDER_UPDATED' });
     expect(adapter.extract(req, { ...faireOrder, event_id: 'evt_9' }).externalId).toBe('evt_9');
     expect(adapter.extract(req, faireOrder).externalId).toBe('ORDER_UPDATED:bo_9x7k2m1q4z:2025-03-14T16:02:11.000Z');
-    expect(adapter.extract({ rawBody: Buffer.from('[]'), headers: {} }, [])).toEqual({ eventCode: 'unknown', externalId: null });
+    expect(adapter.extract({ rawBody: Buffer.from('[]'), headers: {} }, [])).toEqual({
+      eventCode: 'unknown',
+      externalId: null,
+    });
   });
 });
 
 describe('FaireAdapter.normalise', () => {
   it('turns ORDER_CREATED into a valid order.created on the brand channel, ordered by order', () => {
     const [event] = events(adapter.normalise('ORDER_CREATED', faireOrder));
-    expect(event).toMatchObject({ eventType: 'order.created', channels: ['shop:b_4kd82mf0ps'], orderingKey: 'order:bo_9x7k2m1q4z' });
+    expect(event).toMatchObject({
+      eventType: 'order.created',
+      channels: ['shop:b_4kd82mf0ps'],
+      orderingKey: 'order:bo_9x7k2m1q4z',
+    });
     expect(event!.payload).toMatchObject({
       shop_id: 'b_4kd82mf0ps',
       order: {
@@ -134,14 +166,22 @@ describe('FaireAdapter.normalise', () => {
   });
 
   it('unwraps an { order } envelope and maps the other order topics', () => {
-    const envelope = { id: 'evt_1', brand_id: 'b_4kd82mf0ps', order: { ...faireOrder, brand_id: undefined, state: 'IN_TRANSIT' } };
+    const envelope = {
+      id: 'evt_1',
+      brand_id: 'b_4kd82mf0ps',
+      order: { ...faireOrder, brand_id: undefined, state: 'IN_TRANSIT' },
+    };
     for (const [topic, eventType, status] of [
       ['ORDER_UPDATED', 'order.updated', 'shipped'],
       ['ORDER_CANCELED', 'order.cancelled', 'cancelled'],
       ['ORDER_FULFILLED', 'order.fulfilled', 'shipped'],
     ] as const) {
       const [event] = events(adapter.normalise(topic, envelope));
-      expect(event).toMatchObject({ eventType, channels: ['shop:b_4kd82mf0ps'], payload: { order: { id: 'bo_9x7k2m1q4z', status } } });
+      expect(event).toMatchObject({
+        eventType,
+        channels: ['shop:b_4kd82mf0ps'],
+        payload: { order: { id: 'bo_9x7k2m1q4z', status } },
+      });
       expectValid(event!);
     }
   });
@@ -154,7 +194,13 @@ describe('FaireAdapter.normalise', () => {
       description: 'Stoneware, dishwasher safe',
       lifecycle_state: 'PUBLISHED',
       options: [
-        { id: 'po_mug12oz_blue', sku: 'MUG-CER-12OZ-BLU', name: 'Blue', wholesale_price: { amount_minor: 1200, currency: 'USD' }, available_quantity: 140 },
+        {
+          id: 'po_mug12oz_blue',
+          sku: 'MUG-CER-12OZ-BLU',
+          name: 'Blue',
+          wholesale_price: { amount_minor: 1200, currency: 'USD' },
+          available_quantity: 140,
+        },
         { id: 'po_mug12oz_sand', name: 'Sand', wholesale_price_cents: 1200, available_quantity: 0 },
       ],
       updated_at: '2025-03-18T12:00:00.000Z',
@@ -166,7 +212,12 @@ describe('FaireAdapter.normalise', () => {
       const [event] = events(adapter.normalise(topic, product));
       expect(event).toMatchObject({ eventType, channels: ['shop:b_4kd82mf0ps'], orderingKey: 'product:p_mug12oz' });
       expect(event!.payload).toMatchObject({
-        product: { id: 'p_mug12oz', title: 'Ceramic mug 12 oz', status: 'published', variants: [{ sku: 'MUG-CER-12OZ-BLU', price: 12 }, { sku: 'po_mug12oz_sand' }] },
+        product: {
+          id: 'p_mug12oz',
+          title: 'Ceramic mug 12 oz',
+          status: 'published',
+          variants: [{ sku: 'MUG-CER-12OZ-BLU', price: 12 }, { sku: 'po_mug12oz_sand' }],
+        },
       });
       expectValid(event!);
     }
@@ -183,28 +234,59 @@ describe('FaireAdapter.normalise', () => {
     };
     const result = events(adapter.normalise('INVENTORY_UPDATED', body));
     expect(result.map((e) => e.payload)).toEqual([
-      { shop_id: 'b_4kd82mf0ps', inventory: { sku: 'MUG-CER-12OZ-BLU', available: 128, variant_id: 'po_mug12oz_blue', updated_at: '2025-03-14T16:05:00.000Z' } },
-      { shop_id: 'b_4kd82mf0ps', inventory: { sku: 'po_coaster_set4', available: 0, variant_id: 'po_coaster_set4', updated_at: '2025-03-14T16:05:00.000Z' } },
+      {
+        shop_id: 'b_4kd82mf0ps',
+        inventory: {
+          sku: 'MUG-CER-12OZ-BLU',
+          available: 128,
+          variant_id: 'po_mug12oz_blue',
+          updated_at: '2025-03-14T16:05:00.000Z',
+        },
+      },
+      {
+        shop_id: 'b_4kd82mf0ps',
+        inventory: {
+          sku: 'po_coaster_set4',
+          available: 0,
+          variant_id: 'po_coaster_set4',
+          updated_at: '2025-03-14T16:05:00.000Z',
+        },
+      },
     ]);
     result.forEach(expectValid);
-    const [single] = events(adapter.normalise('INVENTORY_QUANTITY_UPDATED', { sku: 'TEA-TIN-STD', available_quantity: 7 }));
-    expect(single).toMatchObject({ eventType: 'inventory.updated', channels: [], payload: { inventory: { sku: 'TEA-TIN-STD', available: 7 } } });
+    const [single] = events(
+      adapter.normalise('INVENTORY_QUANTITY_UPDATED', { sku: 'TEA-TIN-STD', available_quantity: 7 }),
+    );
+    expect(single).toMatchObject({
+      eventType: 'inventory.updated',
+      channels: [],
+      payload: { inventory: { sku: 'TEA-TIN-STD', available: 7 } },
+    });
     expectValid(single!);
   });
 
   it('skips an unknown topic', () => {
-    expect(adapter.normalise('RETAILER_SIGNED_UP', {})).toEqual({ kind: 'skip', reason: 'unknown Faire topic "RETAILER_SIGNED_UP"' });
+    expect(adapter.normalise('RETAILER_SIGNED_UP', {})).toEqual({
+      kind: 'skip',
+      reason: 'unknown Faire topic "RETAILER_SIGNED_UP"',
+    });
   });
 
   it('throws a clear error on a malformed payload of a known topic', () => {
-    expect(() => adapter.normalise('ORDER_CREATED', { ...faireOrder, items: 'none' })).toThrow('Faire ORDER_CREATED: body.items must be an array');
-    expect(() => adapter.normalise('ORDER_CREATED', { ...faireOrder, id: undefined })).toThrow(/body\.id .*is required/);
+    expect(() => adapter.normalise('ORDER_CREATED', { ...faireOrder, items: 'none' })).toThrow(
+      'Faire ORDER_CREATED: body.items must be an array',
+    );
+    expect(() => adapter.normalise('ORDER_CREATED', { ...faireOrder, id: undefined })).toThrow(
+      /body\.id .*is required/,
+    );
     const badQuantity = { ...faireOrder, items: [{ ...faireOrder.items[0], quantity: 1.5 }] };
     expect(() => adapter.normalise('ORDER_CREATED', badQuantity)).toThrow('body.items[0].quantity must be an integer');
   });
 
   it('lists its topics and the headers to redact', () => {
-    expect(adapter.eventCodes().map((c) => c.code)).toEqual(expect.arrayContaining(['ORDER_CREATED', 'PRODUCT_UPDATED', 'INVENTORY_UPDATED']));
+    expect(adapter.eventCodes().map((c) => c.code)).toEqual(
+      expect.arrayContaining(['ORDER_CREATED', 'PRODUCT_UPDATED', 'INVENTORY_UPDATED']),
+    );
     expect(adapter.signatureHeaderNames()).toContain('x-faire-hmac-sha256');
   });
 });

@@ -47,9 +47,17 @@ const TOPICS: Record<string, TopicMapping> = {
   ORDER_CANCELED: { eventType: 'order.cancelled', resource: 'order', description: 'An order was cancelled' },
   ORDER_FULFILLED: { eventType: 'order.fulfilled', resource: 'order', description: 'An order was shipped' },
   PRODUCT_CREATED: { eventType: 'product.created', resource: 'product', description: 'A product was created' },
-  PRODUCT_UPDATED: { eventType: 'product.updated', resource: 'product', description: 'A product or its options changed' },
+  PRODUCT_UPDATED: {
+    eventType: 'product.updated',
+    resource: 'product',
+    description: 'A product or its options changed',
+  },
   INVENTORY_UPDATED: { eventType: 'inventory.updated', resource: 'inventory', description: 'Inventory levels changed' },
-  INVENTORY_QUANTITY_UPDATED: { eventType: 'inventory.updated', resource: 'inventory', description: 'Option inventory quantity changed' },
+  INVENTORY_QUANTITY_UPDATED: {
+    eventType: 'inventory.updated',
+    resource: 'inventory',
+    description: 'Option inventory quantity changed',
+  },
 };
 
 const ORDER_STATUS: Record<string, string> = {
@@ -73,7 +81,8 @@ export class FaireAdapter implements ProviderAdapter {
     if (!header) return { ok: false, reason: 'missing X-Faire-Hmac-SHA256 header' };
     const given = decodeSha256Digest(header);
     if (!given) return { ok: false, reason: 'X-Faire-Hmac-SHA256 is not a base64 or hex SHA-256 digest' };
-    if (!digestsEqual(given, hmacSha256(secret, req.rawBody))) return { ok: false, reason: 'signature does not match the body' };
+    if (!digestsEqual(given, hmacSha256(secret, req.rawBody)))
+      return { ok: false, reason: 'signature does not match the body' };
     return { ok: true };
   }
 
@@ -91,7 +100,10 @@ export class FaireAdapter implements ProviderAdapter {
   }
 
   eventCodes(): { code: string; description: string }[] {
-    return Object.entries(TOPICS).map(([code, mapping]) => ({ code, description: `${mapping.description} → ${mapping.eventType}` }));
+    return Object.entries(TOPICS).map(([code, mapping]) => ({
+      code,
+      description: `${mapping.description} → ${mapping.eventType}`,
+    }));
   }
 
   normalise(eventCode: string, body: unknown): NormaliseResult {
@@ -182,7 +194,8 @@ function normaliseOrder(topic: string, eventType: string, root: PayloadReader): 
   currency = currency ?? order.optString('currency') ?? 'USD';
   const shipping = readMoney(order, 'shipping');
   const total = readMoney(order, 'total')?.amount ?? roundMoney(subtotal + (shipping?.amount ?? 0));
-  const status = topic === 'ORDER_CANCELED' ? 'cancelled' : state ? (ORDER_STATUS[state] ?? state.toLowerCase()) : 'unknown';
+  const status =
+    topic === 'ORDER_CANCELED' ? 'cancelled' : state ? (ORDER_STATUS[state] ?? state.toLowerCase()) : 'unknown';
   const address = order.optObject('address', 'shipping_address');
   const shipments = order.optObjects('shipments');
 
@@ -210,7 +223,12 @@ function normaliseOrder(topic: string, eventType: string, root: PayloadReader): 
       }),
     ),
   });
-  return { eventType, payload: withShop(shopId, { order: payload }), channels: channelsFor(shopId), orderingKey: `order:${id}` };
+  return {
+    eventType,
+    payload: withShop(shopId, { order: payload }),
+    channels: channelsFor(shopId),
+    orderingKey: `order:${id}`,
+  };
 }
 
 function normaliseAddress(address: PayloadReader): JsonObject {
@@ -250,7 +268,12 @@ function normaliseProduct(eventType: string, root: PayloadReader): NormalisedEve
     created_at: product.optString('created_at'),
     updated_at: product.optString('updated_at'),
   });
-  return { eventType, payload: withShop(shopId, { product: payload }), channels: channelsFor(shopId), orderingKey: `product:${id}` };
+  return {
+    eventType,
+    payload: withShop(shopId, { product: payload }),
+    channels: channelsFor(shopId),
+    orderingKey: `product:${id}`,
+  };
 }
 
 function normaliseInventory(eventType: string, root: PayloadReader): NormalisedEvent[] {
@@ -267,7 +290,12 @@ function normaliseInventory(eventType: string, root: PayloadReader): NormalisedE
       variant_id: variantId,
       updated_at: item.optString('updated_at') ?? updatedAt,
     });
-    return { eventType, payload: withShop(shopId, { inventory }), channels: channelsFor(shopId), orderingKey: `inventory:${sku}` };
+    return {
+      eventType,
+      payload: withShop(shopId, { inventory }),
+      channels: channelsFor(shopId),
+      orderingKey: `inventory:${sku}`,
+    };
   });
 }
 

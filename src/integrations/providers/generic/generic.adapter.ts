@@ -34,7 +34,8 @@ export class GenericAdapter implements ProviderAdapter {
     const id = req.headers[WEBHOOK_ID_HEADER];
     const timestamp = req.headers[WEBHOOK_TIMESTAMP_HEADER];
     const signatures = req.headers[WEBHOOK_SIGNATURE_HEADER];
-    if (!id || !timestamp || !signatures) return { ok: false, reason: 'missing webhook-id, webhook-timestamp or webhook-signature header' };
+    if (!id || !timestamp || !signatures)
+      return { ok: false, reason: 'missing webhook-id, webhook-timestamp or webhook-signature header' };
     if (!/^\d+$/.test(timestamp)) return { ok: false, reason: 'webhook-timestamp is not unix seconds' };
     const skew = Math.floor(now.getTime() / 1000) - Number(timestamp);
     if (skew > TOLERANCE_SECONDS) return { ok: false, reason: 'webhook-timestamp is too old' };
@@ -85,7 +86,10 @@ export class GenericAdapter implements ProviderAdapter {
     if (orderingKey !== undefined && (typeof orderingKey !== 'string' || orderingKey === '')) {
       throw new Error('generic: body.ordering_key must be a non-empty string');
     }
-    return { kind: 'publish', events: [{ eventType: eventCode, payload: data, channels, ...(orderingKey ? { orderingKey } : {}) }] };
+    return {
+      kind: 'publish',
+      events: [{ eventType: eventCode, payload: data, channels, ...(orderingKey ? { orderingKey } : {}) }],
+    };
   }
 
   signatureHeaderNames(): string[] {

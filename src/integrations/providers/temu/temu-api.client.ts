@@ -15,7 +15,11 @@ export interface TemuCredentials {
   baseUrl: string;
 }
 
-export type TemuTransport = (url: string, body: string, headers: Record<string, string>) => Promise<{ status: number; body: string }>;
+export type TemuTransport = (
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+) => Promise<{ status: number; body: string }>;
 
 export type TemuSubscriptionChange = string[] | { code: string; enable: boolean }[];
 
@@ -72,7 +76,10 @@ export class TemuApiClient {
     };
     const unsigned = definedParams({ ...params, ...common });
     const body = JSON.stringify({ ...unsigned, sign: temuSign(unsigned, this.creds.appSecret) });
-    const response = await this.post(this.creds.baseUrl, body, { 'content-type': 'application/json', accept: 'application/json' });
+    const response = await this.post(this.creds.baseUrl, body, {
+      'content-type': 'application/json',
+      accept: 'application/json',
+    });
 
     let parsed: unknown;
     try {
@@ -92,7 +99,8 @@ export class TemuApiClient {
         typeof message === 'string' && message !== '' ? message : `HTTP ${response.status}`,
       );
     }
-    if (response.status < 200 || response.status > 299) throw new TemuApiError(type, undefined, `HTTP ${response.status}`);
+    if (response.status < 200 || response.status > 299)
+      throw new TemuApiError(type, undefined, `HTTP ${response.status}`);
     return parsed['result'];
   }
 

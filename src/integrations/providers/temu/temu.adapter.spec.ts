@@ -37,17 +37,30 @@ function events(result: NormaliseResult): NormalisedEvent[] {
   return result.events;
 }
 
-const statusNotice = { mallId: 634418212233, parentOrderSn: 'PO-211-01234567890123', orderSn: '211-01234567890456', orderStatus: 2, updateTime: 1741968130000 };
+const statusNotice = {
+  mallId: 634418212233,
+  parentOrderSn: 'PO-211-01234567890123',
+  orderSn: '211-01234567890456',
+  orderStatus: 2,
+  updateTime: 1741968130000,
+};
 
 describe('Temu push signature and encryption', () => {
   it("reproduces the worked example of Temu's webhook guide", () => {
-    const headers = { 'x-tm-app-key': 'demo-test-app', 'x-tm-event-code': 'bg_test_event', 'x-tm-timestamp': '1726127013525', 'x-tm-ext-param': '{}' };
+    const headers = {
+      'x-tm-app-key': 'demo-test-app',
+      'x-tm-event-code': 'bg_test_event',
+      'x-tm-timestamp': '1726127013525',
+      'x-tm-ext-param': '{}',
+    };
     const eventData = '{"orderSn":"XXYYZZ","status":1}';
     expect(decryptTemuEventData('sQmNTAKR2o4HrmCO3OchFgGyJU5Qta57+JQxxgVyVPU=', '12345678abcdefgh')).toBe(eventData);
     expect(temuPushSignatureBases(headers, eventData)[0]).toBe(
       'eventData{"orderSn":"XXYYZZ","status":1}x-tm-app-keydemo-test-appx-tm-event-codebg_test_eventx-tm-ext-param{}x-tm-timestamp1726127013525',
     );
-    expect(temuPushSignature(headers, eventData, '12345678abcdefgh')).toBe('B5143D1A831453AFBCF76D4621BAA74A2DC07A486F26F5A956C6E50C61A338FB');
+    expect(temuPushSignature(headers, eventData, '12345678abcdefgh')).toBe(
+      'B5143D1A831453AFBCF76D4621BAA74A2DC07A486F26F5A956C6E50C61A338FB',
+    );
   });
 });
 
@@ -60,14 +73,24 @@ describe('TemuAdapter.verify', () => {
   it("accepts the key=value& form of Temu's Java sample", () => {
     const req = push(statusNotice);
     const [, javaBase] = temuPushSignatureBases(req.headers, JSON.stringify(statusNotice));
-    const headers = { ...req.headers, 'x-tm-signature': createHmac('sha256', APP_SECRET).update(javaBase!).digest('hex') };
+    const headers = {
+      ...req.headers,
+      'x-tm-signature': createHmac('sha256', APP_SECRET).update(javaBase!).digest('hex'),
+    };
     expect(adapter.verify({ ...req, headers }, secrets)).toEqual({ ok: true });
   });
 
   it('refuses a wrong secret, a tampered header, another app key and a missing signature', () => {
-    expect(adapter.verify(push(statusNotice), { credentials: { appSecret: 'ffffffffffffffffffffffffffffffffffffffff' } })).toMatchObject({ ok: false });
+    expect(
+      adapter.verify(push(statusNotice), { credentials: { appSecret: 'ffffffffffffffffffffffffffffffffffffffff' } }),
+    ).toMatchObject({ ok: false });
     const req = push(statusNotice);
-    expect(adapter.verify({ ...req, headers: { ...req.headers, 'x-tm-event-code': 'bg_aftersales_status_change' } }, secrets)).toEqual({
+    expect(
+      adapter.verify(
+        { ...req, headers: { ...req.headers, 'x-tm-event-code': 'bg_aftersales_status_change' } },
+        secrets,
+      ),
+    ).toEqual({
       ok: false,
       reason: 'signature does not match',
     });
@@ -75,18 +98,30 @@ describe('TemuAdapter.verify', () => {
       ok: false,
       reason: expect.stringContaining('app key'),
     });
-    expect(adapter.verify({ rawBody: req.rawBody, headers: {} }, secrets)).toEqual({ ok: false, reason: 'missing x-tm-signature header' });
+    expect(adapter.verify({ rawBody: req.rawBody, headers: {} }, secrets)).toEqual({
+      ok: false,
+      reason: 'missing x-tm-signature header',
+    });
     expect(adapter.verify(req, {})).toMatchObject({ ok: false, reason: expect.stringContaining('no Temu app secret') });
   });
 
   it('refuses a push whose eventData was replaced', () => {
     const req = push(statusNotice);
-    const forged = Buffer.from(JSON.stringify({ eventData: encryptTemuEventData(JSON.stringify({ ...statusNotice, orderStatus: 3 }), APP_SECRET) }));
-    expect(adapter.verify({ ...req, rawBody: forged }, secrets)).toEqual({ ok: false, reason: 'signature does not match' });
+    const forged = Buffer.from(
+      JSON.stringify({
+        eventData: encryptTemuEventData(JSON.stringify({ ...statusNotice, orderStatus: 3 }), APP_SECRET),
+      }),
+    );
+    expect(adapter.verify({ ...req, rawBody: forged }, secrets)).toEqual({
+      ok: false,
+      reason: 'signature does not match',
+    });
   });
 
   it('accepts the relay form: X-Temu-Signature over the raw body, hex or base64', () => {
-    const rawBody = Buffer.from(JSON.stringify({ type: 'bg_order_status_change_event', message_id: 'm-1', mall_id: 1, data: statusNotice }));
+    const rawBody = Buffer.from(
+      JSON.stringify({ type: 'bg_order_status_change_event', message_id: 'm-1', mall_id: 1, data: statusNotice }),
+    );
     for (const encoding of ['hex', 'base64'] as const) {
       const signature = createHmac('sha256', APP_SECRET).update(rawBody).digest(encoding);
       expect(adapter.verify({ rawBody, headers: { 'x-temu-signature': signature } }, secrets)).toEqual({ ok: true });
@@ -100,7 +135,12 @@ describe('TemuAdapter decode, extract and normalise', () => {
   it('decodes a push into an envelope with a stable message id', () => {
     const req = push(statusNotice);
     const body = adapter.decodeBody(req, secrets);
-    expect(body).toMatchObject({ type: 'bg_order_status_change_event', mall_id: 634418212233, timestamp: 1741968131000, data: statusNotice });
+    expect(body).toMatchObject({
+      type: 'bg_order_status_change_event',
+      mall_id: 634418212233,
+      timestamp: 1741968131000,
+      data: statusNotice,
+    });
     const fromRaw = adapter.extract(req, JSON.parse(req.rawBody.toString()));
     const fromDecoded = adapter.extract(req, body);
     expect(fromRaw.eventCode).toBe('bg_order_status_change_event');
@@ -142,20 +182,34 @@ describe('TemuAdapter decode, extract and normalise', () => {
   });
 
   it('publishes order.cancelled for status 3 (snake_case relay body)', () => {
-    const body = { type: 'bg_order_status_change_event', message_id: 'm-2', mall_id: 1001, data: { parent_order_sn: 'PO-211-9', order_status: 3 } };
+    const body = {
+      type: 'bg_order_status_change_event',
+      message_id: 'm-2',
+      mall_id: 1001,
+      data: { parent_order_sn: 'PO-211-9', order_status: 3 },
+    };
     const [event] = events(adapter.normalise('bg_order_status_change_event', body));
-    expect(event).toMatchObject({ eventType: 'order.cancelled', channels: ['shop:1001'], payload: { order: { id: 'PO-211-9', status: 'cancelled' } } });
+    expect(event).toMatchObject({
+      eventType: 'order.cancelled',
+      channels: ['shop:1001'],
+      payload: { order: { id: 'PO-211-9', status: 'cancelled' } },
+    });
     expectValid(event);
   });
 
   it('skips unknown and unmapped codes', () => {
-    expect(adapter.normalise('bg_goods_teleported', {})).toEqual({ kind: 'skip', reason: 'unknown Temu event "bg_goods_teleported"' });
+    expect(adapter.normalise('bg_goods_teleported', {})).toEqual({
+      kind: 'skip',
+      reason: 'unknown Temu event "bg_goods_teleported"',
+    });
     expect(adapter.normalise('bg_open_event_test', {})).toEqual({ kind: 'skip', reason: 'Temu test event' });
     expect(adapter.normalise('bg_aftersales_status_change', {})).toMatchObject({ kind: 'skip' });
   });
 
   it('throws a clear error on a malformed or still encrypted body', () => {
-    expect(() => adapter.normalise('bg_order_status_change_event', { data: { parentOrderSn: 'PO-1' } })).toThrow(/body\.data\.orderStatus .*is required/);
+    expect(() => adapter.normalise('bg_order_status_change_event', { data: { parentOrderSn: 'PO-1' } })).toThrow(
+      /body\.data\.orderStatus .*is required/,
+    );
     expect(() => adapter.normalise('bg_order_status_change_event', { eventData: 'abc' })).toThrow('decodeBody');
   });
 

@@ -48,12 +48,17 @@ interface EventMapping {
 const ORDER_STATUS_EVENT = 'bg_order_status_change_event';
 
 const EVENTS: Record<string, EventMapping> = {
-  [ORDER_STATUS_EVENT]: { description: 'Order created, paid, shipped, delivered or cancelled → order.updated / order.cancelled' },
+  [ORDER_STATUS_EVENT]: {
+    description: 'Order created, paid, shipped, delivered or cancelled → order.updated / order.cancelled',
+  },
   bg_cancel_order_status_change: {
     description: 'A cancellation request was created, approved or rejected',
     skipReason: 'cancellation requests are not mapped; the cancelled order arrives as bg_order_status_change_event',
   },
-  bg_aftersales_status_change: { description: 'A return or refund changed status', skipReason: 'after-sales events are not mapped to a catalog event type yet' },
+  bg_aftersales_status_change: {
+    description: 'A return or refund changed status',
+    skipReason: 'after-sales events are not mapped to a catalog event type yet',
+  },
   bg_trade_logistics_address_changed: {
     description: 'The buyer changed the shipping address',
     skipReason: 'address changes carry no order status; not mapped yet',
@@ -62,7 +67,13 @@ const EVENTS: Record<string, EventMapping> = {
 };
 
 /** Temu parent order status → catalog status. */
-const ORDER_STATUS: Record<number, string> = { 1: 'pending', 2: 'processing', 3: 'cancelled', 4: 'shipped', 5: 'delivered' };
+const ORDER_STATUS: Record<number, string> = {
+  1: 'pending',
+  2: 'processing',
+  3: 'cancelled',
+  4: 'shipped',
+  5: 'delivered',
+};
 const CANCELLED = 3;
 
 export class TemuAdapter implements ProviderAdapter {
@@ -77,7 +88,9 @@ export class TemuAdapter implements ProviderAdapter {
     if (relaySignature) {
       const given = decodeSha256Digest(relaySignature);
       if (!given) return { ok: false, reason: 'X-Temu-Signature is not a hex or base64 SHA-256 digest' };
-      return digestsEqual(given, hmacSha256(secret, req.rawBody)) ? { ok: true } : { ok: false, reason: 'signature does not match the body' };
+      return digestsEqual(given, hmacSha256(secret, req.rawBody))
+        ? { ok: true }
+        : { ok: false, reason: 'signature does not match the body' };
     }
     return { ok: false, reason: 'missing x-tm-signature header' };
   }
@@ -103,7 +116,10 @@ export class TemuAdapter implements ProviderAdapter {
 
   extract(req: InboundRequest, body: unknown): { eventCode: string; externalId: string | null } {
     const record = isRecord(body) ? body : {};
-    const eventCode = req.headers[TEMU_EVENT_CODE_HEADER] ?? firstString(record, 'type', 'event_code', 'eventCode') ?? UNKNOWN_EVENT_CODE;
+    const eventCode =
+      req.headers[TEMU_EVENT_CODE_HEADER] ??
+      firstString(record, 'type', 'event_code', 'eventCode') ??
+      UNKNOWN_EVENT_CODE;
     const messageId = firstString(record, 'message_id', 'messageId');
     if (messageId) return { eventCode, externalId: messageId };
     const eventData = record['eventData'];
@@ -120,7 +136,9 @@ export class TemuAdapter implements ProviderAdapter {
     if (mapping.skipReason) return { kind: 'skip', reason: mapping.skipReason };
     const root = PayloadReader.of(body, `Temu ${eventCode}`);
     if (typeof root.value['eventData'] === 'string' && !root.has('data')) {
-      throw new Error(`Temu ${eventCode}: eventData is still encrypted; pass the request through TemuAdapter.decodeBody first`);
+      throw new Error(
+        `Temu ${eventCode}: eventData is still encrypted; pass the request through TemuAdapter.decodeBody first`,
+      );
     }
     const data = root.optObject('data') ?? root;
     const mallId = data.optId('mallId', 'mall_id') ?? root.optId('mall_id', 'mallId');
@@ -156,7 +174,11 @@ function verifyPush(req: InboundRequest, secret: string, signature: string, secr
   const given = decodeSha256Digest(signature);
   if (!given) return { ok: false, reason: 'x-tm-signature is not a hex SHA-256 digest' };
   const expectedAppKey = secrets.credentials?.['appKey'];
-  if (typeof expectedAppKey === 'string' && expectedAppKey !== '' && req.headers[TEMU_APP_KEY_HEADER] !== expectedAppKey) {
+  if (
+    typeof expectedAppKey === 'string' &&
+    expectedAppKey !== '' &&
+    req.headers[TEMU_APP_KEY_HEADER] !== expectedAppKey
+  ) {
     return { ok: false, reason: 'x-tm-app-key is not the app key of this integration' };
   }
   let eventData: string;
@@ -167,7 +189,9 @@ function verifyPush(req: InboundRequest, secret: string, signature: string, secr
   } catch {
     return { ok: false, reason: 'eventData cannot be decrypted with the app secret' };
   }
-  const matches = temuPushSignatureBases(req.headers, eventData).some((base) => digestsEqual(given, hmacSha256(secret, base)));
+  const matches = temuPushSignatureBases(req.headers, eventData).some((base) =>
+    digestsEqual(given, hmacSha256(secret, base)),
+  );
   return matches ? { ok: true } : { ok: false, reason: 'signature does not match' };
 }
 
@@ -178,14 +202,27 @@ function temuAppSecret(secrets: ProviderSecrets): string | undefined {
 }
 
 /** The strings Temu's signature may cover: key+value concatenated (documented example), or key=value&... (Java sample). */
-export function temuPushSignatureBases(headers: Record<string, string | undefined>, decryptedEventData: string): string[] {
-  const fields: [string, string][] = [...SIGNED_HEADERS.map((name): [string, string] => [name, headers[name] ?? '']), ['eventData', decryptedEventData]];
+export function temuPushSignatureBases(
+  headers: Record<string, string | undefined>,
+  decryptedEventData: string,
+): string[] {
+  const fields: [string, string][] = [
+    ...SIGNED_HEADERS.map((name): [string, string] => [name, headers[name] ?? '']),
+    ['eventData', decryptedEventData],
+  ];
   const signed = fields.filter(([, value]) => value.trim() !== '').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return [signed.map(([key, value]) => key + value).join(''), signed.map(([key, value]) => `${key}=${value}`).join('&')];
+  return [
+    signed.map(([key, value]) => key + value).join(''),
+    signed.map(([key, value]) => `${key}=${value}`).join('&'),
+  ];
 }
 
 /** Signs a push as Temu does (hex, upper case); for tests and tools. */
-export function temuPushSignature(headers: Record<string, string | undefined>, decryptedEventData: string, appSecret: string): string {
+export function temuPushSignature(
+  headers: Record<string, string | undefined>,
+  decryptedEventData: string,
+  appSecret: string,
+): string {
   const [base] = temuPushSignatureBases(headers, decryptedEventData);
   return hmacSha256(appSecret, base ?? '')
     .toString('hex')
