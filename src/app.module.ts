@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DomainExceptionFilter } from './common/errors/domain-exception.filter';
+import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
 import { graphqlModule } from './common/graphql/graphql.module';
 import { HealthModule } from './health/health.module';
@@ -47,7 +48,11 @@ export class AppModule {
         TrackedJobsModule,
         ...FEATURE_MODULES,
         ...(http
-          ? [HealthModule, graphqlModule({ autoSchemaFile: opts.autoSchemaFile ?? true, authentication: AuthModule })]
+          ? [
+              HealthModule,
+              AgentsModule,
+              graphqlModule({ autoSchemaFile: opts.autoSchemaFile ?? true, authentication: AuthModule }),
+            ]
           : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],

@@ -1,5 +1,9 @@
 export enum Permission {
   ManageWebhooks = 'manage_webhooks',
+  /** Every query, subscription and read-only agent tool, and nothing else. */
+  ReadWebhooks = 'read_webhooks',
+  /** Granted explicitly, on top of manage_webhooks: reveal an endpoint's current signing secret. */
+  RevealWebhookSecrets = 'reveal_webhook_secrets',
 }
 
 export enum ActorType {
@@ -20,4 +24,10 @@ export interface Principal {
 
 export function systemPrincipal(tenantId: string, actorId = 'hookline'): Principal {
   return { tenantId, actorType: ActorType.System, actorId, permissions: [] };
+}
+
+/** A read (query, subscription, read-only tool) of what manage_webhooks guards: read_webhooks is enough. */
+export function mayRead(principal: Principal): boolean {
+  const { permissions } = principal;
+  return permissions.includes(Permission.ManageWebhooks) || permissions.includes(Permission.ReadWebhooks);
 }

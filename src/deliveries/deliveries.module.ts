@@ -69,6 +69,6 @@ import { ReconcilerService } from './reconciler.service';
       DeadLetterAnnouncer,
     ),
   ],
-  exports: [EventPublisher],
+  exports: [EventPublisher, DeliveryRecovery, DeliveryQueries, DeliveryStatistics],
 })
 export class DeliveriesModule {}

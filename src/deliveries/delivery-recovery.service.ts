@@ -97,21 +97,30 @@ export class DeliveryRecovery implements OnModuleInit {
     return released.length;
   }
 
+  /** What a recover started now would replay: the count, for a preview that changes nothing. */
+  async countRecoverable(tenantId: string, endpointId: string, since: Date): Promise<number> {
+    await this.endpoints.find(tenantId, endpointId);
+    return this.recoverable(tenantId, endpointId, since).getCount();
+  }
+
+  private recoverable(tenantId: string, endpointId: string, since: Date) {
+    return this.dataSource
+      .getRepository(DeliveryEntity)
+      .createQueryBuilder('d')
+      .where('d.tenant_id = :tenantId AND d.endpoint_id = :endpointId AND d.created_at >= :since', {
+        tenantId,
+        endpointId,
+        since,
+      })
+      .andWhere('d.status IN (:...statuses)', { statuses: REPLAYABLE })
+      .andWhere('NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of_id = d.id)');
+  }
+
   /** Replays every FAILED/DEAD_LETTER delivery of the endpoint since the time that has not been replayed yet. */
   private async runRecover(job: TrackedJobEntity, progress: Progress): Promise<Record<string, unknown>> {
     const endpointId = String(job.params.endpointId);
     const since = new Date(String(job.params.since));
-    const repo = this.dataSource.getRepository(DeliveryEntity);
-    const candidates = () =>
-      repo
-        .createQueryBuilder('d')
-        .where('d.tenant_id = :tenantId AND d.endpoint_id = :endpointId AND d.created_at >= :since', {
-          tenantId: job.tenantId,
-          endpointId,
-          since,
-        })
-        .andWhere('d.status IN (:...statuses)', { statuses: REPLAYABLE })
-        .andWhere('NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of_id = d.id)');
+    const candidates = () => this.recoverable(job.tenantId, endpointId, since);
     const total = await candidates().getCount();
     await progress(0, total);
     let done = 0;

@@ -26,6 +26,21 @@ export class RotateEndpointSecretPayload {
 }
 
 @ObjectType()
+export class RevealedEndpointSecret {
+  @Field(() => ID)
+  endpointId: string;
+
+  @Field()
+  secret: string;
+
+  @Field(() => String, { nullable: true, description: 'The rotated-out secret while its grace period lasts' })
+  previousSecret: string | null;
+
+  @Field(() => Date, { nullable: true })
+  previousSecretExpiresAt: Date | null;
+}
+
+@ObjectType()
 export class DeleteEndpointPayload {
   @Field(() => ID)
   id: string;

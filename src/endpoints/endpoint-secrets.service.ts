@@ -3,17 +3,25 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditService } from '../auth/audit.service';
-import { Principal } from '../auth/principal';
+import { Permission, Principal } from '../auth/principal';
 import { SecretBox } from '../common/crypto/secret-box';
 import { generateWebhookSecret } from '../common/crypto/webhook-secret';
 import { isUuid } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EndpointEntity } from './endpoint.entity';
-import { EndpointNotFoundError } from './endpoints.errors';
+import { EndpointNotFoundError, SecretRevealNotPermittedError } from './endpoints.errors';
 
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 3_600_000;
 /** Decrypted secrets kept, keyed by their ciphertext (a rotation writes a new ciphertext, so nothing goes stale). */
 const DECRYPTED_CACHE_MAX_ENTRIES = 10_000;
+
+/** What a reveal returns: the current secret and, during a rotation's grace, the previous one. */
+export interface RevealedSecrets {
+  endpointId: string;
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAt: Date | null;
+}
 
 /** The secret columns of an endpoint row (select: false, so read on purpose). */
 export interface SecretColumns {
@@ -77,6 +85,26 @@ export class EndpointSecrets {
 
   /** [current, previous while in its grace period], decrypted, read from the tenant's endpoint row now. */
   async signingSecrets(tenantId: string, endpointId: string): Promise<string[]> {
+    return this.secretsOf(await this.secretRow(tenantId, endpointId));
+  }
+
+  /**
+   * Shows the secrets of an endpoint to a caller granted reveal_webhook_secrets (on top of manage_webhooks, which the
+   * edge checks). Audited; the audit entry and the logs never hold the secret.
+   */
+  async reveal(principal: Principal, endpointId: string): Promise<RevealedSecrets> {
+    if (!principal.permissions.includes(Permission.RevealWebhookSecrets)) {
+      throw new SecretRevealNotPermittedError(Permission.RevealWebhookSecrets);
+    }
+    const row = await this.secretRow(principal.tenantId, endpointId);
+    const [secret, previousSecret = null] = this.secretsOf(row);
+    const previousSecretExpiresAt = previousSecret === null ? null : row.previousSecretExpiresAt;
+    const target = { type: 'endpoint', id: row.id };
+    await this.audit.record(principal, 'endpoint.secret_revealed', target, { previous: previousSecret !== null });
+    return { endpointId: row.id, secret, previousSecret, previousSecretExpiresAt };
+  }
+
+  private async secretRow(tenantId: string, endpointId: string): Promise<SecretColumns & { id: string }> {
     const row = isUuid(endpointId)
       ? await this.endpoints
           .createQueryBuilder('e')
@@ -85,7 +113,7 @@ export class EndpointSecrets {
           .getOne()
       : null;
     if (!row) throw new EndpointNotFoundError(endpointId);
-    return this.secretsOf(row);
+    return row;
   }
 
   /**

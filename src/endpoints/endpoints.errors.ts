@@ -1,4 +1,4 @@
-import { BadUserInputError, LimitExceededError, NotFoundError } from '../common/errors/domain-error';
+import { BadUserInputError, ForbiddenError, LimitExceededError, NotFoundError } from '../common/errors/domain-error';
 
 /*
  * The faults of the endpoints module, each with a stable reasonCode (extensions.reasonCode). A URL that the SSRF
@@ -58,5 +58,17 @@ export class DescriptionTooLongError extends BadUserInputError {
 export class InvalidRateLimitError extends BadUserInputError {
   constructor(min: number, max: number) {
     super('rateLimitPerSecond', `must be an integer between ${min} and ${max}`, { reasonCode: 'INVALID_RATE_LIMIT' });
+  }
+}
+
+/** A reveal by a caller without reveal_webhook_secrets: secrets are shown on create and rotate only. */
+export class SecretRevealNotPermittedError extends ForbiddenError {
+  constructor(permission: string) {
+    super(
+      `missing permission ${permission}: signing secrets are shown once, when the endpoint is created and when ` +
+        'its secret is rotated. Rotate the secret to get a new one (the old one keeps signing for 24 h), ' +
+        `or ask for a credential with ${permission}`,
+      { permission, reasonCode: 'SECRET_REVEAL_NOT_PERMITTED' },
+    );
   }
 }

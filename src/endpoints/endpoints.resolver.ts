@@ -9,6 +9,7 @@ import { Endpoint, EndpointConnection, toEndpointModel } from './endpoint.model'
 import {
   CreateEndpointPayload,
   DeleteEndpointPayload,
+  RevealedEndpointSecret,
   RotateEndpointSecretPayload,
   toCreateEndpointPayload,
   toEndpointConnection,
@@ -87,6 +88,16 @@ export class EndpointsResolver {
     @Args('id', { type: () => ID }) id: string,
   ): Promise<RotateEndpointSecretPayload> {
     return toRotateEndpointSecretPayload(await this.secrets.rotate(principal, id));
+  }
+
+  @Mutation(() => RevealedEndpointSecret, {
+    description: 'Requires the permission reveal_webhook_secrets besides manage_webhooks; audited, never logged',
+  })
+  async revealEndpointSecret(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<RevealedEndpointSecret> {
+    return this.secrets.reveal(principal, id);
   }
 
   @Mutation(() => VerificationResult)

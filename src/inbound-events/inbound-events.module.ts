@@ -42,5 +42,6 @@ import { InboundController } from './inbound.controller';
     InboundEventsResolver,
     ...workerOnly(InboundEventsProcessor, InboundSweeperService),
   ],
+  exports: [InboundEventQueries],
 })
 export class InboundEventsModule {}
