@@ -75,10 +75,10 @@ export function toDelivery(d: DeliveryEntity, attempts?: DeliveryAttemptEntity[]
     status: d.status,
     attemptCount: d.attemptCount,
     nextAttemptAt: iso(d.nextAttemptAt),
-    lastResponseStatus: d.lastResponseStatus,
-    lastError: d.lastError,
-    isTest: d.isTest,
-    replayOfId: d.replayOfId,
+    lastResponseStatus: d.lastResponseStatus ?? null,
+    lastError: d.lastError ?? null,
+    isTest: d.isTest ?? false,
+    replayOfId: d.replayOfId ?? null,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
     ...(attempts ? { attempts: attempts.map(toAttempt) } : {}),
@@ -89,9 +89,9 @@ function toAttempt(a: DeliveryAttemptEntity): z.infer<typeof attemptShape> {
   return {
     attemptNumber: a.attemptNumber,
     startedAt: a.startedAt.toISOString(),
-    responseStatus: a.responseStatus,
-    responseTimeMs: a.responseTimeMs,
+    responseStatus: a.responseStatus ?? null,
+    responseTimeMs: a.responseTimeMs ?? null,
     outcome: a.success ? 'success' : 'failure',
-    error: a.error,
+    error: a.error ?? null,
   };
 }

@@ -27,7 +27,7 @@ const eventTypesArg = z
   .array(z.string())
   .describe('Event types to receive, e.g. ["order.created"] (get_webhook_events lists them); empty or absent: all');
 const channelsArg = z.array(z.string()).describe('Channels to receive; empty or absent: every channel');
-const descriptionArg = z.string().describe('What the webhook is for (at most 1000 characters)');
+const descriptionArg = z.string().describe('What the webhook is for (at most 500 characters)');
 const rateLimitArg = z.number().int().describe('Most deliveries per second to this URL');
 
 function line(w: Webhook): string {
