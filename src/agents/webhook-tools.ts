@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Principal } from '../auth/principal';
 import { DeliveryStatistics } from '../deliveries/delivery-statistics.service';
 import { CreateEndpointInput } from '../endpoints/dto/create-endpoint.input';
+import { EndpointFilter } from '../endpoints/dto/endpoint-filter.input';
 import { UpdateEndpointInput } from '../endpoints/dto/update-endpoint.input';
 import { EndpointSecrets } from '../endpoints/endpoint-secrets.service';
 import { EndpointsService } from '../endpoints/endpoints.service';
@@ -71,7 +72,7 @@ export class WebhookTools {
       },
       output: { webhooks: z.array(webhookShape), totalCount: z.number(), nextCursor },
       run: async (p: Principal, a) => {
-        const filter = { isActive: a.isActive, eventType: a.eventType };
+        const filter = await asInput(EndpointFilter, { isActive: a.isActive, eventType: a.eventType }, 'filter');
         const page = await this.endpoints.list(p.tenantId, filter, { first: a.first, after: a.cursor });
         const { items, nextCursor: next } = pageOf(page);
         const webhooks = items.map(toWebhook);
