@@ -9,12 +9,13 @@ import { CatalogTools } from './catalog-tools';
 import { DeliveryTools } from './delivery-tools';
 import { McpServerFactory } from './mcp-server.factory';
 import { McpController } from './mcp.controller';
+import { SecretTools } from './secret-tools';
 import { WebhookTools } from './webhook-tools';
 
 /** Agent tools over MCP (POST/GET /mcp, api role): thin tools over the feature modules' exported services. */
 @Module({
   imports: [AuthModule, EventTypesModule, EndpointsModule, DeliveriesModule, FiltersModule, InboundEventsModule],
   controllers: [McpController],
-  providers: [WebhookTools, DeliveryTools, CatalogTools, McpServerFactory],
+  providers: [WebhookTools, SecretTools, DeliveryTools, CatalogTools, McpServerFactory],
 })
 export class AgentsModule {}

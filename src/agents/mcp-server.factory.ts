@@ -10,6 +10,7 @@ import { registerEventTypeResources, registerWorkflowPrompts } from './agent-gui
 import { AgentTool, missingPermission, okResult } from './agent-tool';
 import { CatalogTools } from './catalog-tools';
 import { DeliveryTools } from './delivery-tools';
+import { SecretTools } from './secret-tools';
 import { toolErrorResult } from './tool-errors';
 import { WebhookTools } from './webhook-tools';
 
@@ -26,11 +27,12 @@ export class McpServerFactory {
 
   constructor(
     webhooks: WebhookTools,
+    secrets: SecretTools,
     deliveries: DeliveryTools,
     catalog: CatalogTools,
     private readonly eventTypes: EventTypesService,
   ) {
-    this.all = [...webhooks.tools(), ...deliveries.tools(), ...catalog.tools()];
+    this.all = [...webhooks.tools(), ...secrets.tools(), ...deliveries.tools(), ...catalog.tools()];
     this.listed = new Map(this.all.map((t) => [t.name, describeTool(t)]));
   }
 

@@ -5,7 +5,6 @@ import { DeliveryStatistics } from '../deliveries/delivery-statistics.service';
 import { CreateEndpointInput } from '../endpoints/dto/create-endpoint.input';
 import { EndpointFilter } from '../endpoints/dto/endpoint-filter.input';
 import { UpdateEndpointInput } from '../endpoints/dto/update-endpoint.input';
-import { EndpointSecrets } from '../endpoints/endpoint-secrets.service';
 import { EndpointsService } from '../endpoints/endpoints.service';
 import {
   AgentTool,
@@ -41,21 +40,11 @@ function line(w: Webhook): string {
 export class WebhookTools {
   constructor(
     private readonly endpoints: EndpointsService,
-    private readonly secrets: EndpointSecrets,
     private readonly statistics: DeliveryStatistics,
   ) {}
 
   tools(): AgentTool[] {
-    return [
-      this.list(),
-      this.get(),
-      this.create(),
-      this.update(),
-      this.remove(),
-      this.toggle(),
-      this.secret(),
-      this.rotate(),
-    ];
+    return [this.list(), this.get(), this.create(), this.update(), this.remove(), this.toggle()];
   }
 
   private list(): AgentTool {
@@ -202,58 +191,6 @@ export class WebhookTools {
       run: async (p, a) => {
         const webhook = toWebhook(await this.endpoints.toggle(p, a.id));
         return { data: { webhook }, text: `${webhook.isActive ? 'Enabled' : 'Disabled'} ${line(webhook)}` };
-      },
-    });
-  }
-
-  private secret(): AgentTool {
-    return defineTool({
-      name: 'get_webhook_secret',
-      title: "Reveal a webhook's signing secret",
-      description:
-        'Shows the current signing secret (and the previous one during a rotation). Needs the permission ' +
-        'reveal_webhook_secrets; without it, use rotate_webhook_secret to get a new secret. Audited.',
-      access: ToolAccess.Manage,
-      hints: READ_HINTS,
-      input: { id: uuidArg('webhook') },
-      output: {
-        webhookId: z.string(),
-        secret: z.string(),
-        previousSecret: z.string().nullable(),
-        previousSecretExpiresAt: isoDate.nullable(),
-      },
-      run: async (p, a) => {
-        const r = await this.secrets.reveal(p, a.id);
-        const data = {
-          webhookId: r.endpointId,
-          secret: r.secret,
-          previousSecret: r.previousSecret,
-          previousSecretExpiresAt: iso(r.previousSecretExpiresAt),
-        };
-        return { data, text: `Signing secret of ${r.endpointId}: ${r.secret}` };
-      },
-    });
-  }
-
-  private rotate(): AgentTool {
-    return defineTool({
-      name: 'rotate_webhook_secret',
-      title: "Rotate a webhook's signing secret",
-      description:
-        'Issues a new signing secret and returns it (shown only now). The old one keeps signing for 24 h, so the ' +
-        'receiver can switch over.',
-      access: ToolAccess.Manage,
-      hints: { ...WRITE, destructiveHint: true },
-      input: { id: uuidArg('webhook') },
-      output: { webhookId: z.string(), secret: z.string(), previousSecretExpiresAt: isoDate },
-      run: async (p, a) => {
-        const r = await this.secrets.rotate(p, a.id);
-        const data = {
-          webhookId: r.endpoint.id,
-          secret: r.secret,
-          previousSecretExpiresAt: iso(r.previousSecretExpiresAt) ?? '',
-        };
-        return { data, text: `New signing secret of ${r.endpoint.id}: ${r.secret}` };
       },
     });
   }
