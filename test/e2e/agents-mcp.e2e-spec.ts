@@ -153,6 +153,9 @@ describe('agent tools over MCP (booted app, official SDK client, real receivers)
     const missing = await fetch(`${t.url}/mcp`, { method: 'POST', headers, body });
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    const get = await fetch(`${t.url}/mcp`, { headers: { accept: 'text/event-stream' } });
+    expect(get.status).toBe(401);
+    expect(get.headers.get('www-authenticate')).toMatch(/^Bearer/);
     const bad = await fetch(`${t.url}/mcp`, {
       method: 'POST',
       headers: { ...headers, authorization: 'Bearer whk_not-a-key' },
