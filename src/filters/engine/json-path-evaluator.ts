@@ -15,6 +15,7 @@ import { FilterLimitError } from './filter-engine.errors';
 import { FilterLimits } from './limits';
 import { isPlainObject } from './safe-values';
 import { StepBudget } from './step-budget';
+import { STEP_COST } from './step-costs';
 
 export type PathSelector =
   | { readonly kind: 'name'; readonly name: string }
@@ -233,7 +234,7 @@ function run(walk: Walk, segments: readonly PathSegment[], start: unknown, count
     // Let the queue's consumed part go: a long walk should not keep every node it passed.
     values[head] = undefined;
     if (level === last) {
-      if (countMatches) budget.charge(1);
+      if (countMatches) budget.charge(STEP_COST.match);
       if (out.length >= FilterLimits.maxQueryNodes) throwNodeLimit(budget);
       out.push(value);
       if (out.length >= stopAfter) return out;

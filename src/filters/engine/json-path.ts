@@ -12,6 +12,7 @@ import { PathSegment, evaluateSegments, throwNodeLimit, toSegments, unionFactor 
 import { FilterLimits } from './limits';
 import { isPlainObject } from './safe-values';
 import { StepBudget } from './step-budget';
+import { STEP_COST } from './step-costs';
 
 export interface CompiledJsonPath {
   readonly source: string;
@@ -208,13 +209,13 @@ function singularPath(source: string, walk: Walk, shape: PathShape | undefined):
     select(root, budget) {
       const value = walk(root);
       if (value === NOTHING) return [];
-      budget?.charge(1);
+      budget?.charge(STEP_COST.match);
       return [value];
     },
     extract(root, budget) {
       const value = walk(root);
       if (value === NOTHING) return undefined;
-      budget?.charge(1);
+      budget?.charge(STEP_COST.match);
       return value;
     },
   };
@@ -289,7 +290,7 @@ function wildcardPath(source: string, collect: Collect, shape: PathShape | undef
   const select = (root: unknown, budget?: StepBudget): unknown[] => {
     const out: unknown[] = [];
     collect(root, out, budget);
-    budget?.charge(out.length);
+    budget?.charge(STEP_COST.match * out.length);
     return out;
   };
   return { source, select, extract: (root, budget) => toExtracted(select(root, budget)), ...(shape === undefined ? {} : { shape }) };
