@@ -121,15 +121,6 @@ export class FiltersService {
   }
 
   /**
-   * The fan-out's question: for each of these endpoints, deliver this event, and with which data?
-   * One query for all of them. Endpoints without a configuration are absent from the map: deliver
-   * the original payload. Never throws for a configuration that cannot run (see CompiledConfigs).
-   */
-  async evaluateForFanout(tenantId: string, endpointIds: string[], eventType: string, payload: Record<string, unknown>): Promise<Map<string, FanoutDecision>> {
-    return this.decideForFanout(await this.fanoutConfigs(tenantId, endpointIds, eventType), payload);
-  }
-
-  /**
    * The configurations of these endpoints for one event type: one query, reusable for a whole publish batch.
    * Pass the caller's transaction manager: a second pooled connection taken inside a transaction can
    * deadlock the pool under load (every connection held by a transaction waiting for another).
@@ -162,11 +153,6 @@ export class FiltersService {
       }
     }
     return decisions;
-  }
-
-  /** Drops this process's compiled copy; other processes notice the new updatedAt on their next use. */
-  invalidate(configId: string): void {
-    this.compiled.invalidate(configId);
   }
 
   private async upsert(manager: EntityManager, params: unknown[], endpointId: string): Promise<{ id: string }[]> {
