@@ -1,4 +1,6 @@
-import { BadUserInputError } from '../common/errors/domain-error';
+import { BadUserInputError, LimitExceededError, NotFoundError } from '../common/errors/domain-error';
+
+export { FilterShapeError } from './engine/filter-engine.errors';
 
 export class UnknownEventTypeError extends BadUserInputError {
   constructor(eventType: string) {
@@ -8,13 +10,21 @@ export class UnknownEventTypeError extends BadUserInputError {
 
 export class EmptyFilterReducerError extends BadUserInputError {
   constructor() {
-    super('input', 'give a filter, a reducer or both (deleteFilterReducer removes a configuration)');
+    super('input', 'give a filter, a reducer or both (deleteFilterReducer removes a configuration)', {
+      reasonCode: 'FILTER_REDUCER_EMPTY',
+    });
   }
 }
 
-/** An input is bigger than the API accepts (tree size, sample size): refused before any work. */
-export class FilterInputTooLargeError extends BadUserInputError {
-  constructor(field: string, reason: string, limit: number) {
-    super(field, reason, { limit });
+/** An input is bigger than the API accepts (tree size, sample size): refused before any work. reasonCode LIMIT_EXCEEDED. */
+export class FilterInputTooLargeError extends LimitExceededError {}
+
+/**
+ * The endpoint a configuration is saved for is not the tenant's, or was deleted meanwhile.
+ * Same message and reasonCode (ENDPOINT_NOT_FOUND) as the endpoints module's own lookup.
+ */
+export class FilterEndpointNotFoundError extends NotFoundError {
+  constructor(endpointId: string) {
+    super('Endpoint', endpointId);
   }
 }

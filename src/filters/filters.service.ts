@@ -3,7 +3,6 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { Principal } from '../auth/principal';
-import { NotFoundError } from '../common/errors/domain-error';
 import { isUuid } from '../common/ids';
 import { EndpointsService } from '../endpoints/endpoints.service';
 import { findEventType } from '../endpoints/event-types/event-type-catalog';
@@ -14,7 +13,7 @@ import { ValidateReducerInput } from './dto/validate-reducer.input';
 import { FilterReducerEntity } from './filter-reducer.entity';
 import { FilterValidationResult, ReducerValidationResult } from './filter-reducer.model';
 import { toStorableConfig, validateFilter, validateReducer } from './filter-validation';
-import { UnknownEventTypeError } from './filters.errors';
+import { FilterEndpointNotFoundError, UnknownEventTypeError } from './filters.errors';
 
 export type { FanoutDecision } from './compiled-configs';
 
@@ -69,7 +68,7 @@ export class FiltersService {
     const { filter, reducer } = toStorableConfig(input, eventType.samplePayload);
     const saved = await this.dataSource.transaction(async (manager) => {
       const rows = await this.upsert(manager, [tenantId, endpointId, input.eventType, json(filter), json(reducer)], endpointId);
-      if (rows.length === 0) throw new NotFoundError('Endpoint', endpointId);
+      if (rows.length === 0) throw new FilterEndpointNotFoundError(endpointId);
       const entity = await manager.findOneByOrFail(FilterReducerEntity, { id: rows[0].id, tenantId });
       await this.audit.record(
         principal,
@@ -161,7 +160,7 @@ export class FiltersService {
     } catch (error) {
       // The endpoint was deleted between the check and the insert.
       if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === FOREIGN_KEY_VIOLATION) {
-        throw new NotFoundError('Endpoint', endpointId);
+        throw new FilterEndpointNotFoundError(endpointId);
       }
       throw error;
     }

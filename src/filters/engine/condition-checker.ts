@@ -1,10 +1,9 @@
 /**
  * jsep's AST to a CheckedCondition. User text is never executed: every operator, method and global
  * must be on the whitelist, and anything else is refused here, at compile time, with
- * BadUserInputError(field, reason). The checks run in source order, so the first fault is named.
+ * ConditionNotAllowedError(field, reason). The checks run in source order, so the first fault is named.
  */
 import type jsep from 'jsep';
-import { BadUserInputError } from '../../common/errors/domain-error';
 import {
   ARRAY_METHODS,
   BINARY_OPERATORS,
@@ -27,6 +26,7 @@ import {
   UnaryOperator,
 } from './condition-ast';
 import { ConditionAst, isAstNode } from './condition-parser';
+import { ConditionNotAllowedError } from './filter-engine.errors';
 import { DENIED_PROPERTIES } from './safe-values';
 
 interface ArrowNode extends jsep.Expression {
@@ -68,7 +68,7 @@ class Checker {
   constructor(private readonly field: string) {}
 
   fail(reason: string): never {
-    throw new BadUserInputError(this.field, reason);
+    throw new ConditionNotAllowedError(this.field, reason);
   }
 
   withBindings<T>(bindings: ReadonlyArray<readonly [string, number]>, build: () => T): T {

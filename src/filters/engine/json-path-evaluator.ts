@@ -10,8 +10,7 @@
  * library departs from RFC 9535 follow the RFC instead: an index in a singular query inside a
  * filter (`@[0] == 1`, which the library never matches) and length(), which counts code points.
  */
-import { BadUserInputError } from '../../common/errors/domain-error';
-import { FilterLimitError } from './filter-engine.errors';
+import { FilterLimitError, JsonPathNotAllowedError } from './filter-engine.errors';
 import { FilterLimits } from './limits';
 import { isPlainObject } from './safe-values';
 import { StepBudget } from './step-budget';
@@ -78,7 +77,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function unsupported(field: string, what: unknown): never {
-  throw new BadUserInputError(field, `unsupported JSONPath construct ${typeof what === 'string' ? what : 'node'}`);
+  throw new JsonPathNotAllowedError(field, `unsupported JSONPath construct ${typeof what === 'string' ? what : 'node'}`);
 }
 
 export function toSegments(segments: unknown, field: string): PathSegment[] {

@@ -6,8 +6,7 @@
  * it builds every match before anything can count them.
  */
 import parseJsonPath from 'jsonpath-rfc9535/parser';
-import { BadUserInputError } from '../../common/errors/domain-error';
-import { FilterLimitError } from './filter-engine.errors';
+import { FilterLimitError, JsonPathNotAllowedError, JsonPathSyntaxError } from './filter-engine.errors';
 import { PathSegment, evaluateSegments, throwNodeLimit, toSegments, unionFactor } from './json-path-evaluator';
 import { FilterLimits } from './limits';
 import { isPlainObject } from './safe-values';
@@ -42,7 +41,7 @@ type Selector =
   | { kind: 'wildcard' };
 
 export function compileJsonPath(source: unknown, field: string): CompiledJsonPath {
-  if (typeof source !== 'string') throw new BadUserInputError(field, 'JSONPath must be a string');
+  if (typeof source !== 'string') throw new JsonPathSyntaxError(field, 'JSONPath must be a string');
   if (source.length > FilterLimits.maxQueryLength) {
     throw new FilterLimitError(
       field,
@@ -55,7 +54,7 @@ export function compileJsonPath(source: unknown, field: string): CompiledJsonPat
   try {
     ast = parseJsonPath(source);
   } catch (error) {
-    throw new BadUserInputError(field, describeSyntaxError(error), { position: syntaxErrorOffset(error) });
+    throw new JsonPathSyntaxError(field, describeSyntaxError(error), { position: syntaxErrorOffset(error) });
   }
   checkQueryAst(ast, field);
   const segments = toSegments(isRecord(ast) ? ast.segments : undefined, field);
@@ -331,14 +330,14 @@ function checkQueryAst(ast: unknown, field: string): void {
     }
     const type = node.type;
     if (type === 'DescendantSegment') {
-      if (inFilter) throw new BadUserInputError(field, 'JSONPath descendant segments (..) are not supported inside filter expressions');
-      if (++descendants > 1) throw new BadUserInputError(field, 'JSONPath supports at most one descendant segment (..) per query');
+      if (inFilter) throw new JsonPathNotAllowedError(field, 'JSONPath descendant segments (..) are not supported inside filter expressions');
+      if (++descendants > 1) throw new JsonPathNotAllowedError(field, 'JSONPath supports at most one descendant segment (..) per query');
     }
     if (type === 'FunctionExpr' && (node.name === 'match' || node.name === 'search')) {
-      throw new BadUserInputError(field, `JSONPath function ${String(node.name)}() is not supported: regular expressions are not supported`);
+      throw new JsonPathNotAllowedError(field, `JSONPath function ${String(node.name)}() is not supported: regular expressions are not supported`);
     }
     if (type === 'FilterQuery' && isRecord(node.value) && node.value.type === 'JsonPathQuery') {
-      throw new BadUserInputError(field, 'JSONPath filters may only use a singular absolute query ($.a.b), not a query returning many nodes');
+      throw new JsonPathNotAllowedError(field, 'JSONPath filters may only use a singular absolute query ($.a.b), not a query returning many nodes');
     }
     const childInFilter = inFilter || type === 'FilterSelector';
     for (const child of Object.values(node)) {
