@@ -2,11 +2,10 @@
  * The API's own input limits, checked before the engine compiles anything. The engine has wider
  * hard limits of its own (FilterLimits); these keep what a tenant can store small and readable.
  */
-import { BadUserInputError } from '../common/errors/domain-error';
 import type { FilterNode } from './engine';
 import { jsonSize } from './engine/reducer';
 import { FilterConditionInput, FilterLogic } from './dto/filter-condition.input';
-import { FilterInputTooLargeError } from './filters.errors';
+import { FilterInputTooLargeError, FilterShapeError } from './filters.errors';
 
 export const FilterInputLimits = {
   /** Leaves and groups together. */
@@ -35,13 +34,13 @@ function copyNode(input: FilterConditionInput, field: string, depth: number, cou
   if (++counter.nodes > FilterInputLimits.maxNodes) {
     throw new FilterInputTooLargeError(field, `filter has more than ${FilterInputLimits.maxNodes} nodes (leaves and groups)`, FilterInputLimits.maxNodes);
   }
-  if (typeof input !== 'object' || input === null) throw new BadUserInputError(field, 'must be an object with query/condition or logic/conditions');
+  if (typeof input !== 'object' || input === null) throw new FilterShapeError(field, 'must be an object with query/condition or logic/conditions');
   const node: FilterNode = {};
   if (input.query !== undefined && input.query !== null) node.query = input.query;
   if (input.condition !== undefined && input.condition !== null) node.condition = input.condition;
   if (input.logic !== undefined && input.logic !== null) {
     const logic = LOGIC[input.logic] as 'AND' | 'OR' | undefined;
-    if (logic === undefined) throw new BadUserInputError(`${field}.logic`, 'must be AND or OR');
+    if (logic === undefined) throw new FilterShapeError(`${field}.logic`, 'must be AND or OR');
     node.logic = logic;
   }
   if (input.conditions !== undefined && input.conditions !== null) {

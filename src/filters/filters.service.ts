@@ -3,7 +3,6 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, ObjectLiteral, QueryFailedError, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { Principal } from '../auth/principal';
-import { NotFoundError } from '../common/errors/domain-error';
 import { isUuid } from '../common/ids';
 import { EndpointsService } from '../endpoints/endpoints.service';
 import { UnknownEventTypeError } from '../event-types/event-types.errors';
@@ -15,6 +14,7 @@ import { ValidateReducerInput } from './dto/validate-reducer.input';
 import { FilterReducerEntity } from './filter-reducer.entity';
 import { FilterValidationResult, ReducerValidationResult } from './filter-reducer.model';
 import { toStorableConfig, validateFilter, validateReducer } from './filter-validation';
+import { EndpointNotFoundError } from '../endpoints/endpoints.errors';
 
 export type { FanoutDecision } from './compiled-configs';
 
@@ -70,7 +70,7 @@ export class FiltersService {
     const { filter, reducer } = toStorableConfig(input, eventType.samplePayload);
     const saved = await this.dataSource.transaction(async (manager) => {
       const rows = await this.upsert(manager, [tenantId, endpointId, input.eventType, json(filter), json(reducer)], endpointId);
-      if (rows.length === 0) throw new NotFoundError('Endpoint', endpointId);
+      if (rows.length === 0) throw new EndpointNotFoundError(endpointId);
       const entity = await manager.findOneByOrFail(FilterReducerEntity, { id: rows[0].id, tenantId });
       await this.audit.record(
         principal,
@@ -122,15 +122,6 @@ export class FiltersService {
   }
 
   /**
-   * The fan-out's question: for each of these endpoints, deliver this event, and with which data?
-   * One query for all of them. Endpoints without a configuration are absent from the map: deliver
-   * the original payload. Never throws for a configuration that cannot run (see CompiledConfigs).
-   */
-  async evaluateForFanout(tenantId: string, endpointIds: string[], eventType: string, payload: Record<string, unknown>): Promise<Map<string, FanoutDecision>> {
-    return this.decideForFanout(await this.fanoutConfigs(tenantId, endpointIds, eventType), payload);
-  }
-
-  /**
    * The configurations of these endpoints for one event type: one query, reusable for a whole publish batch.
    * Pass the caller's transaction manager: a second pooled connection taken inside a transaction can
    * deadlock the pool under load (every connection held by a transaction waiting for another).
@@ -179,18 +170,13 @@ export class FiltersService {
     return decisions;
   }
 
-  /** Drops this process's compiled copy; other processes notice the new updatedAt on their next use. */
-  invalidate(configId: string): void {
-    this.compiled.invalidate(configId);
-  }
-
   private async upsert(manager: EntityManager, params: unknown[], endpointId: string): Promise<{ id: string }[]> {
     try {
       return (await manager.query(UPSERT, params)) as { id: string }[];
     } catch (error) {
       // The endpoint was deleted between the check and the insert.
       if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === FOREIGN_KEY_VIOLATION) {
-        throw new NotFoundError('Endpoint', endpointId);
+        throw new EndpointNotFoundError(endpointId);
       }
       throw error;
     }

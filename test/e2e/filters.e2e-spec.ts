@@ -5,7 +5,7 @@ import { FilterReducerEntity } from '../../src/filters/filter-reducer.entity';
 import { FiltersService } from '../../src/filters/filters.service';
 import { createTestApp, TestApp } from '../support/app';
 import { dataOf, errorCode, gql, GqlResponse } from '../support/graphql-client';
-import { Receiver } from '../support/receiver';
+import { Receiver, waitUntil } from '../support/receiver';
 import { adminToken, newTenantId } from '../support/tokens';
 
 const VALIDATE_FILTER = `query($input: ValidateFilterInput!) { validateFilter(input: $input) { success message filterResult } }`;
@@ -18,6 +18,10 @@ const ENDPOINT_FILTERS = `query($id: ID!) { endpoint(id: $id) { id filters { id 
 const CREATE_ENDPOINT = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { endpoint { id } secret } }`;
 const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`;
 const EVENT_DELIVERIES = `query($id: ID!) { event(id: $id) { deliveries(first: 10) { edges { node { endpointId payload } } } } }`;
+const EVENT_DELIVERY_STATUS = `query($id: ID!) {
+  event(id: $id) { deliveries(first: 10) { edges { node { endpointId status payload } } } }
+}`;
+const TOGGLE_ENDPOINT = `mutation($id: ID!) { toggleEndpoint(id: $id) { id isActive } }`;
 const AUDIT = `query($action: String, $targetId: String) { auditLogs(first: 20, action: $action, targetId: $targetId) { edges { node { action targetType targetId metadata } } } }`;
 
 interface Config {
@@ -307,50 +311,177 @@ describe('filters and reducers (real Postgres)', () => {
     });
   });
 
-  describe('evaluateForFanout', () => {
-    it('answers for every configured endpoint in one call, from the saved configurations', async () => {
-      const filters = t.app.get(FiltersService);
-      const [filtered, reduced, both, plain] = [await createEndpoint(adminA), await createEndpoint(adminA), await createEndpoint(adminA), await createEndpoint(adminA)];
-      dataOf(await save(adminA, filtered, { eventType: 'order.created', filter: EXAMPLE }));
-      dataOf(await save(adminA, reduced, { eventType: 'order.created', reducer: { id: '$.order.id', skus: '$.order.line_items[*].sku' } }));
-      dataOf(await save(adminA, both, { eventType: 'order.created', filter: { query: '$.order.country', condition: 'v => v === "CA"' }, reducer: { id: '$.order.id' } }));
-      dataOf(await save(adminA, plain, { eventType: 'order.updated', filter: { query: '$.nothing' } }));
-      const ids = [filtered, reduced, both, plain];
-
-      const big = order(150);
-      const decisions = await filters.evaluateForFanout(tenantA, ids, 'order.created', big);
-      expect([...decisions.keys()].sort()).toEqual([filtered, reduced, both].sort());
-      expect(decisions.get(filtered)).toEqual({ deliver: true, data: big });
-      expect(decisions.get(reduced)).toEqual({ deliver: true, data: { id: 'ord_1', skus: 'SKU-1' } });
-      expect(decisions.get(both)?.deliver).toBe(false);
-
-      const small = await filters.evaluateForFanout(tenantA, ids, 'order.created', order(80, { country: 'CA' }));
-      expect(small.get(filtered)?.deliver).toBe(false);
-      expect(small.get(both)).toEqual({ deliver: true, data: { id: 'ord_1' } });
-
-      // Another tenant's view of the same endpoints is empty; no endpoints means no query at all.
-      expect((await filters.evaluateForFanout(tenantB, ids, 'order.created', big)).size).toBe(0);
-      expect((await filters.evaluateForFanout(tenantA, [], 'order.created', big)).size).toBe(0);
+  describe('fan-out through publishEvent', () => {
+    let receivers: Receiver[] = [];
+    afterEach(async () => {
+      await Promise.all(receivers.map((r) => r.close()));
+      receivers = [];
     });
+
+    // publishEvent validates payloads against the catalog's schema: variations of its sample.
+    type Sample = {
+      order: Record<string, unknown> & {
+        id: string;
+        line_items: { sku: string }[];
+        shipping_address: Record<string, unknown>;
+      };
+    };
+    const sample = findPlatformEventType('order.created')?.samplePayload as Sample;
+    const published = (total: number, country = 'US'): Record<string, unknown> => ({
+      ...sample,
+      order: { ...sample.order, total, shipping_address: { ...sample.order.shipping_address, country } },
+    });
+    const skus = sample.order.line_items.map((item) => item.sku);
+
+    /** An endpoint of its own tenant with a real receiver behind it. */
+    async function receivingEndpoint(token: string): Promise<{ id: string; receiver: Receiver }> {
+      const receiver = await Receiver.start();
+      receivers.push(receiver);
+      const created = dataOf(
+        await gql(
+          t.graphqlUrl,
+          CREATE_ENDPOINT,
+          { input: { url: receiver.url, eventTypes: ['order.created'] } },
+          token,
+        ),
+      ).createEndpoint;
+      return { id: created.endpoint.id as string, receiver };
+    }
+
+    async function publish(token: string, payload: Record<string, unknown>): Promise<string> {
+      return dataOf(await gql(t.graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload } }, token))
+        .publishEvent.id as string;
+    }
+
+    /** The event's deliveries, by endpoint: what fan-out created (the database's answer, no waiting). */
+    async function deliveriesOf(
+      token: string,
+      eventId: string,
+    ): Promise<Map<string, { status: string; data: unknown }>> {
+      const edges = dataOf(await gql(t.graphqlUrl, EVENT_DELIVERY_STATUS, { id: eventId }, token)).event.deliveries
+        .edges as {
+        node: { endpointId: string; status: string; payload: { data: unknown } };
+      }[];
+      return new Map(edges.map(({ node }) => [node.endpointId, { status: node.status, data: node.payload.data }]));
+    }
+
+    /** The data the receiver got for this event, once it has arrived. */
+    async function receivedData(receiver: Receiver, eventId: string): Promise<unknown> {
+      const body = await waitUntil(async () =>
+        receiver.requests.map((r) => JSON.parse(r.body) as { id: string; data: unknown }).find((b) => b.id === eventId),
+      );
+      return body.data;
+    }
+
+    it('delivers, shapes, holds or filters out each endpoint by its saved configuration', async () => {
+      const token = adminToken({ tenantId: newTenantId() });
+      const [filtered, reduced, both, plain, disabled] = [
+        await receivingEndpoint(token),
+        await receivingEndpoint(token),
+        await receivingEndpoint(token),
+        await receivingEndpoint(token),
+        await receivingEndpoint(token),
+      ];
+      dataOf(await save(token, filtered.id, { eventType: 'order.created', filter: EXAMPLE }));
+      dataOf(
+        await save(token, reduced.id, {
+          eventType: 'order.created',
+          reducer: { id: '$.order.id', skus: '$.order.line_items[*].sku' },
+        }),
+      );
+      const inCanada = { query: '$.order.shipping_address.country', condition: 'v => v === "CA"' };
+      dataOf(
+        await save(token, both.id, { eventType: 'order.created', filter: inCanada, reducer: { id: '$.order.id' } }),
+      );
+      // A configuration for another event type does not apply to order.created.
+      dataOf(await save(token, plain.id, { eventType: 'order.updated', filter: { query: '$.nothing' } }));
+      dataOf(
+        await save(token, disabled.id, {
+          eventType: 'order.created',
+          filter: EXAMPLE,
+          reducer: { total: '$.order.total' },
+        }),
+      );
+      expect(dataOf(await gql(t.graphqlUrl, TOGGLE_ENDPOINT, { id: disabled.id }, token)).toggleEndpoint.isActive).toBe(
+        false,
+      );
+
+      const big = published(150);
+      const bigId = await publish(token, big);
+      const bigDeliveries = await deliveriesOf(token, bigId);
+      expect([...bigDeliveries.keys()].sort()).toEqual([filtered.id, reduced.id, plain.id, disabled.id].sort());
+      expect(bigDeliveries.get(disabled.id)).toEqual({ status: 'HELD', data: { total: 150 } });
+      expect(await receivedData(filtered.receiver, bigId)).toEqual(big);
+      expect(await receivedData(reduced.receiver, bigId)).toEqual({ id: sample.order.id, skus });
+      expect(await receivedData(plain.receiver, bigId)).toEqual(big);
+
+      const small = published(80, 'CA');
+      const smallId = await publish(token, small);
+      expect([...(await deliveriesOf(token, smallId)).keys()].sort()).toEqual([reduced.id, both.id, plain.id].sort());
+      expect(await receivedData(both.receiver, smallId)).toEqual({ id: sample.order.id });
+      expect(await receivedData(reduced.receiver, smallId)).toEqual({ id: sample.order.id, skus });
+      expect(await receivedData(plain.receiver, smallId)).toEqual(small);
+
+      // Filtered out means no delivery at all, so nothing was sent: the receivers got only the events above.
+      expect(filtered.receiver.requests.map((r) => (JSON.parse(r.body) as { id: string }).id)).toEqual([bigId]);
+      expect(both.receiver.requests.map((r) => (JSON.parse(r.body) as { id: string }).id)).toEqual([smallId]);
+      expect(disabled.receiver.requests).toHaveLength(0);
+    }, 30_000);
+
+    it("applies only the publishing tenant's configurations", async () => {
+      const tokenA = adminToken({ tenantId: newTenantId() });
+      const tokenB = adminToken({ tenantId: newTenantId() });
+      const ofA = await receivingEndpoint(tokenA);
+      const ofB = await receivingEndpoint(tokenB);
+      dataOf(
+        await save(tokenA, ofA.id, { eventType: 'order.created', filter: EXAMPLE, reducer: { id: '$.order.id' } }),
+      );
+
+      // B's publish reaches B's endpoint unshaped, and never A's; A's own publish is filtered and shaped.
+      const fromB = await publish(tokenB, published(150));
+      expect([...(await deliveriesOf(tokenB, fromB)).keys()]).toEqual([ofB.id]);
+      expect(await receivedData(ofB.receiver, fromB)).toEqual(published(150));
+      const fromA = await publish(tokenA, published(150));
+      expect([...(await deliveriesOf(tokenA, fromA)).keys()]).toEqual([ofA.id]);
+      expect(await receivedData(ofA.receiver, fromA)).toEqual({ id: sample.order.id });
+      expect(ofA.receiver.requests.map((r) => (JSON.parse(r.body) as { id: string }).id)).toEqual([fromA]);
+      expect(ofB.receiver.requests.map((r) => (JSON.parse(r.body) as { id: string }).id)).toEqual([fromB]);
+    }, 30_000);
 
     it('uses the new configuration right after a save or a delete', async () => {
-      const filters = t.app.get(FiltersService);
-      const endpointId = await createEndpoint(adminA);
-      dataOf(await save(adminA, endpointId, { eventType: 'order.created', filter: EXAMPLE }));
-      expect((await filters.evaluateForFanout(tenantA, [endpointId], 'order.created', order(80))).get(endpointId)?.deliver).toBe(false);
-      dataOf(await save(adminA, endpointId, { eventType: 'order.created', filter: { query: '$.order.total', condition: 'v => v > 50' } }));
-      expect((await filters.evaluateForFanout(tenantA, [endpointId], 'order.created', order(80))).get(endpointId)?.deliver).toBe(true);
+      const tenantId = newTenantId();
+      const token = adminToken({ tenantId });
+      const endpoint = await receivingEndpoint(token);
+      const deliveredTo = async (): Promise<boolean> => {
+        const eventId = await publish(token, published(80));
+        const delivered = (await deliveriesOf(token, eventId)).has(endpoint.id);
+        if (delivered) expect(await receivedData(endpoint.receiver, eventId)).toEqual(published(80));
+        return delivered;
+      };
+      dataOf(await save(token, endpoint.id, { eventType: 'order.created', filter: EXAMPLE }));
+      expect(await deliveredTo()).toBe(false);
+      dataOf(
+        await save(token, endpoint.id, {
+          eventType: 'order.created',
+          filter: { query: '$.order.total', condition: 'v => v > 50' },
+        }),
+      );
+      expect(await deliveredTo()).toBe(true);
 
       // A save by another process: this one was not told, but the newer updatedAt makes it rebuild.
-      await ds.query(`UPDATE endpoint_filters SET filter = $1::jsonb, updated_at = updated_at + interval '1 second' WHERE endpoint_id = $2`, [
-        JSON.stringify({ query: '$.order.total', condition: 'v => v > 500' }),
-        endpointId,
-      ]);
-      expect((await filters.evaluateForFanout(tenantA, [endpointId], 'order.created', order(80))).get(endpointId)?.deliver).toBe(false);
+      await ds.query(
+        `UPDATE endpoint_filters SET filter = $1::jsonb, updated_at = updated_at + interval '1 second'
+          WHERE tenant_id = $2 AND endpoint_id = $3`,
+        [JSON.stringify({ query: '$.order.total', condition: 'v => v > 500' }), tenantId, endpoint.id],
+      );
+      expect(await deliveredTo()).toBe(false);
 
-      expect(dataOf(await gql(t.graphqlUrl, DELETE, { endpointId, eventType: 'order.created' }, adminA)).deleteFilterReducer).toBe(true);
-      expect((await filters.evaluateForFanout(tenantA, [endpointId], 'order.created', order(80))).has(endpointId)).toBe(false);
-    });
+      expect(
+        dataOf(await gql(t.graphqlUrl, DELETE, { endpointId: endpoint.id, eventType: 'order.created' }, token))
+          .deleteFilterReducer,
+      ).toBe(true);
+      expect(await deliveredTo()).toBe(true);
+    }, 30_000);
   });
 
   describe('through publishing', () => {

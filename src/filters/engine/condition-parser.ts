@@ -4,8 +4,7 @@
  */
 import jsep from 'jsep';
 import jsepArrow from '@jsep-plugin/arrow';
-import { BadUserInputError } from '../../common/errors/domain-error';
-import { FilterLimitError } from './filter-engine.errors';
+import { ConditionNotAllowedError, ConditionSyntaxError, FilterLimitError } from './filter-engine.errors';
 import { FilterLimits } from './limits';
 
 jsep.plugins.register(jsepArrow);
@@ -13,7 +12,7 @@ jsep.plugins.register(jsepArrow);
 export type ConditionAst = jsep.Expression;
 
 export function parseCondition(source: unknown, field: string): ConditionAst {
-  if (typeof source !== 'string') throw new BadUserInputError(field, 'must be a string');
+  if (typeof source !== 'string') throw new ConditionSyntaxError(field, 'must be a string');
   if (source.length > FilterLimits.maxConditionLength) {
     throw new FilterLimitError(
       field,
@@ -21,13 +20,13 @@ export function parseCondition(source: unknown, field: string): ConditionAst {
       FilterLimits.maxConditionLength,
     );
   }
-  if (source.trim() === '') throw new BadUserInputError(field, 'must not be empty');
+  if (source.trim() === '') throw new ConditionSyntaxError(field, 'must not be empty');
   prescan(source, field);
   let ast: ConditionAst;
   try {
     ast = jsep(source);
   } catch (error) {
-    throw new BadUserInputError(field, describeParseError(error), { position: parsePosition(error) });
+    throw new ConditionSyntaxError(field, describeParseError(error), { position: parsePosition(error) });
   }
   checkAstDepth(ast, field);
   return ast;
@@ -51,8 +50,8 @@ function describeParseError(error: unknown): string {
   return position === undefined ? `parse error: ${description}` : `parse error at position ${position}: ${description}`;
 }
 
-function rejection(field: string, position: number, what: string): BadUserInputError {
-  return new BadUserInputError(field, `${what} (at position ${position})`, { position });
+function rejection(field: string, position: number, what: string): ConditionNotAllowedError {
+  return new ConditionNotAllowedError(field, `${what} (at position ${position})`, { position });
 }
 
 const isIdentChar = (ch: string): boolean => /[\w$]/.test(ch) || ch.charCodeAt(0) > 127;

@@ -1,29 +1,22 @@
 /**
- * Fused leaves for matches(): the commonest leaf shapes run as one closure each, the query walk and
- * the condition together, with the same result, the same steps and the same failures (a limit or a
- * ConditionRuntimeError makes the leaf false) as path.extract() followed by condition.run(). Steps
- * that follow each other with nothing in between that can fail are charged together, which trips
- * the limit exactly when charging them one by one would. evaluate() keeps the general path;
- * fast-leaf.spec.ts compares the two.
+ * Fused leaves for matches(): the leaf shapes the bench shows to pay (bench/filters.bench.ts) run as
+ * one closure each, the query walk and the condition's form together, with the same result, steps
+ * and failures (a limit or a ConditionRuntimeError makes the leaf false) as path.extract() followed
+ * by condition.run(). Every other leaf takes that general path; fast-leaf.spec.ts compares the two.
  *
- * Each kind of leaf walks its query with its own copy of the walk: V8 keeps one property-access
- * cache per place in the code, so a walk shared by every leaf would see every name of every query
- * and fall back to its slowest lookups (see ownsPlain in json-path.ts).
+ * Each of the three walks its query with its own copy of the walk, on purpose: V8 keeps one
+ * property-access cache per place in the code, and a walk shared by leaves of different names sees
+ * all of them and falls back to its slowest lookups. Measured: one shared walk took matches() from
+ * ~0.27 to ~0.06 of hand-written TypeScript, below the 0.2 target (see ownsPlain in json-path.ts).
  */
-import {
-  CompiledCondition,
-  ConditionForm,
-  ValueTest,
-  affixMismatch,
-  comparator,
-  conditionFormFn,
-  literalIndex,
-  valueTestFn,
-} from './condition-compiler';
+import { ConditionForm, ValueTest, conditionFormFn, literalIndex, oneOfUpFront, valueTestFn } from './condition-forms';
+import { comparator } from './condition-operators';
+import { CompiledCondition } from './condition-compiler';
 import { CompiledJsonPath, PathShape, ownsPlain } from './json-path';
 import { throwNodeLimit } from './json-path-evaluator';
 import { FilterLimits } from './limits';
 import { isPlainObject } from './safe-values';
+import { STEP_COST, leafOperandsSteps } from './step-costs';
 import { StepBudget } from './step-budget';
 
 export type LeafTest = (payload: unknown, budget: StepBudget) => boolean;
@@ -34,27 +27,23 @@ export function fastLeaf(path: CompiledJsonPath, condition: CompiledCondition): 
   const { form } = condition;
   if (shape === undefined || form === undefined) return null;
   if (shape.kind === 'wildcard') return form.kind === 'each' ? eachOverWildcard(shape, form) : null;
-  switch (form.kind) {
-    case 'compare':
-      return compareLeaf(shape.names, form);
-    case 'oneOf':
-      return oneOfLeaf(shape.names, form.literals);
-    case 'affix':
-      return affixLeaf(shape.names, form.starts, form.text);
-    case 'each':
-      return eachLeaf(shape.names, form);
-  }
+  if (form.kind === 'compare') return compareLeaf(shape.names, form);
+  if (form.kind === 'oneOf') return oneOfLeaf(shape.names, form.literals);
+  return null;
 }
 
 /*
  * The walks below are the same test as json-path.ts (isPlainObject(value) && Object.hasOwn(value,
  * name) at each name), written out as: first name, then the rest. A walk that finds nothing
- * extracts undefined and charges nothing; a match charges one step, as extract() does.
+ * extracts undefined and charges nothing; a match charges STEP_COST.match, as extract() does.
  */
 
 function compareLeaf(names: readonly string[], test: Extract<ValueTest, { kind: 'compare' }>): LeafTest {
   const { literal, valueFirst } = test;
   const holds = comparator(test.operator);
+  // The condition's steps (operator, value, literal), after the match's when there is one.
+  const steps = leafOperandsSteps(2);
+  const matchedSteps = STEP_COST.match + steps;
   const count = names.length;
   const first = count > 0 ? names[0] : '';
   return (payload, budget) => {
@@ -62,11 +51,21 @@ function compareLeaf(names: readonly string[], test: Extract<ValueTest, { kind: 
       let value: unknown = payload;
       let found = true;
       if (count > 0) {
-        if (typeof value === 'object' && value !== null && first in value && ownsPlain(value, first, first in Object.prototype)) {
+        if (
+          typeof value === 'object' &&
+          value !== null &&
+          first in value &&
+          ownsPlain(value, first, first in Object.prototype)
+        ) {
           value = (value as Record<string, unknown>)[first];
           for (let i = 1; i < count && found; i++) {
             const name = names[i];
-            if (typeof value === 'object' && value !== null && name in value && ownsPlain(value, name, name in Object.prototype)) {
+            if (
+              typeof value === 'object' &&
+              value !== null &&
+              name in value &&
+              ownsPlain(value, name, name in Object.prototype)
+            ) {
               value = (value as Record<string, unknown>)[name];
             } else {
               found = false;
@@ -77,8 +76,7 @@ function compareLeaf(names: readonly string[], test: Extract<ValueTest, { kind: 
         }
       }
       if (!found) value = undefined;
-      // The match, then the condition's three steps (operator, value, literal).
-      budget.charge(found ? 4 : 3);
+      budget.charge(found ? matchedSteps : steps);
       return valueFirst ? holds(value, literal, budget) : holds(literal, value, budget);
     } catch {
       return false;
@@ -87,7 +85,9 @@ function compareLeaf(names: readonly string[], test: Extract<ValueTest, { kind: 
 }
 
 function oneOfLeaf(names: readonly string[], literals: readonly unknown[]): LeafTest {
-  const upFront = literals.length + 3; // the call, the array (length + 1) and the value
+  const upFront = oneOfUpFront(literals);
+  const matchedUpFront = STEP_COST.match + upFront;
+  const { comparison } = STEP_COST;
   const count = names.length;
   const first = count > 0 ? names[0] : '';
   return (payload, budget) => {
@@ -95,11 +95,21 @@ function oneOfLeaf(names: readonly string[], literals: readonly unknown[]): Leaf
       let value: unknown = payload;
       let found = true;
       if (count > 0) {
-        if (typeof value === 'object' && value !== null && first in value && ownsPlain(value, first, first in Object.prototype)) {
+        if (
+          typeof value === 'object' &&
+          value !== null &&
+          first in value &&
+          ownsPlain(value, first, first in Object.prototype)
+        ) {
           value = (value as Record<string, unknown>)[first];
           for (let i = 1; i < count && found; i++) {
             const name = names[i];
-            if (typeof value === 'object' && value !== null && name in value && ownsPlain(value, name, name in Object.prototype)) {
+            if (
+              typeof value === 'object' &&
+              value !== null &&
+              name in value &&
+              ownsPlain(value, name, name in Object.prototype)
+            ) {
               value = (value as Record<string, unknown>)[name];
             } else {
               found = false;
@@ -110,74 +120,10 @@ function oneOfLeaf(names: readonly string[], literals: readonly unknown[]): Leaf
         }
       }
       if (!found) value = undefined;
-      budget.charge(found ? upFront + 1 : upFront);
+      budget.charge(found ? matchedUpFront : upFront);
       const at = literalIndex(literals, value);
-      budget.charge(at < 0 ? literals.length : at + 1); // one per element compared
+      budget.charge(comparison * (at < 0 ? literals.length : at + 1)); // each element compared
       return at >= 0;
-    } catch {
-      return false;
-    }
-  };
-}
-
-function affixLeaf(names: readonly string[], starts: boolean, text: string): LeafTest {
-  const count = names.length;
-  const first = count > 0 ? names[0] : '';
-  return (payload, budget) => {
-    try {
-      let value: unknown = payload;
-      let found = true;
-      if (count > 0) {
-        if (typeof value === 'object' && value !== null && first in value && ownsPlain(value, first, first in Object.prototype)) {
-          value = (value as Record<string, unknown>)[first];
-          for (let i = 1; i < count && found; i++) {
-            const name = names[i];
-            if (typeof value === 'object' && value !== null && name in value && ownsPlain(value, name, name in Object.prototype)) {
-              value = (value as Record<string, unknown>)[name];
-            } else {
-              found = false;
-            }
-          }
-        } else {
-          found = false;
-        }
-      }
-      if (!found) value = undefined;
-      budget.charge(found ? 4 : 3); // the match, then the call, the value and the literal
-      if (typeof value !== 'string') throw affixMismatch(starts, value);
-      return starts ? value.startsWith(text) : value.endsWith(text);
-    } catch {
-      return false;
-    }
-  };
-}
-
-/** `$.a.b` with `v => v.some(x => …)` / every: the walk, then the condition on the one match. */
-function eachLeaf(names: readonly string[], form: ConditionForm): LeafTest {
-  const run = conditionFormFn(form);
-  const count = names.length;
-  const first = count > 0 ? names[0] : '';
-  return (payload, budget) => {
-    try {
-      let value: unknown = payload;
-      let found = true;
-      if (count > 0) {
-        if (typeof value === 'object' && value !== null && first in value && ownsPlain(value, first, first in Object.prototype)) {
-          value = (value as Record<string, unknown>)[first];
-          for (let i = 1; i < count && found; i++) {
-            const name = names[i];
-            if (typeof value === 'object' && value !== null && name in value && ownsPlain(value, name, name in Object.prototype)) {
-              value = (value as Record<string, unknown>)[name];
-            } else {
-              found = false;
-            }
-          }
-        } else {
-          found = false;
-        }
-      }
-      if (found) budget.charge(1);
-      return Boolean(run(found ? value : undefined, budget));
     } catch {
       return false;
     }
@@ -195,11 +141,16 @@ function eachLeaf(names: readonly string[], form: ConditionForm): LeafTest {
  * does; both then go to the condition as they are. Visits and the node limit as select() too:
  * one visit per element, before the loop.
  */
-function eachOverWildcard(shape: Extract<PathShape, { kind: 'wildcard' }>, form: Extract<ConditionForm, { kind: 'each' }>): LeafTest {
+function eachOverWildcard(
+  shape: Extract<PathShape, { kind: 'wildcard' }>,
+  form: Extract<ConditionForm, { kind: 'each' }>,
+): LeafTest {
   const { names, item } = shape;
   const { every } = form;
   const whole = conditionFormFn(form);
   const test = valueTestFn(form.item);
+  const { match, iteration } = STEP_COST;
+  const upFront = leafOperandsSteps(1); // the call and the value, which is an array
   const count = names.length;
   const first = count > 0 ? names[0] : '';
   return (payload, budget) => {
@@ -207,11 +158,21 @@ function eachOverWildcard(shape: Extract<PathShape, { kind: 'wildcard' }>, form:
       let list: unknown = payload;
       let found = true;
       if (count > 0) {
-        if (typeof list === 'object' && list !== null && first in list && ownsPlain(list, first, first in Object.prototype)) {
+        if (
+          typeof list === 'object' &&
+          list !== null &&
+          first in list &&
+          ownsPlain(list, first, first in Object.prototype)
+        ) {
           list = (list as Record<string, unknown>)[first];
           for (let i = 1; i < count && found; i++) {
             const name = names[i];
-            if (typeof list === 'object' && list !== null && name in list && ownsPlain(list, name, name in Object.prototype)) {
+            if (
+              typeof list === 'object' &&
+              list !== null &&
+              name in list &&
+              ownsPlain(list, name, name in Object.prototype)
+            ) {
               list = (list as Record<string, unknown>)[name];
             } else {
               found = false;
@@ -223,7 +184,7 @@ function eachOverWildcard(shape: Extract<PathShape, { kind: 'wildcard' }>, form:
       }
       if (!found || !Array.isArray(list)) {
         const values = found ? objectValues(list, item, budget) : [];
-        budget.charge(values.length);
+        budget.charge(match * values.length);
         return Boolean(whole(values.length === 0 ? undefined : values.length === 1 ? values[0] : values, budget));
       }
       const elements: readonly unknown[] = list;
@@ -234,27 +195,37 @@ function eachOverWildcard(shape: Extract<PathShape, { kind: 'wildcard' }>, form:
         const element = elements[i];
         if (item === null) {
           if (matches++ === 0) firstMatch = element;
-        } else if (typeof element === 'object' && element !== null && item in element && ownsPlain(element, item, item in Object.prototype)) {
+        } else if (
+          typeof element === 'object' &&
+          element !== null &&
+          item in element &&
+          ownsPlain(element, item, item in Object.prototype)
+        ) {
           if (matches++ === 0) firstMatch = (element as Record<string, unknown>)[item];
         }
       }
       if (matches > FilterLimits.maxQueryNodes) throwNodeLimit(budget);
-      budget.charge(matches);
+      budget.charge(match * matches);
       if (matches < 2) return Boolean(whole(matches === 0 ? undefined : firstMatch, budget));
-      budget.charge(2); // the call and the value, which is an array
+      budget.charge(upFront);
       let seen = 0;
       for (let i = 0; i < elements.length; i++) {
         const element = elements[i];
         let value: unknown;
         if (item === null) {
           value = element;
-        } else if (typeof element === 'object' && element !== null && item in element && ownsPlain(element, item, item in Object.prototype)) {
+        } else if (
+          typeof element === 'object' &&
+          element !== null &&
+          item in element &&
+          ownsPlain(element, item, item in Object.prototype)
+        ) {
           value = seen === 0 ? firstMatch : (element as Record<string, unknown>)[item];
         } else {
           continue;
         }
         seen++;
-        budget.charge(1); // the iteration
+        budget.charge(iteration);
         if (test(value, budget)) {
           if (!every) return true;
         } else if (every) {
@@ -268,7 +239,10 @@ function eachOverWildcard(shape: Extract<PathShape, { kind: 'wildcard' }>, form:
   };
 }
 
-/** The matches of a wildcard over what is not an array, as select() finds them: a plain object's values (or their `item`). */
+/**
+ * The matches of a wildcard over what is not an array, as select() finds them: a plain object's
+ * values (or `item` of each).
+ */
 function objectValues(list: unknown, item: string | null, budget: StepBudget): unknown[] {
   const out: unknown[] = [];
   if (!isPlainObject(list)) return out;

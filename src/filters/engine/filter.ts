@@ -1,12 +1,11 @@
 /**
  * Filter trees: leaves pair a JSONPath query with a condition, nodes combine children with
  * AND / OR. Evaluation never throws for bad data: a failing condition makes its leaf false and
- * the explanation says why. Compilation throws BadUserInputError naming the failing node.
+ * the explanation says why. Compilation throws a BadUserInputError naming the failing node.
  */
-import { BadUserInputError } from '../../common/errors/domain-error';
 import { CompiledCondition, compileCondition } from './condition-compiler';
 import { preview, truncate } from './explain';
-import { FilterLimitError, errorReason } from './filter-engine.errors';
+import { FilterLimitError, FilterShapeError, errorReason } from './filter-engine.errors';
 import { fastLeaf } from './fast-leaf';
 import { CompiledJsonPath, compileJsonPath } from './json-path';
 import { FilterLimits } from './limits';
@@ -103,21 +102,21 @@ function compileNode(node: unknown, field: string, depth: number, counter: { nod
   }
   // Any object, not only plain ones: a validation pipe may hand over input class instances.
   if (typeof node !== 'object' || node === null || Array.isArray(node)) {
-    throw new BadUserInputError(field, 'must be an object with query/condition or logic/conditions');
+    throw new FilterShapeError(field, 'must be an object with query/condition or logic/conditions');
   }
   for (const key of Object.keys(node)) {
     if (!NODE_KEYS.has(key)) {
-      throw new BadUserInputError(field, `unknown field "${truncate(key, 40)}"; expected query, condition, logic or conditions`);
+      throw new FilterShapeError(field, `unknown field "${truncate(key, 40)}"; expected query, condition, logic or conditions`);
     }
   }
   const { query, condition, logic, conditions } = node as Record<string, unknown>;
   if (logic !== undefined && logic !== null && logic !== 'AND' && logic !== 'OR') {
-    throw new BadUserInputError(`${field}.logic`, 'must be AND or OR');
+    throw new FilterShapeError(`${field}.logic`, 'must be AND or OR');
   }
   const isLeaf = (query !== undefined && query !== null) || (condition !== undefined && condition !== null);
   if (isLeaf) {
     if (conditions !== undefined && conditions !== null) {
-      throw new BadUserInputError(field, 'a node has either query/condition (a leaf) or conditions (a group), not both');
+      throw new FilterShapeError(field, 'a node has either query/condition (a leaf) or conditions (a group), not both');
     }
     const path = query === undefined || query === null ? null : compileJsonPath(query, `${field}.query`);
     const compiled = condition === undefined || condition === null ? null : compileCondition(condition, `${field}.condition`);
@@ -130,7 +129,7 @@ function compileNode(node: unknown, field: string, depth: number, counter: { nod
     };
   }
   if (conditions !== undefined && conditions !== null && !Array.isArray(conditions)) {
-    throw new BadUserInputError(`${field}.conditions`, 'must be a list of filter nodes');
+    throw new FilterShapeError(`${field}.conditions`, 'must be a list of filter nodes');
   }
   const list: readonly unknown[] = conditions ?? [];
   return {

@@ -10,11 +10,11 @@
  * library departs from RFC 9535 follow the RFC instead: an index in a singular query inside a
  * filter (`@[0] == 1`, which the library never matches) and length(), which counts code points.
  */
-import { BadUserInputError } from '../../common/errors/domain-error';
-import { FilterLimitError } from './filter-engine.errors';
+import { FilterLimitError, JsonPathNotAllowedError } from './filter-engine.errors';
 import { FilterLimits } from './limits';
 import { isPlainObject } from './safe-values';
 import { StepBudget } from './step-budget';
+import { STEP_COST } from './step-costs';
 
 export type PathSelector =
   | { readonly kind: 'name'; readonly name: string }
@@ -77,7 +77,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function unsupported(field: string, what: unknown): never {
-  throw new BadUserInputError(field, `unsupported JSONPath construct ${typeof what === 'string' ? what : 'node'}`);
+  throw new JsonPathNotAllowedError(field, `unsupported JSONPath construct ${typeof what === 'string' ? what : 'node'}`);
 }
 
 export function toSegments(segments: unknown, field: string): PathSegment[] {
@@ -233,7 +233,7 @@ function run(walk: Walk, segments: readonly PathSegment[], start: unknown, count
     // Let the queue's consumed part go: a long walk should not keep every node it passed.
     values[head] = undefined;
     if (level === last) {
-      if (countMatches) budget.charge(1);
+      if (countMatches) budget.charge(STEP_COST.match);
       if (out.length >= FilterLimits.maxQueryNodes) throwNodeLimit(budget);
       out.push(value);
       if (out.length >= stopAfter) return out;

@@ -6,12 +6,12 @@
  * it builds every match before anything can count them.
  */
 import parseJsonPath from 'jsonpath-rfc9535/parser';
-import { BadUserInputError } from '../../common/errors/domain-error';
-import { FilterLimitError } from './filter-engine.errors';
+import { FilterLimitError, JsonPathNotAllowedError, JsonPathSyntaxError } from './filter-engine.errors';
 import { PathSegment, evaluateSegments, throwNodeLimit, toSegments, unionFactor } from './json-path-evaluator';
 import { FilterLimits } from './limits';
 import { isPlainObject } from './safe-values';
 import { StepBudget } from './step-budget';
+import { STEP_COST } from './step-costs';
 
 export interface CompiledJsonPath {
   readonly source: string;
@@ -41,7 +41,7 @@ type Selector =
   | { kind: 'wildcard' };
 
 export function compileJsonPath(source: unknown, field: string): CompiledJsonPath {
-  if (typeof source !== 'string') throw new BadUserInputError(field, 'JSONPath must be a string');
+  if (typeof source !== 'string') throw new JsonPathSyntaxError(field, 'JSONPath must be a string');
   if (source.length > FilterLimits.maxQueryLength) {
     throw new FilterLimitError(
       field,
@@ -54,7 +54,7 @@ export function compileJsonPath(source: unknown, field: string): CompiledJsonPat
   try {
     ast = parseJsonPath(source);
   } catch (error) {
-    throw new BadUserInputError(field, describeSyntaxError(error), { position: syntaxErrorOffset(error) });
+    throw new JsonPathSyntaxError(field, describeSyntaxError(error), { position: syntaxErrorOffset(error) });
   }
   checkQueryAst(ast, field);
   const segments = toSegments(isRecord(ast) ? ast.segments : undefined, field);
@@ -208,13 +208,13 @@ function singularPath(source: string, walk: Walk, shape: PathShape | undefined):
     select(root, budget) {
       const value = walk(root);
       if (value === NOTHING) return [];
-      budget?.charge(1);
+      budget?.charge(STEP_COST.match);
       return [value];
     },
     extract(root, budget) {
       const value = walk(root);
       if (value === NOTHING) return undefined;
-      budget?.charge(1);
+      budget?.charge(STEP_COST.match);
       return value;
     },
   };
@@ -289,7 +289,7 @@ function wildcardPath(source: string, collect: Collect, shape: PathShape | undef
   const select = (root: unknown, budget?: StepBudget): unknown[] => {
     const out: unknown[] = [];
     collect(root, out, budget);
-    budget?.charge(out.length);
+    budget?.charge(STEP_COST.match * out.length);
     return out;
   };
   return { source, select, extract: (root, budget) => toExtracted(select(root, budget)), ...(shape === undefined ? {} : { shape }) };
@@ -330,14 +330,14 @@ function checkQueryAst(ast: unknown, field: string): void {
     }
     const type = node.type;
     if (type === 'DescendantSegment') {
-      if (inFilter) throw new BadUserInputError(field, 'JSONPath descendant segments (..) are not supported inside filter expressions');
-      if (++descendants > 1) throw new BadUserInputError(field, 'JSONPath supports at most one descendant segment (..) per query');
+      if (inFilter) throw new JsonPathNotAllowedError(field, 'JSONPath descendant segments (..) are not supported inside filter expressions');
+      if (++descendants > 1) throw new JsonPathNotAllowedError(field, 'JSONPath supports at most one descendant segment (..) per query');
     }
     if (type === 'FunctionExpr' && (node.name === 'match' || node.name === 'search')) {
-      throw new BadUserInputError(field, `JSONPath function ${String(node.name)}() is not supported: regular expressions are not supported`);
+      throw new JsonPathNotAllowedError(field, `JSONPath function ${String(node.name)}() is not supported: regular expressions are not supported`);
     }
     if (type === 'FilterQuery' && isRecord(node.value) && node.value.type === 'JsonPathQuery') {
-      throw new BadUserInputError(field, 'JSONPath filters may only use a singular absolute query ($.a.b), not a query returning many nodes');
+      throw new JsonPathNotAllowedError(field, 'JSONPath filters may only use a singular absolute query ($.a.b), not a query returning many nodes');
     }
     const childInFilter = inFilter || type === 'FilterSelector';
     for (const child of Object.values(node)) {

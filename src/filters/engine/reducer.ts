@@ -2,8 +2,7 @@
  * Reducers: a JSON object template whose string leaves starting with `$` are JSONPath queries
  * against the payload. One match gives the value, several an array, none null.
  */
-import { BadUserInputError } from '../../common/errors/domain-error';
-import { FilterLimitError } from './filter-engine.errors';
+import { FilterLimitError, ReducerShapeError } from './filter-engine.errors';
 import { CompiledJsonPath, compileJsonPath } from './json-path';
 import { FilterLimits } from './limits';
 import { isPlainObject } from './safe-values';
@@ -32,7 +31,7 @@ type Template =
 const MAX_OUTPUT = FilterLimits.maxReducerOutputChars;
 
 export function compileReducer(reducer: unknown): CompiledReducer {
-  if (!isPlainObject(reducer)) throw new BadUserInputError('reducer', 'must be a JSON object, e.g. { "id": "$.order.id" }');
+  if (!isPlainObject(reducer)) throw new ReducerShapeError('reducer', 'must be a JSON object, e.g. { "id": "$.order.id" }');
   const counter = { queries: 0 };
   const template = compileTemplate(reducer, 'reducer', 0, counter);
   if (jsonSize(reducer, MAX_OUTPUT) > MAX_OUTPUT) {
@@ -81,12 +80,12 @@ function compileTemplate(value: unknown, field: string, depth: number, counter: 
       kind: 'object',
       entries: Object.keys(value).map((key) => {
         // Assigning "__proto__" would replace the output's prototype instead of adding a key.
-        if (key === '__proto__') throw new BadUserInputError(childField(field, key), 'the key "__proto__" is not allowed');
+        if (key === '__proto__') throw new ReducerShapeError(childField(field, key), 'the key "__proto__" is not allowed');
         return [key, compileTemplate(value[key], childField(field, key), depth + 1, counter)] as const;
       }),
     };
   }
-  throw new BadUserInputError(field, 'must be a JSON value (string, number, boolean, null, object or array)');
+  throw new ReducerShapeError(field, 'must be a JSON value (string, number, boolean, null, object or array)');
 }
 
 interface Output {

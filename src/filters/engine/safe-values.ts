@@ -5,7 +5,8 @@
  */
 import { ConditionRuntimeError, FilterLimitError } from './filter-engine.errors';
 import { FilterLimits } from './limits';
-import { CHARS_PER_STEP, StepBudget } from './step-budget';
+import { StepBudget } from './step-budget';
+import { STEP_COST } from './step-costs';
 
 /** Names that lead to prototypes, constructors or accessors: never readable, even as own keys. */
 export const DENIED_PROPERTIES: ReadonlySet<string> = new Set([
@@ -64,10 +65,10 @@ export function toStr(value: unknown, budget: StepBudget, depth = 0): string {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       if (i > 0) out += ',';
-      if ((i & (CHARS_PER_STEP - 1)) === 0) budget.charge(1);
+      if ((i & (STEP_COST.charsPerStep - 1)) === 0) budget.charge(1);
       if (item !== null && item !== undefined) out += toStr(item, budget, depth + 1);
       if (out.length > FilterLimits.maxStringLength) throwStringLimit();
-      if (out.length - charged >= CHARS_PER_STEP) {
+      if (out.length - charged >= STEP_COST.charsPerStep) {
         budget.chargeChars(out.length - charged);
         charged = out.length;
       }
@@ -82,7 +83,7 @@ export function toNum(value: unknown, budget: StepBudget): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'symbol') throw new ConditionRuntimeError('cannot convert a symbol to a number');
   if (typeof value === 'string') {
-    if (value.length > CHARS_PER_STEP) budget.chargeChars(value.length);
+    if (value.length > STEP_COST.charsPerStep) budget.chargeChars(value.length);
     return Number(value);
   }
   return isPrimitive(value) ? Number(value) : toNum(toStr(value, budget), budget);
@@ -96,7 +97,7 @@ function toPrim(value: unknown, budget: StepBudget): unknown {
 /** Comparing two strings scans up to the shorter one: a step per 64 characters of that. */
 function chargeStrings(a: string, b: string, budget: StepBudget): void {
   const length = Math.min(a.length, b.length);
-  if (length > CHARS_PER_STEP) budget.chargeChars(length);
+  if (length > STEP_COST.charsPerStep) budget.chargeChars(length);
 }
 
 /** a === b, with long string comparisons charged (equal lengths are compared character by character). */
@@ -123,7 +124,7 @@ export function add(a: unknown, b: unknown, budget: StepBudget): unknown {
     const sb = toStr(pb, budget);
     const length = sa.length + sb.length;
     if (length > FilterLimits.maxStringLength) throwStringLimit();
-    if (length > CHARS_PER_STEP) budget.chargeChars(length);
+    if (length > STEP_COST.charsPerStep) budget.chargeChars(length);
     return sa + sb;
   }
   return toNum(pa, budget) + toNum(pb, budget);
@@ -135,8 +136,8 @@ export function looseEquals(a: unknown, b: unknown, budget: StepBudget): boolean
   if (pa && pb) {
     if (typeof a === 'string' && typeof b === 'string') return strictEquals(a, b, budget);
     // A string against a number or boolean is parsed as a number.
-    if (typeof a === 'string' && a.length > CHARS_PER_STEP) budget.chargeChars(a.length);
-    if (typeof b === 'string' && b.length > CHARS_PER_STEP) budget.chargeChars(b.length);
+    if (typeof a === 'string' && a.length > STEP_COST.charsPerStep) budget.chargeChars(a.length);
+    if (typeof b === 'string' && b.length > STEP_COST.charsPerStep) budget.chargeChars(b.length);
     return a == b;
   }
   if (!pa && !pb) return a === b;

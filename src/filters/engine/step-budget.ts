@@ -1,5 +1,6 @@
 import { FilterLimitError } from './filter-engine.errors';
 import { FilterLimits } from './limits';
+import { STEP_COST } from './step-costs';
 
 export interface StepBudgetOptions {
   /** Nodes the JSONPath walks may visit, all queries of the evaluation together. */
@@ -56,9 +57,9 @@ export class StepBudget {
     if (this.steps > this.checkAt) this.overrun();
   }
 
-  /** Steps for work proportional to a string's length: one per 64 characters (at least one). */
+  /** Steps for work proportional to a string's length: one per STEP_COST.charsPerStep characters (at least one). */
   chargeChars(length: number): void {
-    this.charge(length > CHARS_PER_STEP ? Math.ceil(length / CHARS_PER_STEP) : 1);
+    this.charge(length > STEP_COST.charsPerStep ? Math.ceil(length / STEP_COST.charsPerStep) : 1);
   }
 
   visit(count: number): void {
@@ -92,9 +93,6 @@ export class StepBudget {
     }
   }
 }
-
-/** Characters scanned or built per step by string work (case mapping, searching, coercion). */
-export const CHARS_PER_STEP = 64;
 
 export function throwStepLimit(limit: number, field = 'filter'): never {
   throw new FilterLimitError(field, `evaluation step limit of ${limit} exceeded`, limit);
