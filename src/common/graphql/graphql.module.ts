@@ -1,5 +1,4 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
-import { Global, Module } from '@nestjs/common';
 import { GraphQLModule as NestGraphQLModule } from '@nestjs/graphql';
 import { join } from 'node:path';
 import type { SubscribePayload } from 'graphql-ws';
@@ -97,7 +96,3 @@ export function graphqlModule(options: { autoSchemaFile: string | boolean }) {
     },
   });
 }
-
-@Global()
-@Module({})
-export class GraphqlRootModule {}
