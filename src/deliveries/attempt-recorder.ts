@@ -21,12 +21,15 @@ export class AttemptRecorder {
     private readonly events: EventEmitter2,
   ) {}
 
-  /** Never throws: a result that cannot be written leaves the row IN_FLIGHT, and the reconciler retries it. */
-  async record(record: AttemptRecord): Promise<void> {
+  /**
+   * Never throws: a result that cannot be written leaves the row IN_FLIGHT, and the reconciler retries it.
+   * `superseded`: the lease ran out first and the delivery was handed back, so it is (or will be) sent again.
+   */
+  async record(record: AttemptRecord): Promise<'recorded' | 'superseded' | 'failed'> {
     const { claimed, outcome, startedAt } = record;
     try {
       const updated = await this.store.record(record);
-      if (!updated) return; // the reconciler reclaimed it meanwhile; its own attempt will report
+      if (!updated) return 'superseded';
       await this.notifier.changed([updated]);
       if (outcome.status === DeliveryStatus.RETRYING) {
         const retry = {
@@ -48,10 +51,12 @@ export class AttemptRecorder {
         DeliveryEvent.AttemptRecorded,
         new AttemptRecorded(updated, outcome, claimed.url, startedAt),
       );
+      return 'recorded';
     } catch (error) {
       // The row stays IN_FLIGHT until its lease ends; the reconciler then retries it.
       const message = error instanceof Error ? error.message : String(error);
       this.logger.error({ msg: 'recording a delivery attempt failed', deliveryId: claimed.id, error: message });
+      return 'failed';
     }
   }
 

@@ -38,6 +38,8 @@ export class DispatchService implements BeforeApplicationShutdown {
   private readonly attempts = new Set<Promise<void>>();
   private readonly records = new Set<Promise<void>>();
   private closing = false;
+  /** Results written during the shutdown that found their delivery handed back (see record). */
+  private supersededWhileStopping = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -109,6 +111,10 @@ export class DispatchService implements BeforeApplicationShutdown {
   private async attempt(deliveryId: string): Promise<void> {
     const claimed = await this.store.claim(deliveryId);
     if (!claimed) return;
+    if (this.closing && claimed.status !== DeliveryStatus.HELD) {
+      await this.recorder.giveBack(claimed, 0); // claimed as the shutdown began (its batch was on its way): released unsent
+      return;
+    }
     await this.notifier.changed([claimedToEntity(claimed)]);
     if (claimed.status === DeliveryStatus.HELD) return; // its endpoint was disabled after the job was queued
     if (!(await this.respectRateLimit(claimed))) {
@@ -118,7 +124,12 @@ export class DispatchService implements BeforeApplicationShutdown {
     const record = await this.runner.run(claimed);
     // The queue slot is free as soon as the HTTP exchange is over: recording waits for its batch in the
     // background (the lease still covers the row: a record that never lands becomes a retry, at least once).
-    const recording = this.recorder.record(record).finally(() => this.records.delete(recording));
+    const recording = this.recorder
+      .record(record)
+      .then((result) => {
+        if (result === 'superseded' && this.closing) this.supersededWhileStopping += 1;
+      })
+      .finally(() => this.records.delete(recording));
     this.records.add(recording);
     if (this.records.size > MAX_BACKGROUND_RECORDS) await recording; // backpressure when Postgres lags
   }
@@ -144,16 +155,19 @@ export class DispatchService implements BeforeApplicationShutdown {
   /**
    * Steps two and three, before the database closes (TypeORM closes its pool in onApplicationShutdown, a phase
    * that starts only when every beforeApplicationShutdown has returned): the attempts in flight finish (their HTTP
-   * exchange is bounded by DELIVERY_TIMEOUT_MS) or are released (a rate-limit wait gives the delivery back), then
-   * the result writer is flushed and every result waited for, however long a loaded Postgres takes. A result
-   * written after the pool closed would be lost, and the reconciler would send that delivery a second time.
+   * exchange is bounded by DELIVERY_TIMEOUT_MS) or are released (a claim that returns now, or a rate-limit wait,
+   * gives the delivery back unsent), then the result writer is flushed and every result waited for, however long
+   * a loaded Postgres takes. A result written after the pool closed would be lost, and the reconciler would send
+   * that delivery a second time. This process's reconciler stopped in step one, so no lease runs out here unseen;
+   * another worker's reconciler may still recover one, and the log counts those results as `superseded`.
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopClaiming();
     const attemptsEnded = await this.settle(this.attempts, Date.now() + this.config.deliveryTimeoutMs + this.config.leaseGraceMs);
     const recordsEnded = await this.settle(this.records, Date.now() + SHUTDOWN_RECORDS_MS);
-    const log = { msg: 'dispatch stopped', unfinishedAttempts: this.attempts.size, unrecorded: this.records.size };
-    if (attemptsEnded && recordsEnded) this.logger.log(log);
+    const superseded = this.supersededWhileStopping;
+    const log = { msg: 'dispatch stopped', unfinishedAttempts: this.attempts.size, unrecorded: this.records.size, superseded };
+    if (attemptsEnded && recordsEnded && superseded === 0) this.logger.log(log);
     else this.logger.warn({ ...log, detail: 'left to their lease: the reconciler retries them' });
   }
 

@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { queryReturning } from '../database/returning';
 import { DataSource } from 'typeorm';
@@ -45,7 +45,7 @@ export interface ReconcileReport {
  * It runs on a timer of its own, not as a Bull repeatable job, so a Redis that lost everything cannot stop it.
  */
 @Injectable()
-export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ReconcilerService.name);
   private readonly task: PeriodicTask;
 
@@ -63,8 +63,14 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     this.task.start();
   }
 
-  /** Before the pool closes (onApplicationShutdown): a tick in progress must not lose its connection mid-statement. */
-  async beforeApplicationShutdown(): Promise<void> {
+  /**
+   * Step one of a shutdown, with the dispatcher's stopClaiming (onModuleDestroy, before its drain): a draining
+   * worker must not hand its own attempts back. Ticking on until the drain ended, this tick found the IN_FLIGHT
+   * rows whose results waited for a lagging Postgres past their lease, and made them RETRYING; those results were
+   * then refused (the row was no longer IN_FLIGHT) and the next worker sent every one of them again. A tick in
+   * progress is awaited: the pool is open until onApplicationShutdown.
+   */
+  async onModuleDestroy(): Promise<void> {
     await this.task.stop();
   }
 

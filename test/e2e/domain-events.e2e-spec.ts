@@ -9,8 +9,8 @@ import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from '../support/app';
 import { dataOf, gql } from '../support/graphql-client';
-import { ok, ReceivedRequest, Receiver, waitUntil } from '../support/receiver';
-import { adminToken, newTenantId } from '../support/tokens';
+import { ok, ReceivedRequest, Receiver, ReceiverPool, waitUntil } from '../support/receiver';
+import { Tenant, tenant } from '../support/tokens';
 
 const TOGGLE = `mutation($id: ID!) { toggleEndpoint(id: $id) { id isActive health } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateEndpointInput!) { updateEndpoint(id: $id, input: $input) { id isActive health } }`;
@@ -20,15 +20,6 @@ const CREATE = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $
 const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`;
 const ORDER = { order: { id: 'ord_1', status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1, price: 10 }] } };
 
-interface Tenant {
-  id: string;
-  token: string;
-}
-
-function tenant(): Tenant {
-  const id = newTenantId();
-  return { id, token: adminToken({ tenantId: id }) };
-}
 
 interface Notice {
   type: string;
@@ -42,18 +33,14 @@ function verified(secret: string, req: ReceivedRequest): Notice {
 
 describe('domain events: endpoint.disabled on every way an endpoint is disabled', () => {
   let t: TestApp;
-  const receivers: Receiver[] = [];
-  const receiver = async (...args: Parameters<typeof Receiver.start>) => {
-    const r = await Receiver.start(...args);
-    receivers.push(r);
-    return r;
-  };
+  const receivers = new ReceiverPool();
+  const receiver = receivers.start;
 
   beforeAll(async () => {
     t = await createTestApp();
   });
   afterAll(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
+    await receivers.closeAll();
     await t.close();
   });
 

@@ -13,9 +13,9 @@ import type { Queue } from 'bull';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { DataSource } from 'typeorm';
 import { QueueName } from '../../src/common/queue/queue.constants';
-import { DeliveryQueue, QueuedDelivery } from '../../src/deliveries/deliveries.queue';
 import { ReconcilerService } from '../../src/deliveries/reconciler.service';
 import { createTestApp, TestApp } from '../support/app';
+import { recordEnqueues } from '../support/enqueue-spy';
 import { dataOf, gql, GqlResponse } from '../support/graphql-client';
 import { Receiver, waitUntil } from '../support/receiver';
 import { adminToken, newTenantId } from '../support/tokens';
@@ -225,18 +225,8 @@ describe('tenant fairness (issue 17)', () => {
       for (const tenantId of bad) for (const id of await overdueForEach(tenantId, 86_400)) backlog.set(id, tenantId);
       const [lost] = await overdueForEach(a, 7_200);
 
-      const queue = t.app.get(DeliveryQueue);
-      const enqueued: QueuedDelivery[] = [];
-      const enqueue = queue.enqueue.bind(queue);
-      const spy = jest.spyOn(queue, 'enqueue').mockImplementation(async (items, delayMs, requeue) => {
-        enqueued.push(...items);
-        return enqueue(items, delayMs, requeue);
-      });
-      try {
-        expect(await t.app.get(ReconcilerService).reconcile()).not.toBeNull();
-      } finally {
-        spy.mockRestore();
-      }
+      const { result: report, enqueued } = await recordEnqueues(t.app, () => t.app.get(ReconcilerService).reconcile());
+      expect(report).not.toBeNull();
 
       // Positive control: the tick was full (1,000), so ordering by age alone would have left A's delivery out.
       expect(backlog.size).toBe(1000);

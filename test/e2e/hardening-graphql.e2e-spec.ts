@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { createTestApp, TestApp } from '../support/app';
 import { dataOf, errorCode, gql, GqlResponse } from '../support/graphql-client';
 import { ok, Receiver, waitUntil } from '../support/receiver';
-import { adminToken, newTenantId } from '../support/tokens';
+import { adminToken, newTenantId, tenant } from '../support/tokens';
 import { rawSocket, subscribe } from '../support/ws-client';
 
 const CREATE = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { endpoint { id } } }`;
@@ -15,14 +15,6 @@ const SAVE_FILTER = `mutation($e: ID!, $input: SaveFilterReducerInput!) { saveFi
 const ORDER = { order: { id: 'ord_1', status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'S', quantity: 1, price: 10 }] } };
 const PAGE = 'endpoints(first: 100) { edges { node { id stats { total succeeded } filters { eventType } } } }';
 
-interface Tenant {
-  id: string;
-  token: string;
-}
-const tenant = (): Tenant => {
-  const id = newTenantId();
-  return { id, token: adminToken({ tenantId: id }) };
-};
 
 const messages = (res: GqlResponse<unknown>): string => (res.errors ?? []).map((e) => e.message).join('\n');
 
@@ -227,10 +219,10 @@ describe('GraphQL hardening (issue 17: cost, WebSocket sessions, floods, limits,
       expect(await Promise.race([short.closeCode(), new Promise((res) => setTimeout(() => res('still open'), 15_000))])).toBe(4403);
       // After exp the short socket got nothing more; the long one still receives.
       const seen = short.events.length;
-      dataOf(await gql(t.graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: ORDER } }, a.token));
+      const second = dataOf(await gql(t.graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: ORDER } }, a.token)).publishEvent.id;
       await waitUntil(async () => long.events.filter((e) => e.deliveryUpdated.status === 'SUCCEEDED').length >= 2 || null, 15_000, 50);
       expect(short.events.length).toBe(seen);
-      expect(first).toBeDefined();
+      expect(r.requests.map((req) => req.headers['webhook-id'])).toEqual([first, second]);
       await long.close();
     }, 40_000);
 

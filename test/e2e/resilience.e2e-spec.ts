@@ -49,15 +49,24 @@ describe('resilience: separate api and worker processes', () => {
     const receiver = await Receiver.start();
     receivers.push(receiver);
     const s = await setup(api, receiver.url);
-    const live = subscribe(`ws://127.0.0.1:${api.port}/graphql`, s.token, 'subscription($id: ID) { deliveryUpdated(endpointId: $id) { id status } }', { id: s.endpointId });
-    const spy = subscribe(`ws://127.0.0.1:${api.port}/graphql`, adminToken({ tenantId: newTenantId() }), 'subscription { deliveryUpdated { id status } }');
+    const other = await setup(api, receiver.url);
+    const wsUrl = `ws://127.0.0.1:${api.port}/graphql`;
+    const live = subscribe(wsUrl, s.token, 'subscription($id: ID) { deliveryUpdated(endpointId: $id) { id status } }', { id: s.endpointId });
+    const spy = subscribe(wsUrl, other.token, 'subscription { deliveryUpdated { id status endpointId } }');
     await new Promise((r) => setTimeout(r, 500));
     const [eventId] = await publishMany(s, 1, 'live');
     const done = await live.next((e) => e.deliveryUpdated.status === 'SUCCEEDED', 20_000);
     expect(done.deliveryUpdated.id).toBeTruthy();
     expect(receiver.requests[0].headers['webhook-id']).toBe(eventId);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(spy.events).toHaveLength(0);
+    // Positive control, after the first tenant's updates: the same spy client does receive its own tenant's
+    // delivery from the worker, so seeing none of the first tenant's means isolation, not a dead subscription.
+    const [otherEventId] = await publishMany(other, 1, 'spy');
+    const own = await spy.next((e) => e.deliveryUpdated.status === 'SUCCEEDED', 20_000);
+    expect(own.deliveryUpdated.endpointId).toBe(other.endpointId);
+    expect(receiver.requests.map((r) => r.headers['webhook-id'])).toEqual([eventId, otherEventId]);
+    expect(spy.events.map((e) => e.deliveryUpdated.endpointId)).toEqual(spy.events.map(() => other.endpointId));
+    expect(spy.events.map((e) => e.deliveryUpdated.id)).not.toContain(done.deliveryUpdated.id);
+    expect({ live: live.errors, spy: spy.errors }).toEqual({ live: [], spy: [] });
     await live.close();
     await spy.close();
   }, 120_000);

@@ -4,8 +4,7 @@
  * DNS is the app's HTTP_RESOLVER hook, replaced by a stub for the whole app (validation and delivery).
  */
 import { HTTP_RESOLVER } from '../../src/common/http/http.module';
-import type { TestApp } from '../support/app';
-import { createTestAppWithOverrides } from '../support/app-with-overrides';
+import { createTestApp, TestApp } from '../support/app';
 import { expectReceived, expectSettled } from '../support/fault-checks';
 import { dataOf, errorCode, gql } from '../support/graphql-client';
 import { Receiver } from '../support/receiver';
@@ -30,10 +29,10 @@ describe('fault 6: DNS rebinding between validation and connect (ALLOW_PRIVATE_T
 
   beforeAll(async () => {
     receiver = await Receiver.start();
-    t = await createTestAppWithOverrides([{ token: HTTP_RESOLVER, value: stub }], {
-      ALLOW_PRIVATE_TARGETS: 'false',
-      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX ?? 'hlt'}f6${Date.now().toString(36)}`,
-    });
+    t = await createTestApp(
+      { ALLOW_PRIVATE_TARGETS: 'false', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX ?? 'hlt'}f6${Date.now().toString(36)}` },
+      [{ token: HTTP_RESOLVER, value: stub }],
+    );
   });
   afterAll(async () => {
     await receiver?.close();

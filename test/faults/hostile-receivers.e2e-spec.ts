@@ -1,7 +1,8 @@
 /**
  * Fault scenario 5 (issue 7): receivers that hold the connection open, trickle one byte a second, send a 50 MB
- * body, or redirect to the cloud metadata address. Every attempt ends within DELIVERY_TIMEOUT_MS with a clear
- * error, deliveries end as the contract says, and the worker process (its RSS read from /proc) does not balloon.
+ * body, or redirect to the cloud metadata address. Every attempt ends at DELIVERY_TIMEOUT_MS with a clear
+ * error (Hookline hangs up; no wall-clock is measured), deliveries end as the contract says, and the worker
+ * process (its RSS read from /proc) does not balloon.
  * A private redis-server, and the app as separate api and worker processes.
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import type { ServerResponse } from 'node:http';
 import { expectReceived, expectSettled, startPrivateRedis } from '../support/fault-checks';
 import { dataOf, gql } from '../support/graphql-client';
 import { AppProcess, startAppProcess } from '../support/processes';
-import { Receiver } from '../support/receiver';
+import { ReceiverPool, Responder, waitUntil } from '../support/receiver';
 import { adminToken, newTenantId } from '../support/tokens';
 
 const TIMEOUT_MS = 2000;
@@ -41,20 +42,29 @@ describe('fault 5: hostile receivers', () => {
   const processes: AppProcess[] = [];
   let redis: Awaited<ReturnType<typeof startPrivateRedis>> | undefined;
   let token = '';
-  const receivers: Receiver[] = [];
+  const receivers = new ReceiverPool();
   const timers = new Set<NodeJS.Timeout>();
 
-  const receiver = async (...args: Parameters<typeof Receiver.start>): Promise<Receiver> => {
-    const r = await Receiver.start(...args);
-    receivers.push(r);
-    return r;
-  };
+  const receiver = receivers.start;
   const endpoint = async (url: string): Promise<{ id: string; secret: string }> => {
     const res = dataOf(await gql(graphqlUrl, CREATE, { input: { url } }, token)).createEndpoint;
     return { id: res.endpoint.id, secret: res.secret };
   };
   const publish = async (): Promise<string> => dataOf(await gql(graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: ORDER } }, token)).publishEvent.id;
   const attemptsOf = async (deliveryId: string): Promise<Attempt[]> => dataOf(await gql(graphqlUrl, ATTEMPTS_OF, { id: deliveryId }, token)).delivery.attempts;
+  /** The responder, and how many of its requests the client hung up on before this side had finished answering. */
+  const counted = (responder: Responder): { responder: Responder; hungUp: () => number } => {
+    let hungUp = 0;
+    return {
+      responder: (req, res, index) => {
+        res.on('close', () => {
+          if (!res.writableFinished) hungUp += 1;
+        });
+        return responder(req, res, index);
+      },
+      hungUp: () => hungUp,
+    };
+  };
   /** Writes `text` to the raw socket one byte a second, until done or the peer goes away. */
   const trickle = (res: ServerResponse, text: string): void => {
     let i = 0;
@@ -84,26 +94,30 @@ describe('fault 5: hostile receivers', () => {
   });
   afterAll(async () => {
     for (const timer of timers) clearInterval(timer);
-    await Promise.all(receivers.map((r) => r.close()));
+    await receivers.closeAll();
     await Promise.all(processes.map((p) => p.kill('SIGKILL')));
     redis?.stop();
   });
 
   it('a receiver that never answers, one that trickles its status line and one that trickles its body: every attempt times out at the deadline, then DEAD_LETTER', async () => {
-    const silent = await receiver(() => undefined);
-    const trickleHead = await receiver((_req, res) => trickle(res, 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{"ok":true}'));
-    const trickleBody = await receiver((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' });
-      res.flushHeaders();
-      trickle(res, `{"pad":"${'x'.repeat(190)}"}`);
-    });
+    // Each would take far longer than the test to answer (never; about 80 s and 200 s at a byte a second).
+    const hostile = [
+      counted(() => undefined),
+      counted((_req, res) => trickle(res, 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{"ok":true}')),
+      counted((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' });
+        res.flushHeaders();
+        trickle(res, `{"pad":"${'x'.repeat(190)}"}`);
+      }),
+    ];
+    const [silent, trickleHead, trickleBody] = await Promise.all(hostile.map((h) => receiver(h.responder)));
     const eps = [await endpoint(silent.url), await endpoint(trickleHead.url), await endpoint(trickleBody.url)];
-    const started = Date.now();
     const eventId = await publish();
 
     const settled = await Promise.all(eps.map((e) => expectSettled(graphqlUrl, token, e.id, { [eventId]: 'DEAD_LETTER' }, 40_000)));
-    // 4 attempts of at most 2 s, 3 retry delays of at most 1.2 s, plus scheduling slack.
-    expect(Date.now() - started).toBeLessThan(ATTEMPTS * TIMEOUT_MS + 3 * 1200 + 6000);
+    // Hookline ended every attempt itself, at its deadline (the error below): it hung up on each request while the
+    // receiver was still holding or trickling it.
+    await waitUntil(async () => hostile.every((h) => h.hungUp() === ATTEMPTS), 10_000);
 
     for (const [d] of settled) {
       expect(d.attemptCount).toBe(ATTEMPTS);
@@ -115,9 +129,6 @@ describe('fault 5: hostile receivers', () => {
         const suffix = a.attemptNumber === ATTEMPTS ? `; no retries left after ${ATTEMPTS} attempts` : '';
         expect(a).toMatchObject({ responseStatus: null, error: `timeout after ${TIMEOUT_MS} ms${suffix}` });
       }
-      const starts = attempts.map((a) => Date.parse(a.startedAt)).sort((x, y) => x - y);
-      // The next attempt starts one timeout plus one jittered retry delay later: an attempt never outlived the deadline.
-      for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeLessThan(TIMEOUT_MS + 1200 + 1500);
     }
     for (const r of [silent, trickleHead, trickleBody]) expect(r.requests).toHaveLength(ATTEMPTS);
     for (const [r, e] of [[silent, eps[0]], [trickleHead, eps[1]], [trickleBody, eps[2]]] as const) expectReceived(r.requests, e.secret, []);
@@ -154,7 +165,8 @@ describe('fault 5: hostile receivers', () => {
       const [d] = await expectSettled(graphqlUrl, token, e.id, { [eventId]: 'SUCCEEDED' }, 20_000);
       expect(d).toMatchObject({ attemptCount: 1, lastResponseStatus: 200, lastError: null });
       const [attempt] = await attemptsOf(d.id);
-      expect(attempt.responseTimeMs).toBeLessThan(TIMEOUT_MS);
+      // Read to the cap and answered: a response that outlived the deadline would be a timeout, not a 200.
+      expect(attempt).toMatchObject({ responseStatus: 200, error: null });
       expect(attempt.responseBody?.length).toBeLessThanOrEqual(64 * 1024);
       expect(attempt.responseBody?.length).toBeGreaterThan(0);
       expectReceived(huge.requests, e.secret, [eventId]);
@@ -179,11 +191,10 @@ describe('fault 5: hostile receivers', () => {
     });
     const eMeta = await endpoint(toMetadata.url);
     const eTarget = await endpoint(toTarget.url);
-    const started = Date.now();
     const eventId = await publish();
     const [meta] = await expectSettled(graphqlUrl, token, eMeta.id, { [eventId]: 'FAILED' });
     const [other] = await expectSettled(graphqlUrl, token, eTarget.id, { [eventId]: 'FAILED' });
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 3000);
+    // At once: one attempt, failed on the redirect itself (not a timeout, not a retry).
     expect(meta).toMatchObject({ attemptCount: 1, lastResponseStatus: 302, lastError: 'HTTP 302 redirect to http://169.254.169.254/latest/meta-data/iam/security-credentials/ not followed' });
     expect(other).toMatchObject({ attemptCount: 1, lastResponseStatus: 307 });
     expect(other.lastError).toMatch(/^HTTP 307 redirect to .* not followed$/);

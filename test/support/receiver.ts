@@ -86,3 +86,22 @@ export async function waitUntil<T>(fn: () => Promise<T | null | undefined | fals
   }
   throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
 }
+
+/**
+ * The receivers a spec starts, closed together at its end (before the app: an attempt held by a receiver that
+ * never answers then ends at once, instead of the app's shutdown waiting out its deadline).
+ */
+export class ReceiverPool {
+  private readonly started: Receiver[] = [];
+
+  /** A new receiver, closed by closeAll. */
+  readonly start = async (responder?: Responder): Promise<Receiver> => {
+    const receiver = await Receiver.start(responder);
+    this.started.push(receiver);
+    return receiver;
+  };
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.started.splice(0).map((r) => r.close()));
+  }
+}

@@ -16,3 +16,14 @@ export function adminToken(opts: { tenantId: string; permissions?: string[]; sub
   const now = Math.floor(Date.now() / 1000);
   return sign({ sub: opts.sub ?? 'admin@example.com', tenant_id: opts.tenantId, permissions: opts.permissions ?? MANAGE, iat: now, exp: now + (opts.expiresInSec ?? 3600) }, secret, { algorithm: 'HS256' });
 }
+
+/** A tenant of a test: a fresh id and an admin token for it. */
+export interface Tenant {
+  id: string;
+  token: string;
+}
+
+export function tenant(): Tenant {
+  const id = newTenantId();
+  return { id, token: adminToken({ tenantId: id }) };
+}

@@ -3,14 +3,12 @@ export enum QueueName {
   Deliveries = 'deliveries',
   InboundEvents = 'inbound-events',
   TrackedJobs = 'tracked-jobs',
-  Maintenance = 'maintenance',
 }
 
 export enum JobName {
   AttemptDelivery = 'attempt-delivery',
   ProcessInboundEvent = 'process-inbound-event',
   RunTrackedJob = 'run-tracked-job',
-  ReconcileDeliveries = 'reconcile-deliveries',
 }
 
 export interface AttemptDeliveryJob {
@@ -26,7 +24,6 @@ export interface ProcessInboundEventJob {
 export interface RunTrackedJobJob {
   trackedJobId: string;
 }
-export type ReconcileDeliveriesJob = Record<string, never>;
 
 /** Completed jobs are removed; failed ones are kept briefly for inspection. Postgres is the truth either way. */
 export const DEFAULT_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 1000 } as const;
