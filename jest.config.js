@@ -11,6 +11,9 @@ const transform = {
 const transformIgnorePatterns = [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`];
 const common = { testEnvironment: 'node', rootDir: '.', transform, transformIgnorePatterns };
 module.exports = {
+  // testTimeout is a global option (a project's own is ignored): e2e tests boot apps and wait on real services,
+  // and a shared 2-core machine can make a healthy step take seconds.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -22,7 +25,6 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      testTimeout: 60000,
     },
   ],
 };
