@@ -1,16 +1,41 @@
 /**
- * Fails when the entities and the migrations disagree: applies every migration to a scratch database, then asks
- * TypeORM whether `migration:generate` would produce anything.
+ * Fails when the entities and the migrations disagree: applies every migration to a fresh scratch database of its
+ * own (so another checkout's migrations, or a run interrupted earlier, cannot leave tables behind), then asks TypeORM
+ * whether `migration:generate` would produce anything. The scratch database is dropped afterwards.
  */
 import { execFileSync } from 'node:child_process';
+import { Client } from 'pg';
 import { ensureDatabaseExists } from '../src/database/data-source';
 import { runMigrations } from '../src/database/migrate';
 
+async function dropDatabase(serverUrl: URL, name: string): Promise<void> {
+  const admin = new URL(serverUrl);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
   const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hookline');
-  url.pathname = '/hookline_migration_check';
+  const name = `hookline_migration_check_${process.pid}`;
+  url.pathname = `/${name}`;
   const databaseUrl = url.toString();
+  await dropDatabase(url, name);
   await ensureDatabaseExists(databaseUrl);
+  try {
+    await check(databaseUrl);
+  } finally {
+    await dropDatabase(url, name);
+  }
+  process.stdout.write('migrations match the entities\n');
+}
+
+async function check(databaseUrl: string): Promise<void> {
   await runMigrations(databaseUrl);
   try {
     execFileSync(
@@ -29,12 +54,10 @@ async function main(): Promise<void> {
       },
     );
   } catch {
-    process.stderr.write(
-      'migration drift: the entities changed without a migration (npm run migration:generate -- src/database/migrations/Name)\n',
+    throw new Error(
+      'migration drift: the entities changed without a migration (npm run migration:generate -- src/database/migrations/Name)',
     );
-    process.exit(1);
   }
-  process.stdout.write('migrations match the entities\n');
 }
 
 main().catch((error: unknown) => {
