@@ -6,6 +6,7 @@ import { Principal } from '../auth/principal';
 import { findPlatformEventType } from './catalog/platform-catalog';
 import { schemaHash } from './canonical-json';
 import { CreateEventTypeInput, UpdateEventTypeInput } from './dto/event-type.inputs';
+import { EVENT_TYPE_NAME } from './event-type-definition';
 import {
   EventTypeNameReservedError,
   EventTypeNameTakenError,
@@ -19,7 +20,6 @@ import { sampleFromSchema } from './sample-from-schema';
 import { TenantCatalogCache } from './tenant-catalog.cache';
 import { TenantEventTypeEntity } from './tenant-event-type.entity';
 
-const NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 /** A type created without a schema accepts any object payload. */
 const ANY_OBJECT: Record<string, unknown> = { type: 'object' };
 const UNIQUE_VIOLATION = '23505';
@@ -50,7 +50,7 @@ export class EventTypeAuthoringService {
 
   /** Refuses a bad name, a name that shadows a shipped type, a bad schema or a sample that does not match it. */
   check(name: string, schema: unknown, samplePayload: unknown): CheckedDefinition {
-    if (typeof name !== 'string' || !NAME.test(name)) throw new InvalidEventTypeNameError('input.name');
+    if (typeof name !== 'string' || !EVENT_TYPE_NAME.test(name)) throw new InvalidEventTypeNameError('input.name');
     if (findPlatformEventType(name)) throw new EventTypeNameReservedError(name);
     return this.checkSchemaAndSample(schema ?? ANY_OBJECT, samplePayload);
   }
