@@ -86,12 +86,8 @@ describe('tenant event types (real Postgres, Redis and receivers)', () => {
     receivers.push(r);
     return r;
   };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const call = (
-    who: Tenant,
-    query: string,
-    variables: Record<string, unknown> = {},
-  ): Promise<GqlResponse<Record<string, any>>> => gql(t.graphqlUrl, query, variables, who.token);
+  const call = (who: Tenant, query: string, variables: Record<string, unknown> = {}) =>
+    gql(t.graphqlUrl, query, variables, who.token);
   const createType = async (who: Tenant, input: Record<string, unknown>): Promise<Record<string, unknown>> =>
     dataOf(await call(who, CREATE_TYPE, { input })).createEventType;
   const publish = (who: Tenant, eventType: string, payload: unknown, extra: Record<string, unknown> = {}) =>
