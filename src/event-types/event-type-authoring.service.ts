@@ -5,7 +5,8 @@ import { AuditService } from '../auth/audit.service';
 import { Principal } from '../auth/principal';
 import { findPlatformEventType } from './catalog/platform-catalog';
 import { schemaHash } from './canonical-json';
-import { CreateEventTypeInput, UpdateEventTypeInput } from './dto/event-type.inputs';
+import { CreateEventTypeInput } from './dto/create-event-type.input';
+import { UpdateEventTypeInput } from './dto/update-event-type.input';
 import { EVENT_TYPE_NAME } from './event-type-definition';
 import {
   EventTypeNameReservedError,

@@ -1,12 +1,10 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
 import { Permission, Principal } from '../auth/principal';
-import {
-  CreateEventTypeInput,
-  ImportEventTypesInput,
-  ImportEventTypesResult,
-  UpdateEventTypeInput,
-} from './dto/event-type.inputs';
+import { CreateEventTypeInput } from './dto/create-event-type.input';
+import { ImportEventTypesResult } from './dto/import-event-types-result.model';
+import { ImportEventTypesInput } from './dto/import-event-types.input';
+import { UpdateEventTypeInput } from './dto/update-event-type.input';
 import { EventTypeAuthoringService } from './event-type-authoring.service';
 import { EventTypeImportService } from './event-type-import.service';
 import { EventType, toTenantEventTypeModel } from './event-type.model';
