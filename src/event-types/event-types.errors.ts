@@ -143,10 +143,14 @@ export class InvalidEventTypeSchemaError extends BadUserInputError {
 /** A `$ref` that leaves the document: resolving it would be an outbound request (SSRF). Only `#...` refs resolve. */
 export class RemoteSchemaRefError extends BadUserInputError {
   constructor(field: string, schemaPath: string, ref: string) {
-    super(field, `remote $ref "${ref.slice(0, 200)}" is refused; only local refs (#...) resolve (at ${schemaPath})`, {
-      schemaPath,
-      reasonCode: EventTypeReasonCode.RemoteSchemaRef,
-    });
+    super(
+      field,
+      `remote $ref "${String(ref).slice(0, 200)}" is refused; only local refs (#...) resolve (at ${schemaPath})`,
+      {
+        schemaPath,
+        reasonCode: EventTypeReasonCode.RemoteSchemaRef,
+      },
+    );
   }
 }
 
