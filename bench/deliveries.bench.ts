@@ -14,7 +14,10 @@
  *     TCP connections per delivery;
  * (c) the same publish with a 3-leaf filter on all 8 endpoints (every event passes), in rounds alternating with
  *     the unfiltered tenant (ABBAABBA, each round drained before the next) so that drift cancels out: the cost of
- *     filtering, as publish events/s and end-to-end deliveries/s, filtered over unfiltered.
+ *     filtering, as publish events/s and end-to-end deliveries/s, filtered over unfiltered;
+ * (d) the same ABBA rounds for two fresh tenants, one publishing the built-in order.created, the other a tenant type
+ *     of its own (created with createEventType, with order.created's schema and sample): the cost of a tenant
+ *     type's per-tenant catalog lookup, as publish events/s, tenant type over built-in (target: within 10 %).
  * Prints each figure with its ratio to the limit or target and writes bench/results/latest.json.
  */
 import Bull from 'bull';
@@ -28,10 +31,12 @@ import { Client } from 'pg';
 import { Agent, request } from 'undici';
 import { buildSignatureHeaders } from '../src/common/crypto/sign-payload';
 import { generateWebhookSecret } from '../src/common/crypto/webhook-secret';
+import { findPlatformEventType } from '../src/event-types/catalog/platform-catalog';
 import {
   adminToken,
   benchDatabaseUrl,
   CREATE_ENDPOINT,
+  CREATE_EVENT_TYPE,
   databaseName,
   DELIVERY_STATS,
   DeliveryStatsView,
@@ -75,7 +80,11 @@ const TARGETS = {
   commitsPerDelivery: 0.1,
   connectionsPerDelivery: 0.01,
   filterRatio: 0.9,
+  tenantTypeRatio: 0.9,
 };
+
+/** The tenant type of (d): order.created's schema and sample under a tenant's own name. */
+const TENANT_TYPE = 'ORDER_PLACED';
 
 function flag(name: string, fallback: number, zeroAllowed = false): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -274,6 +283,7 @@ interface Tenant {
   name: string;
   token: string;
   endpointIds: string[];
+  eventType: string;
 }
 
 interface Window {
@@ -331,16 +341,24 @@ class Bench {
     return cpuSample(this.named, this.pg, this.database);
   }
 
-  async tenant(name: string): Promise<Tenant> {
+  /** A tenant with an endpoint per receiver; `ownType` first creates that type, a copy of order.created. */
+  async tenant(name: string, ownType?: string): Promise<Tenant> {
     const token = adminToken(`bench-${name}-${randomUUID()}`);
+    const eventType = ownType ?? 'order.created';
+    if (ownType) {
+      const { schema, samplePayload } = findPlatformEventType('order.created') ?? {};
+      await this.gql.call(token, CREATE_EVENT_TYPE, {
+        input: { name: ownType, description: 'order.created, as a tenant type', schema, samplePayload },
+      });
+    }
     const endpointIds: string[] = [];
     for (const url of this.receivers.urls) {
       const res = await this.gql.call<{ createEndpoint: { endpoint: { id: string } } }>(token, CREATE_ENDPOINT, {
-        input: { url, eventTypes: ['order.created'] },
+        input: { url, eventTypes: [eventType] },
       });
       endpointIds.push(res.createEndpoint.endpoint.id);
     }
-    return { name, token, endpointIds };
+    return { name, token, endpointIds, eventType };
   }
 
   async saveFilters(t: Tenant): Promise<void> {
@@ -351,10 +369,10 @@ class Bench {
       });
   }
 
-  private inputs(count: number): Record<string, unknown>[] {
+  private inputs(count: number, eventType: string): Record<string, unknown>[] {
     const sentAt = nowMs();
     return Array.from({ length: count }, () => ({
-      eventType: 'order.created',
+      eventType,
       payload: orderPayload(this.seq++, sentAt),
     }));
   }
@@ -362,7 +380,7 @@ class Bench {
   async publishBatch(t: Tenant, count: number): Promise<number> {
     const started = nowMs();
     const res = await this.gql.call<{ publishEvents: { id: string }[] }>(t.token, PUBLISH_EVENTS, {
-      inputs: this.inputs(count),
+      inputs: this.inputs(count, t.eventType),
     });
     if (res.publishEvents.length !== count)
       throw new Error(`publishEvents returned ${res.publishEvents.length} events, expected ${count}`);
@@ -488,7 +506,7 @@ interface ArmTotals {
 }
 
 /** ABBAABBA rounds, each drained before the next: slow drift (table growth, JIT, background load) hits both arms alike. */
-async function filterRounds(
+async function abRounds(
   bench: Bench,
   plain: Tenant,
   filtered: Tenant,
@@ -655,7 +673,7 @@ async function main(): Promise<void> {
     log(
       `\n(c) 3-leaf filter on all ${CONFIG.endpoints} endpoints: ${CONFIG.filterRounds} rounds of ${CONFIG.filterRoundEvents} events, filtered and unfiltered alternating (ABBA…)`,
     );
-    const ab = await filterRounds(bench, plain, filtered);
+    const ab = await abRounds(bench, plain, filtered);
     log(
       `    unfiltered: publish ${ab.plain.publishEventsPerSecond.toLocaleString('en-US')} events/s, ${ab.plain.deliveriesPerSecond.toLocaleString('en-US')} deliveries/s end to end`,
     );
@@ -677,6 +695,18 @@ async function main(): Promise<void> {
       plainStats.total === expectPlain &&
       filteredStats.succeeded === expectFiltered &&
       filteredStats.total === expectFiltered;
+
+    log(
+      `\n(d) a tenant type (${TENANT_TYPE}) vs the built-in order.created, same schema and payloads: ${CONFIG.filterRounds} rounds of ${CONFIG.filterRoundEvents} events, alternating (ABBA…)`,
+    );
+    const builtInTenant = await bench.tenant('built-in-type');
+    const tenantTypeTenant = await bench.tenant('tenant-type', TENANT_TYPE);
+    for (const t of [builtInTenant, tenantTypeTenant]) await bench.throughput(t, CONFIG.warmupEvents);
+    const types = await abRounds(bench, builtInTenant, tenantTypeTenant);
+    const tenantTypeRatio = types.filtered.publishEventsPerSecond / types.plain.publishEventsPerSecond;
+    log(
+      `    built-in type: publish ${types.plain.publishEventsPerSecond.toLocaleString('en-US')} events/s; tenant type: ${types.filtered.publishEventsPerSecond.toLocaleString('en-US')} events/s; ratio ${tenantTypeRatio.toFixed(3)}`,
+    );
 
     const full = bench.cost(w0, w1);
     const half = bench.cost(w1, w2);
@@ -764,6 +794,13 @@ async function main(): Promise<void> {
         verdict(filterEndToEndRatio >= TARGETS.filterRatio),
       ),
       line(
+        `publish of a tenant type (${TENANT_TYPE}, events/s)`,
+        types.filtered.publishEventsPerSecond,
+        `≥ ${TARGETS.tenantTypeRatio} × built-in order.created (${types.plain.publishEventsPerSecond})`,
+        tenantTypeRatio,
+        verdict(tenantTypeRatio >= TARGETS.tenantTypeRatio),
+      ),
+      line(
         'every delivery SUCCEEDED, counts equal',
         complete ? 'yes' : `no: ${JSON.stringify({ plainStats, filteredStats })}`,
         '',
@@ -805,12 +842,14 @@ async function main(): Promise<void> {
         },
       },
       filtered: { ...ab, publishRatio: round(filterPublishRatio, 3), endToEndRatio: round(filterEndToEndRatio, 3) },
+      tenantType: { builtIn: types.plain, tenantType: types.filtered, publishRatio: round(tenantTypeRatio, 3) },
       verdicts: {
         throughput: throughputRatio >= TARGETS.throughputRatio,
         p99: lat.latencyMs.p99 <= TARGETS.p99Ms,
         commits: full.pgCommitsPerDelivery <= TARGETS.commitsPerDelivery,
         connections: full.newConnectionsPerDelivery <= TARGETS.connectionsPerDelivery,
         filters: filterPublishRatio >= TARGETS.filterRatio,
+        tenantType: tenantTypeRatio >= TARGETS.tenantTypeRatio,
         complete,
       },
       durationSeconds: 0,

@@ -240,6 +240,7 @@ export class GraphqlClient {
 }
 
 export const CREATE_ENDPOINT = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { endpoint { id } secret } }`;
+export const CREATE_EVENT_TYPE = `mutation($input: CreateEventTypeInput!) { createEventType(input: $input) { name } }`;
 export const PUBLISH_EVENTS = `mutation($inputs: [PublishEventInput!]!) { publishEvents(inputs: $inputs) { id } }`;
 export const PUBLISH_EVENT = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`;
 export const SAVE_FILTER = `mutation($endpointId: ID!, $input: SaveFilterReducerInput!) { saveFilterReducer(endpointId: $endpointId, input: $input) { id } }`;

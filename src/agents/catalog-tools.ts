@@ -1,3 +1,4 @@
+import { EventTypeSource } from '../event-types/event-type-definition';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { EventTypesService } from '../event-types/event-types.service';
@@ -72,6 +73,9 @@ export class CatalogTools {
             description: z.string(),
             archived: z.boolean(),
             operational: z.boolean().describe('Published by the platform about itself'),
+            source: z
+              .enum(EventTypeSource)
+              .describe('BUILT_IN (shipped), TENANT (yours) or OPERATIONAL (the platform)'),
           }),
         ),
       },
@@ -81,7 +85,8 @@ export class CatalogTools {
           name: t.name,
           description: t.description,
           archived: t.archived,
-          operational: t.operational,
+          operational: t.source === EventTypeSource.Operational,
+          source: t.source,
         }));
         return { data: { eventTypes }, text: eventTypes.map((t) => `${t.name}: ${t.description}`).join('\n') };
       },

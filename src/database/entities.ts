@@ -8,6 +8,7 @@ import { DeliveryEntity } from '../deliveries/delivery.entity';
 import { EventEntity } from '../deliveries/event.entity';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 import { EventTypeEntity } from '../event-types/event-type.entity';
+import { TenantEventTypeEntity } from '../event-types/tenant-event-type.entity';
 import { FilterReducerEntity } from '../filters/filter-reducer.entity';
 import { InboundEventEntity } from '../inbound-events/inbound-event.entity';
 import { IntegrationEntity } from '../integrations/integration.entity';
@@ -21,6 +22,7 @@ export const ENTITIES = [
   IdempotencyKeyEntity,
   TrackedJobEntity,
   EventTypeEntity,
+  TenantEventTypeEntity,
   EndpointEntity,
   EventEntity,
   DeliveryEntity,

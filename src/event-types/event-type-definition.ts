@@ -17,3 +17,6 @@ export interface EventTypeDefinition {
   archived: boolean;
   source: EventTypeSource;
 }
+
+/** A type's name: 1-128 letters, digits and _ . - (both comment.created and NEW_CONSUMER_ORDER). */
+export const EVENT_TYPE_NAME = /^[A-Za-z0-9_.-]{1,128}$/;

@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../common/errors/domain-error';
+import { BadUserInputError, ErrorCode, UnprocessableError } from '../common/errors/domain-error';
 import { findPlatformEventType } from './catalog/platform-catalog';
 import { EventTypeDefinition } from './event-type-definition';
 import { checkPublishable, checkSubscribable } from './event-type-rules';
@@ -60,17 +60,24 @@ describe('checkPublishable', () => {
     );
   });
 
-  it('names the unknown, the archived and the platform-only, each with its reasonCode', () => {
+  it('names the unknown, the archived (UNPROCESSABLE) and the platform-only, each with its reasonCode', () => {
     expect(refusal(() => checkPublishable(undefined, 'order.exploded', 'inputs[2]'))).toEqual({
       field: 'inputs[2].eventType',
       reason: 'unknown event type "order.exploded"',
       reasonCode: EventTypeReasonCode.UnknownEventType,
     });
-    expect(refusal(() => checkPublishable(archivedOrder, 'order.created', 'input'))).toEqual({
-      field: 'input.eventType',
-      reason: 'event type "order.created" is archived',
-      reasonCode: EventTypeReasonCode.EventTypeArchived,
-    });
+    expect(() => checkPublishable(archivedOrder, 'order.created', 'input')).toThrow(UnprocessableError);
+    try {
+      checkPublishable(archivedOrder, 'order.created', 'input');
+    } catch (error) {
+      expect((error as UnprocessableError).code).toBe(ErrorCode.Unprocessable);
+      expect((error as UnprocessableError).extensions()).toEqual({
+        field: 'input.eventType',
+        reason: EventTypeReasonCode.EventTypeArchived,
+        reasonCode: EventTypeReasonCode.EventTypeArchived,
+      });
+      expect((error as UnprocessableError).message).toBe('input.eventType: event type "order.created" is archived');
+    }
     for (const name of [...Object.values(OperationalEventType), TEST_EVENT_TYPE]) {
       expect(refusal(() => checkPublishable(findPlatformEventType(name), name, 'input'))).toEqual({
         field: 'input.eventType',

@@ -13,6 +13,8 @@ export enum Topic {
   InboundEventUpdated = 'inboundEventUpdated',
   /** An API key was revoked: live subscriptions authenticated with it are closed. */
   ApiKeyRevoked = 'apiKeyRevoked',
+  /** A tenant's event-type catalog changed: every process drops its cached copy of that tenant's types. */
+  EventTypesChanged = 'eventTypesChanged',
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { JsonScalar } from '../../common/graphql/scalars';
+import { EVENT_TYPE_NAME } from '../../event-types/event-type-definition';
 
 const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
 
@@ -8,8 +9,7 @@ const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
 export class PublishEventInput {
   @Field()
   @IsString()
-  @Length(1, 200)
-  @Matches(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, { message: 'eventType must look like resource.action (lower case)' })
+  @Matches(EVENT_TYPE_NAME, { message: 'eventType must be 1-128 characters of letters, digits and _ . -' })
   eventType: string;
 
   @Field(() => JsonScalar)
