@@ -20,6 +20,7 @@ const MAY_IMPORT = {
   deliveries: ['auth', 'tracked-jobs', 'event-types', 'endpoints', 'filters'],
   integrations: ['auth', 'tracked-jobs', 'event-types'],
   'inbound-events': ['auth', 'tracked-jobs', 'event-types', 'deliveries', 'integrations'],
+  registrations: ['auth', 'event-types', 'endpoints'],
 };
 
 const BASE = { config: [], common: ['config'] };

@@ -1,4 +1,9 @@
-import { BadUserInputError, LimitExceededError, NotFoundError } from '../common/errors/domain-error';
+import {
+  BadUserInputError,
+  LimitExceededError,
+  NotFoundError,
+  UnprocessableError,
+} from '../common/errors/domain-error';
 
 /*
  * The faults of the endpoints module, each with a stable reasonCode (extensions.reasonCode). A URL that the SSRF
@@ -58,5 +63,15 @@ export class DescriptionTooLongError extends BadUserInputError {
 export class InvalidRateLimitError extends BadUserInputError {
   constructor(min: number, max: number) {
     super('rateLimitPerSecond', `must be an integer between ${min} and ${max}`, { reasonCode: 'INVALID_RATE_LIMIT' });
+  }
+}
+
+/** updateEndpoint's url, rotateEndpointSecret or deleteEndpoint on one URL of a webhook registration. */
+export class ManagedByRegistrationError extends UnprocessableError {
+  constructor(id: string, registrationId: string, action: string) {
+    super(`endpoint ${id} belongs to webhook registration ${registrationId}: ${action} it through the registration`, {
+      registrationId,
+      reasonCode: 'MANAGED_BY_REGISTRATION',
+    });
   }
 }
