@@ -59,24 +59,27 @@ export class RegistrationEndpoints {
     return { secret, columns: { secretEncrypted, previousSecretEncrypted: null, previousSecretExpiresAt: null } };
   }
 
-  /** The registration's endpoints, locked, with their secret columns; oldest first. */
+  /**
+   * The registration's endpoints, locked, with their secret columns: oldest first, then by URL (the URLs of one
+   * transaction share its created_at).
+   */
   async lock(m: EntityManager, tenantId: string, registrationId: string): Promise<EndpointEntity[]> {
     return m
       .createQueryBuilder(EndpointEntity, 'e')
       .addSelect(['e.secretEncrypted', 'e.previousSecretEncrypted'])
       .where('e.tenant_id = :tenantId AND e.registration_id = :registrationId', { tenantId, registrationId })
       .orderBy('e.created_at', 'ASC')
-      .addOrderBy('e.id', 'ASC')
+      .addOrderBy('e.url', 'ASC')
       .setLock('pessimistic_write')
       .getMany();
   }
 
-  /** The endpoints of these registrations of the tenant, oldest first. */
+  /** The endpoints of these registrations of the tenant, in the same order. */
   async listFor(tenantId: string, registrationIds: string[], m?: EntityManager): Promise<EndpointEntity[]> {
     if (registrationIds.length === 0) return [];
     return (m ?? this.endpoints.manager).find(EndpointEntity, {
       where: { tenantId, registrationId: In(registrationIds) },
-      order: { createdAt: 'ASC', id: 'ASC' },
+      order: { createdAt: 'ASC', url: 'ASC' },
     });
   }
 
@@ -93,7 +96,9 @@ export class RegistrationEndpoints {
     const { tenantId } = principal;
     await this.admission.assertQuota(m, tenantId, urls.length);
     const inactive = settings.isActive ? {} : activeChange({ isActive: true } as EndpointEntity, false);
-    const rows = urls.map((url) => ({ ...settings, ...inactive, ...secret, url, tenantId, registrationId }));
+    const { secretEncrypted, previousSecretEncrypted, previousSecretExpiresAt } = secret; // only these of a row given
+    const secrets = { secretEncrypted, previousSecretEncrypted, previousSecretExpiresAt };
+    const rows = urls.map((url) => ({ ...settings, ...inactive, ...secrets, url, tenantId, registrationId }));
     const inserted = await m.insert(EndpointEntity, rows as EndpointPatch[]);
     for (const [i, identifier] of inserted.identifiers.entries()) {
       const target = { type: 'endpoint', id: String(identifier.id) };
