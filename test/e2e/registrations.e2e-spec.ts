@@ -324,6 +324,21 @@ describe('webhook registrations (real Postgres + Redis, receivers on 127.0.0.1)'
     for (const e of cleared.endpoints) expect(e).toMatchObject({ channels: [], isActive: true });
   });
 
+  it('disabling the registration holds its deliveries; enabling it releases them to every URL', async () => {
+    const token = adminToken({ tenantId: newTenantId() });
+    const rs = [await receiver(), await receiver()];
+    const { registration } = await create(token, { urls: rs.map((r) => r.url), shopId: 'hold' });
+    const off = { id: registration.id, input: { isActive: false } };
+    expect(dataOf(await gql(t.graphqlUrl, UPDATE, off, token)).updateWebhookRegistration.isActive).toBe(false);
+    const eventId = await publish(token, ['shop:hold']);
+    const held = await deliveries(token, eventId);
+    expect(held.map((d) => d.status)).toEqual(['HELD', 'HELD']);
+
+    const on = { id: registration.id, input: { isActive: true } };
+    expect(dataOf(await gql(t.graphqlUrl, UPDATE, on, token)).updateWebhookRegistration.isActive).toBe(true);
+    await Promise.all(rs.map((r) => waitUntil(async () => requestsFor(r, eventId)[0])));
+  });
+
   it('rotation signs every URL with the new and the old secret, each verifying', async () => {
     const token = adminToken({ tenantId: newTenantId() });
     const rs = [await receiver(), await receiver()];
