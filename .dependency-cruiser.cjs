@@ -21,6 +21,7 @@ const MAY_IMPORT = {
   integrations: ['auth', 'tracked-jobs', 'event-types'],
   'inbound-events': ['auth', 'tracked-jobs', 'event-types', 'deliveries', 'integrations'],
   agents: ['auth', 'event-types', 'endpoints', 'filters', 'deliveries', 'inbound-events'],
+  registrations: ['auth', 'event-types', 'endpoints'],
 };
 
 const BASE = { config: [], common: ['config'] };

@@ -18,6 +18,7 @@ import { EventTypesModule } from './event-types/event-types.module';
 import { FiltersModule } from './filters/filters.module';
 import { InboundEventsModule } from './inbound-events/inbound-events.module';
 import { IntegrationsModule } from './integrations/integrations.module';
+import { RegistrationsModule } from './registrations/registrations.module';
 
 export const FEATURE_MODULES = [
   EventTypesModule,
@@ -26,6 +27,7 @@ export const FEATURE_MODULES = [
   FiltersModule,
   InboundEventsModule,
   IntegrationsModule,
+  RegistrationsModule,
 ];
 
 @Module({})

@@ -13,6 +13,7 @@ import { FilterReducerEntity } from '../filters/filter-reducer.entity';
 import { InboundEventEntity } from '../inbound-events/inbound-event.entity';
 import { IntegrationEntity } from '../integrations/integration.entity';
 import { TemuWebhookEntity } from '../integrations/temu-webhook.entity';
+import { WebhookRegistrationEntity } from '../registrations/webhook-registration.entity';
 
 /** Every table the app maps; feature modules add theirs here. */
 export const ENTITIES = [
@@ -31,4 +32,5 @@ export const ENTITIES = [
   IntegrationEntity,
   TemuWebhookEntity,
   InboundEventEntity,
+  WebhookRegistrationEntity,
 ];

@@ -39,11 +39,13 @@ export class EndpointAdmission {
   /**
    * In the create transaction: a per-tenant advisory lock (held to commit) makes count-then-insert atomic against
    * every other create of the tenant, in any process. Another tenant's creates hash elsewhere and do not wait.
+   * `adding`: how many endpoints the transaction creates (a webhook registration creates one per URL).
    */
-  async assertQuota(m: EntityManager, tenantId: string): Promise<void> {
+  async assertQuota(m: EntityManager, tenantId: string, adding = 1): Promise<void> {
     await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ENDPOINT_QUOTA_LOCK_NAMESPACE, tenantId]);
     const sql = 'SELECT count(*)::int AS count FROM endpoints WHERE tenant_id = $1';
     const [{ count }]: { count: number }[] = await m.query(sql, [tenantId]);
-    if (count >= this.config.maxEndpointsPerTenant) throw new EndpointLimitError(this.config.maxEndpointsPerTenant);
+    if (count + adding > this.config.maxEndpointsPerTenant)
+      throw new EndpointLimitError(this.config.maxEndpointsPerTenant);
   }
 }

@@ -9,7 +9,7 @@ import { generateWebhookSecret } from '../common/crypto/webhook-secret';
 import { isUuid } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EndpointEntity } from './endpoint.entity';
-import { EndpointNotFoundError, SecretRevealNotPermittedError } from './endpoints.errors';
+import { EndpointNotFoundError, ManagedByRegistrationError, SecretRevealNotPermittedError } from './endpoints.errors';
 
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 3_600_000;
 /** Decrypted secrets kept, keyed by their ciphertext (a rotation writes a new ciphertext, so nothing goes stale). */
@@ -70,6 +70,7 @@ export class EndpointSecrets {
         .setLock('pessimistic_write')
         .getOne();
       if (!current) throw new EndpointNotFoundError(id);
+      if (current.registrationId !== null) throw new ManagedByRegistrationError(id, current.registrationId, 'rotate');
       const patch: QueryDeepPartialEntity<EndpointEntity> = {
         secretEncrypted,
         previousSecretEncrypted: current.secretEncrypted,

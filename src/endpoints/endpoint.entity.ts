@@ -10,6 +10,7 @@ export enum EndpointHealth {
 
 @Entity({ name: 'endpoints' })
 @Index('idx_endpoints_tenant_created', ['tenantId', 'createdAt', 'id'])
+@Index('idx_endpoints_tenant_registration', ['tenantId', 'registrationId'])
 export class EndpointEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -19,6 +20,10 @@ export class EndpointEntity {
 
   @Column('text')
   url: string;
+
+  /** Set when the endpoint is one URL of a webhook registration (registrations/), which manages its URL and secret. */
+  @Column('uuid', { name: 'registration_id', nullable: true })
+  registrationId: string | null;
 
   @Column('text', { nullable: true })
   description: string | null;

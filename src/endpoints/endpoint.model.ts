@@ -17,6 +17,9 @@ export class Endpoint {
   @Field()
   url: string;
 
+  @Field(() => ID, { nullable: true, description: 'Set when the endpoint is one URL of a WebhookRegistration' })
+  registrationId: string | null;
+
   @Field(() => String, { nullable: true })
   description: string | null;
 
@@ -70,6 +73,7 @@ export function toEndpointModel(e: EndpointEntity): Endpoint {
     id: e.id,
     tenantId: e.tenantId,
     url: e.url,
+    registrationId: e.registrationId,
     description: e.description,
     eventTypes: e.eventTypes,
     channels: e.channels,

@@ -1,4 +1,10 @@
-import { BadUserInputError, ForbiddenError, LimitExceededError, NotFoundError } from '../common/errors/domain-error';
+import {
+  BadUserInputError,
+  ForbiddenError,
+  LimitExceededError,
+  NotFoundError,
+  UnprocessableError,
+} from '../common/errors/domain-error';
 
 /*
  * The faults of the endpoints module, each with a stable reasonCode (extensions.reasonCode). A URL that the SSRF
@@ -70,5 +76,15 @@ export class SecretRevealNotPermittedError extends ForbiddenError {
         `or ask for a credential with ${permission}`,
       { permission, reasonCode: 'SECRET_REVEAL_NOT_PERMITTED' },
     );
+  }
+}
+
+/** updateEndpoint's url, rotateEndpointSecret or deleteEndpoint on one URL of a webhook registration. */
+export class ManagedByRegistrationError extends UnprocessableError {
+  constructor(id: string, registrationId: string, action: string) {
+    super(`endpoint ${id} belongs to webhook registration ${registrationId}: ${action} it through the registration`, {
+      registrationId,
+      reasonCode: 'MANAGED_BY_REGISTRATION',
+    });
   }
 }

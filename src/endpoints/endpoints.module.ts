@@ -10,6 +10,7 @@ import { EndpointSecrets } from './endpoint-secrets.service';
 import { EndpointVerifier } from './endpoint-verifier.service';
 import { EndpointsResolver } from './endpoints.resolver';
 import { EndpointsService } from './endpoints.service';
+import { RegistrationEndpoints } from './registration-endpoints.service';
 import { EventTypesModule } from '../event-types/event-types.module';
 
 /** Endpoints: CRUD (EndpointsService), admission, secrets, the verification handshake and health. */
@@ -22,7 +23,8 @@ import { EventTypesModule } from '../event-types/event-types.module';
     EndpointVerifier,
     EndpointHealthTracker,
     EndpointsResolver,
+    RegistrationEndpoints,
   ],
-  exports: [EndpointsService, EndpointSecrets, EndpointHealthTracker],
+  exports: [EndpointsService, EndpointSecrets, EndpointHealthTracker, RegistrationEndpoints],
 })
 export class EndpointsModule {}

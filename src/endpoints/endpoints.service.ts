@@ -11,26 +11,18 @@ import { isUuid } from '../common/ids';
 import { CreateEndpointInput } from './dto/create-endpoint.input';
 import { EndpointFilter } from './dto/endpoint-filter.input';
 import { UpdateEndpointInput } from './dto/update-endpoint.input';
+import { activeChange } from './endpoint-activation';
 import { EndpointAdmission } from './endpoint-admission.service';
-import { EndpointEntity, EndpointHealth } from './endpoint.entity';
+import { EndpointEntity } from './endpoint.entity';
 import { DisableCause, EndpointDisabled, EndpointEnabled, EndpointEvent } from './endpoint.events';
 import { checkDescription, checkRateLimit, normalizeHeaders, normalizeList, normalizeMetadata } from './endpoint-rules';
 import { EndpointSecrets } from './endpoint-secrets.service';
 import { whereReceivesType } from './endpoint-targeting';
-import { EndpointNotFoundError, NullNotAllowedError } from './endpoints.errors';
+import { EndpointNotFoundError, ManagedByRegistrationError, NullNotAllowedError } from './endpoints.errors';
 
-export const DISABLED_BY_USER = 'disabled by user';
+export { DISABLED_BY_USER } from './endpoint-activation';
 
 type EndpointPatch = QueryDeepPartialEntity<EndpointEntity>;
-
-/** Columns of the health state, reset whenever an endpoint is (re-)enabled or delivers successfully. */
-const HEALTHY_STATE = {
-  health: EndpointHealth.HEALTHY,
-  consecutiveFailures: 0,
-  firstFailureAt: null,
-  disableAt: null,
-  disabledReason: null,
-} as const;
 
 /** The tenant's endpoints: create (idempotent, under the quota), read, update, enable/disable, delete. */
 @Injectable()
@@ -93,15 +85,18 @@ export class EndpointsService {
     const url = input.url === undefined ? undefined : await this.admission.checkUrl(input.url);
     const becameActive = await this.endpoints.manager.transaction(async (m) => {
       const current = await lockForUpdate(m, tenantId, id);
+      if (url !== undefined && current.registrationId !== null) {
+        throw new ManagedByRegistrationError(id, current.registrationId, 'change the URL of');
+      }
       const patch = updateValues(current, input, url);
       if (patch.eventTypes) await this.admission.checkEventTypes(tenantId, patch.eventTypes, current.eventTypes);
-      const activeChange = this.activeChange(current, input.isActive);
-      Object.assign(patch, activeChange);
+      const change = activeChange(current, input.isActive);
+      Object.assign(patch, change);
       if (Object.keys(patch).length > 0) {
         await m.update(EndpointEntity, { tenantId, id }, patch as EndpointPatch);
         await this.audit.record(principal, 'endpoint.updated', { type: 'endpoint', id }, auditFields(patch), m);
       }
-      return activeChange.isActive;
+      return change.isActive;
     });
     const endpoint = await this.find(tenantId, id);
     await this.announceActiveChange(endpoint, becameActive);
@@ -113,7 +108,7 @@ export class EndpointsService {
     assertId(id);
     const becameActive = await this.endpoints.manager.transaction(async (m) => {
       const current = await lockForUpdate(m, tenantId, id);
-      const change = this.activeChange(current, !current.isActive);
+      const change = activeChange(current, !current.isActive);
       await m.update(EndpointEntity, { tenantId, id }, change as EndpointPatch);
       const action = change.isActive ? 'endpoint.enabled' : 'endpoint.disabled';
       await this.audit.record(principal, action, { type: 'endpoint', id }, { isActive: change.isActive }, m);
@@ -130,6 +125,7 @@ export class EndpointsService {
     assertId(id);
     const deletedAt = await this.endpoints.manager.transaction(async (m) => {
       const current = await lockForUpdate(m, tenantId, id);
+      if (current.registrationId !== null) throw new ManagedByRegistrationError(id, current.registrationId, 'delete');
       await m.delete(EndpointEntity, { tenantId, id });
       await this.audit.record(principal, 'endpoint.deleted', { type: 'endpoint', id }, { url: current.url }, m);
       return new Date();
@@ -160,14 +156,6 @@ export class EndpointsService {
   }
 
   // ------------------------------------------------------------------ internals
-
-  /** The columns that change when isActive is set to `wanted` (nothing when it is already so). */
-  private activeChange(current: EndpointEntity, wanted: boolean | null | undefined): Partial<EndpointEntity> {
-    if (wanted === undefined || wanted === current.isActive) return {};
-    if (wanted === null) throw new NullNotAllowedError('isActive');
-    if (wanted) return { isActive: true, ...HEALTHY_STATE };
-    return { isActive: false, health: EndpointHealth.DISABLED, disabledReason: DISABLED_BY_USER, disableAt: null };
-  }
 
   /**
    * After commit (listeners never run under the row lock): a change of isActive by hand is announced. Listeners are
