@@ -50,17 +50,15 @@ async function main(): Promise<void> {
       const saved = await dataSource
         .getRepository(ApiKeyEntity)
         .save({ tenantId: values.tenant, name: values.name, prefix, keyHash, permissions, createdBy: 'cli' });
-      await dataSource
-        .getRepository(AuditLogEntity)
-        .insert({
-          tenantId: values.tenant,
-          action: 'api_key.created',
-          actorType: 'system',
-          actorId: 'cli',
-          targetType: 'api_key',
-          targetId: saved.id,
-          metadata: { name: values.name, permissions },
-        });
+      await dataSource.getRepository(AuditLogEntity).insert({
+        tenantId: values.tenant,
+        action: 'api_key.created',
+        actorType: 'system',
+        actorId: 'cli',
+        targetType: 'api_key',
+        targetId: saved.id,
+        metadata: { name: values.name, permissions },
+      });
       process.stdout.write(`api key ${saved.id} created for tenant ${values.tenant}; it is shown only once:\n${key}\n`);
       return;
     }

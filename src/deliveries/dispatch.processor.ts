@@ -1,5 +1,12 @@
 import { InjectQueue } from '@nestjs/bull';
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { withDeadline } from '../common/deadline';
 import { AttemptDeliveryJob, JobName, QueueName } from '../common/queue/queue.constants';
@@ -22,7 +29,9 @@ export class DispatchProcessor implements OnApplicationBootstrap, OnModuleDestro
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.queue.process(JobName.AttemptDelivery, this.config.workerConcurrency, (job: Job<AttemptDeliveryJob>) => this.dispatch.handle(job.data.deliveryId, job.data.endpointId, job.data.tenantId));
+    void this.queue.process(JobName.AttemptDelivery, this.config.workerConcurrency, (job: Job<AttemptDeliveryJob>) =>
+      this.dispatch.handle(job.data.deliveryId, job.data.endpointId, job.data.tenantId),
+    );
   }
 
   /**
@@ -32,7 +41,12 @@ export class DispatchProcessor implements OnApplicationBootstrap, OnModuleDestro
    */
   onModuleDestroy(): void {
     this.dispatch.stopClaiming();
-    this.pausing = this.queue.pause(true, true).catch((error: unknown) => this.logger.warn({ msg: 'pausing the deliveries queue failed', error: error instanceof Error ? error.message : String(error) }));
+    this.pausing = this.queue.pause(true, true).catch((error: unknown) =>
+      this.logger.warn({
+        msg: 'pausing the deliveries queue failed',
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
   }
 
   /**
@@ -41,6 +55,11 @@ export class DispatchProcessor implements OnApplicationBootstrap, OnModuleDestro
    * unhandled rejection that ended a quickly drained worker with exit code 1. Bounded, for a Redis that is down.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    await withDeadline(this.pausing, 5_000, 'Redis').catch((error: unknown) => this.logger.warn({ msg: 'pausing the deliveries queue did not end', error: error instanceof Error ? error.message : String(error) }));
+    await withDeadline(this.pausing, 5_000, 'Redis').catch((error: unknown) =>
+      this.logger.warn({
+        msg: 'pausing the deliveries queue did not end',
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
   }
 }

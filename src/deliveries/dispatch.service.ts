@@ -89,7 +89,11 @@ export class DispatchService implements BeforeApplicationShutdown {
       await this.attempt(work.deliveryId);
     } catch (error) {
       // The row stays claimed or due: the reconciler retries it. Never let one failure kill the worker.
-      this.logger.error({ msg: 'delivery attempt crashed', deliveryId: work.deliveryId, error: error instanceof Error ? error.message : String(error) });
+      this.logger.error({
+        msg: 'delivery attempt crashed',
+        deliveryId: work.deliveryId,
+        error: error instanceof Error ? error.message : String(error),
+      });
     } finally {
       this.handOn(this.slots.release(work));
     }
@@ -138,7 +142,12 @@ export class DispatchService implements BeforeApplicationShutdown {
   private async respectRateLimit(claimed: ClaimedRow): Promise<boolean> {
     const limit = claimed.rate_limit_per_second;
     if (!limit) return true;
-    return this.rateLimiter.acquire(claimed.endpoint_id, limit, Date.now() + this.config.leaseGraceMs / 2, () => this.closing);
+    return this.rateLimiter.acquire(
+      claimed.endpoint_id,
+      limit,
+      Date.now() + this.config.leaseGraceMs / 2,
+      () => this.closing,
+    );
   }
 
   /**
@@ -163,10 +172,18 @@ export class DispatchService implements BeforeApplicationShutdown {
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopClaiming();
-    const attemptsEnded = await this.settle(this.attempts, Date.now() + this.config.deliveryTimeoutMs + this.config.leaseGraceMs);
+    const attemptsEnded = await this.settle(
+      this.attempts,
+      Date.now() + this.config.deliveryTimeoutMs + this.config.leaseGraceMs,
+    );
     const recordsEnded = await this.settle(this.records, Date.now() + SHUTDOWN_RECORDS_MS);
     const superseded = this.supersededWhileStopping;
-    const log = { msg: 'dispatch stopped', unfinishedAttempts: this.attempts.size, unrecorded: this.records.size, superseded };
+    const log = {
+      msg: 'dispatch stopped',
+      unfinishedAttempts: this.attempts.size,
+      unrecorded: this.records.size,
+      superseded,
+    };
     if (attemptsEnded && recordsEnded && superseded === 0) this.logger.log(log);
     else this.logger.warn({ ...log, detail: 'left to their lease: the reconciler retries them' });
   }

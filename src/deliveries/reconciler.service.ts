@@ -25,7 +25,6 @@ export const RECONCILE_PER_ENDPOINT = 200;
 /** How long a tick waits for Redis to take its jobs and status pushes. */
 const REDIS_DEADLINE_MS = 5_000;
 
-
 export interface ReconcileReport {
   abandoned: number;
   requeued: number;
@@ -144,8 +143,18 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
     // hold the transaction (and the lock) open, nor wedge this task and the shutdown that waits for it; whatever
     // is not queued now is still due and found again on the next tick.
     const toQueue = [
-      ...abandoned.map((r) => ({ id: String(r.id), tenantId: String(r.tenant_id), endpointId: String(r.endpoint_id), attemptCount: Number(r.attempt_count) })),
-      ...overdue.map((r) => ({ id: r.id, tenantId: r.tenant_id, endpointId: r.endpoint_id, attemptCount: r.attempt_count })),
+      ...abandoned.map((r) => ({
+        id: String(r.id),
+        tenantId: String(r.tenant_id),
+        endpointId: String(r.endpoint_id),
+        attemptCount: Number(r.attempt_count),
+      })),
+      ...overdue.map((r) => ({
+        id: r.id,
+        tenantId: r.tenant_id,
+        endpointId: r.endpoint_id,
+        attemptCount: r.attempt_count,
+      })),
     ];
     const changed = [...abandoned, ...expired].map(fromRow);
     try {
@@ -158,10 +167,19 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
         'Redis',
       );
     } catch (error) {
-      this.logger.warn({ msg: 'reconciled deliveries not queued; the next tick tries again', count: toQueue.length, error: error instanceof Error ? error.message : String(error) });
+      this.logger.warn({
+        msg: 'reconciled deliveries not queued; the next tick tries again',
+        count: toQueue.length,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
     if (abandoned.length + overdue.length + expired.length > 0) {
-      this.logger.log({ msg: 'reconciled deliveries', abandoned: abandoned.length, requeued: overdue.length, expiredHeld: expired.length });
+      this.logger.log({
+        msg: 'reconciled deliveries',
+        abandoned: abandoned.length,
+        requeued: overdue.length,
+        expiredHeld: expired.length,
+      });
     }
     return { abandoned: abandoned.length, requeued: overdue.length, expiredHeld: expired.length, disabledEndpoints: 0 };
   }

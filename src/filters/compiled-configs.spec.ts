@@ -22,7 +22,10 @@ describe('CompiledConfigs.decide', () => {
   });
 
   it('delivers the reducer output, or the payload itself without a reducer', () => {
-    expect(configs.decide(config({ reducer: { id: '$.order.id', kind: 'order' } }), payload)).toEqual({ deliver: true, data: { id: 'ord_1', kind: 'order' } });
+    expect(configs.decide(config({ reducer: { id: '$.order.id', kind: 'order' } }), payload)).toEqual({
+      deliver: true,
+      data: { id: 'ord_1', kind: 'order' },
+    });
     const plain = configs.decide(config({ filter: { query: '$.order' } }), payload);
     expect(plain.data).toBe(payload);
   });
@@ -32,8 +35,13 @@ describe('CompiledConfigs.decide', () => {
     expect(configs.decide(first, payload).deliver).toBe(true);
     expect(configs.size).toEqual({ filters: 1, reducers: 0 });
     // Same id and version: the cached compilation answers even if the stored JSON were different.
-    expect(configs.decide({ ...first, filter: { query: '$.order.total', condition: 'v => v > 1000' } }, payload).deliver).toBe(true);
-    const edited = config({ filter: { query: '$.order.total', condition: 'v => v > 1000' }, updatedAt: new Date(1_001) });
+    expect(
+      configs.decide({ ...first, filter: { query: '$.order.total', condition: 'v => v > 1000' } }, payload).deliver,
+    ).toBe(true);
+    const edited = config({
+      filter: { query: '$.order.total', condition: 'v => v > 1000' },
+      updatedAt: new Date(1_001),
+    });
     expect(configs.decide(edited, payload).deliver).toBe(false);
     expect(configs.size).toEqual({ filters: 1, reducers: 0 });
   });
@@ -49,13 +57,29 @@ describe('CompiledConfigs.decide', () => {
     const big = { text: 'x'.repeat(150_000) };
     const decision = configs.decide(config({ reducer: { a: '$.text', b: '$.text' } }), big);
     expect(decision).toEqual({ deliver: true, data: big });
-    expect(problems).toEqual([{ configId: 'cfg-1', endpointId: 'ep-1', part: 'reducer', reason: expect.stringMatching(/output is larger than 262144/), outcome: 'delivered the original payload' }]);
+    expect(problems).toEqual([
+      {
+        configId: 'cfg-1',
+        endpointId: 'ep-1',
+        part: 'reducer',
+        reason: expect.stringMatching(/output is larger than 262144/),
+        outcome: 'delivered the original payload',
+      },
+    ]);
   });
 
   it('delivers the original payload and reports it when a stored filter no longer compiles', () => {
     const decision = configs.decide(config({ filter: { query: '$[', condition: 'v => v' } }), payload);
     expect(decision).toEqual({ deliver: true, data: payload });
-    expect(problems).toEqual([{ configId: 'cfg-1', endpointId: 'ep-1', part: 'filter', reason: expect.stringMatching(/invalid JSONPath/), outcome: 'delivered the original payload' }]);
+    expect(problems).toEqual([
+      {
+        configId: 'cfg-1',
+        endpointId: 'ep-1',
+        part: 'filter',
+        reason: expect.stringMatching(/invalid JSONPath/),
+        outcome: 'delivered the original payload',
+      },
+    ]);
   });
 
   it('a condition that fails at run time only makes its leaf false', () => {
@@ -66,20 +90,39 @@ describe('CompiledConfigs.decide', () => {
 
   it.each([
     ['a condition whose steps run out', { query: '$.items', condition: 'v => v.some(a => v.some(b => a + b < 0))' }],
-    ['a query that visits too many nodes', { logic: 'AND', conditions: [{ query: '$..*' }, { query: '$..*' }, { query: '$..*' }, { query: '$..*' }, { query: '$..*' }] }],
+    [
+      'a query that visits too many nodes',
+      {
+        logic: 'AND',
+        conditions: [{ query: '$..*' }, { query: '$..*' }, { query: '$..*' }, { query: '$..*' }, { query: '$..*' }],
+      },
+    ],
     ['a query that produces too many nodes', { query: '$.items[*]', condition: 'v => v.length < 0' }],
     ['a descendant query that produces too many nodes', { query: '$..*', condition: 'v => v.length < 0' }],
-    ['string work over the budget', { query: '$.items', condition: 'v => v.every(x => x.toUpperCase().includes("ZZZ") || true) && false' }],
+    [
+      'string work over the budget',
+      { query: '$.items', condition: 'v => v.every(x => x.toUpperCase().includes("ZZZ") || true) && false' },
+    ],
   ])('a filter with %s is not delivered, and the limit is reported', (_label, filter) => {
     const items = Array.from({ length: 60_000 }, (_, i) => `item-${i}-${'y'.repeat(i % 50)}`);
     const decision = configs.decide(config({ filter }), { items });
     expect(decision.deliver).toBe(false);
-    expect(problems).toEqual([{ configId: 'cfg-1', endpointId: 'ep-1', part: 'filter', reason: expect.stringMatching(/limit/), outcome: 'not delivered' }]);
+    expect(problems).toEqual([
+      {
+        configId: 'cfg-1',
+        endpointId: 'ep-1',
+        part: 'filter',
+        reason: expect.stringMatching(/limit/),
+        outcome: 'not delivered',
+      },
+    ]);
   });
 
   it('control: a filter that is simply false on a big payload reports nothing', () => {
     const items = Array.from({ length: 60_000 }, (_, i) => `item-${i}`);
-    expect(configs.decide(config({ filter: { query: '$.items[0]', condition: 'v => v === "nope"' } }), { items }).deliver).toBe(false);
+    expect(
+      configs.decide(config({ filter: { query: '$.items[0]', condition: 'v => v === "nope"' } }), { items }).deliver,
+    ).toBe(false);
     expect(problems).toEqual([]);
   });
 });

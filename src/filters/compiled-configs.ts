@@ -54,21 +54,42 @@ export class CompiledConfigs {
           // Fail closed: filters route events between shops and channels, so an event whose filter could not be
           // decided is not sent to this endpoint. Reported, never silent.
           if (budget.breached) {
-            this.onProblem({ configId: config.id, endpointId: config.endpointId, part: 'filter', reason: 'the filter hit an evaluation limit on this payload', outcome: 'not delivered' });
+            this.onProblem({
+              configId: config.id,
+              endpointId: config.endpointId,
+              part: 'filter',
+              reason: 'the filter hit an evaluation limit on this payload',
+              outcome: 'not delivered',
+            });
           }
           return { deliver: false, data: payload };
         }
       } catch (error) {
-        this.onProblem({ configId: config.id, endpointId: config.endpointId, part: 'filter', reason: errorReason(error), outcome: 'delivered the original payload' });
+        this.onProblem({
+          configId: config.id,
+          endpointId: config.endpointId,
+          part: 'filter',
+          reason: errorReason(error),
+          outcome: 'delivered the original payload',
+        });
         return { deliver: true, data: payload };
       }
     }
     if (config.reducer === null) return { deliver: true, data: payload };
     const template = config.reducer;
     try {
-      return { deliver: true, data: this.reducers.get(config.id, version, () => compileReducer(template)).apply(payload) };
+      return {
+        deliver: true,
+        data: this.reducers.get(config.id, version, () => compileReducer(template)).apply(payload),
+      };
     } catch (error) {
-      this.onProblem({ configId: config.id, endpointId: config.endpointId, part: 'reducer', reason: errorReason(error), outcome: 'delivered the original payload' });
+      this.onProblem({
+        configId: config.id,
+        endpointId: config.endpointId,
+        part: 'reducer',
+        reason: errorReason(error),
+        outcome: 'delivered the original payload',
+      });
       return { deliver: true, data: payload };
     }
   }

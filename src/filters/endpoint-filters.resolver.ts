@@ -14,6 +14,10 @@ export class EndpointFiltersResolver {
 
   @ResolveField(() => [FilterReducerConfig])
   async filters(@Parent() endpoint: Endpoint, @Context() ctx: GraphqlContext): Promise<FilterReducerConfig[]> {
-    return (await ctx.loaders.load('endpoint.filters', endpoint.tenantId, endpoint.id, (tenantId, ids) => this.filtersService.listForEndpoints(tenantId, ids))).map(toFilterReducerConfigModel);
+    return (
+      await ctx.loaders.load('endpoint.filters', endpoint.tenantId, endpoint.id, (tenantId, ids) =>
+        this.filtersService.listForEndpoints(tenantId, ids),
+      )
+    ).map(toFilterReducerConfigModel);
   }
 }

@@ -30,7 +30,13 @@ describe('toFilterNode', () => {
       ],
     };
     const node = toFilterNode(input);
-    expect(node).toEqual({ logic: 'OR', conditions: [{ query: '$.order.total', condition: '(v) => v > 100' }, { logic: 'AND', conditions: [] }] });
+    expect(node).toEqual({
+      logic: 'OR',
+      conditions: [
+        { query: '$.order.total', condition: '(v) => v > 100' },
+        { logic: 'AND', conditions: [] },
+      ],
+    });
     expect(Object.getPrototypeOf(node)).toBe(Object.prototype);
     expect(JSON.parse(JSON.stringify(node))).toEqual(node);
   });

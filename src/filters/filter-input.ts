@@ -29,12 +29,21 @@ export function toFilterNode(input: FilterConditionInput, field = 'filter'): Fil
 /** Recursion is bounded: the depth is checked before descending. */
 function copyNode(input: FilterConditionInput, field: string, depth: number, counter: { nodes: number }): FilterNode {
   if (depth > FilterInputLimits.maxDepth) {
-    throw new FilterInputTooLargeError(field, `filter is nested deeper than ${FilterInputLimits.maxDepth} levels`, FilterInputLimits.maxDepth);
+    throw new FilterInputTooLargeError(
+      field,
+      `filter is nested deeper than ${FilterInputLimits.maxDepth} levels`,
+      FilterInputLimits.maxDepth,
+    );
   }
   if (++counter.nodes > FilterInputLimits.maxNodes) {
-    throw new FilterInputTooLargeError(field, `filter has more than ${FilterInputLimits.maxNodes} nodes (leaves and groups)`, FilterInputLimits.maxNodes);
+    throw new FilterInputTooLargeError(
+      field,
+      `filter has more than ${FilterInputLimits.maxNodes} nodes (leaves and groups)`,
+      FilterInputLimits.maxNodes,
+    );
   }
-  if (typeof input !== 'object' || input === null) throw new FilterShapeError(field, 'must be an object with query/condition or logic/conditions');
+  if (typeof input !== 'object' || input === null)
+    throw new FilterShapeError(field, 'must be an object with query/condition or logic/conditions');
   const node: FilterNode = {};
   if (input.query !== undefined && input.query !== null) node.query = input.query;
   if (input.condition !== undefined && input.condition !== null) node.condition = input.condition;
@@ -44,7 +53,9 @@ function copyNode(input: FilterConditionInput, field: string, depth: number, cou
     node.logic = logic;
   }
   if (input.conditions !== undefined && input.conditions !== null) {
-    node.conditions = input.conditions.map((child, i) => copyNode(child, `${field}.conditions[${i}]`, depth + 1, counter));
+    node.conditions = input.conditions.map((child, i) =>
+      copyNode(child, `${field}.conditions[${i}]`, depth + 1, counter),
+    );
   }
   return node;
 }

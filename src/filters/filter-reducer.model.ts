@@ -28,7 +28,10 @@ export class FilterValidationResult {
   @Field({ description: 'The filter is well formed' })
   success: boolean;
 
-  @Field(() => String, { nullable: true, description: 'Which leaf decided the result and why, or the parse error with its position' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Which leaf decided the result and why, or the parse error with its position',
+  })
   message: string | null;
 
   @Field(() => Boolean, { nullable: true })
@@ -48,5 +51,12 @@ export class ReducerValidationResult {
 }
 
 export function toFilterReducerConfigModel(e: FilterReducerEntity): FilterReducerConfig {
-  return { id: e.id, endpointId: e.endpointId, eventType: e.eventType, filter: e.filter, reducer: e.reducer, updatedAt: e.updatedAt };
+  return {
+    id: e.id,
+    endpointId: e.endpointId,
+    eventType: e.eventType,
+    filter: e.filter,
+    reducer: e.reducer,
+    updatedAt: e.updatedAt,
+  };
 }

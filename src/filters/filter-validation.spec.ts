@@ -2,7 +2,9 @@ import { BadUserInputError } from '../common/errors/domain-error';
 import { FilterLogic } from './dto/filter-condition.input';
 import { toStorableConfig, validateFilter, validateReducer } from './filter-validation';
 
-const order = (total: number): Record<string, unknown> => ({ order: { id: 'ord_1', total, country: 'US', items: [{ sku: 'SKU-1', qty: 2 }] } });
+const order = (total: number): Record<string, unknown> => ({
+  order: { id: 'ord_1', total, country: 'US', items: [{ sku: 'SKU-1', qty: 2 }] },
+});
 const example = { query: '$.order.total', condition: '(v) => v > 100' };
 
 describe('validateFilter', () => {
@@ -37,29 +39,50 @@ describe('validateFilter', () => {
   });
 
   it('answers a malformed filter with success false, the field and the position', () => {
-    const result = validateFilter({ sampleData: order(1), filter: { conditions: [example, { query: '$.order.total', condition: '(v) => v >' }] } });
+    const result = validateFilter({
+      sampleData: order(1),
+      filter: { conditions: [example, { query: '$.order.total', condition: '(v) => v >' }] },
+    });
     expect(result).toEqual({
       success: false,
       filterResult: null,
       message: 'filter.conditions[1].condition: parse error at position 10: Expected expression after >',
     });
-    expect(validateFilter({ sampleData: {}, filter: { query: '$.a[' } }).message).toMatch(/^filter\.query: invalid JSONPath at position 4/);
+    expect(validateFilter({ sampleData: {}, filter: { query: '$.a[' } }).message).toMatch(
+      /^filter\.query: invalid JSONPath at position 4/,
+    );
   });
 
   it('answers an escape attempt with success false and the reason', () => {
-    const result = validateFilter({ sampleData: {}, filter: { query: '$', condition: 'v => v.constructor.constructor("return process")()' } });
-    expect(result).toEqual({ success: false, filterResult: null, message: expect.stringMatching(/property "constructor" is not allowed/) });
+    const result = validateFilter({
+      sampleData: {},
+      filter: { query: '$', condition: 'v => v.constructor.constructor("return process")()' },
+    });
+    expect(result).toEqual({
+      success: false,
+      filterResult: null,
+      message: expect.stringMatching(/property "constructor" is not allowed/),
+    });
   });
 
   it('refuses inputs over the size limits with BAD_USER_INPUT', () => {
-    expect(() => validateFilter({ sampleData: { s: 'x'.repeat(300_000) }, filter: example })).toThrow(BadUserInputError);
-    expect(() => validateFilter({ sampleData: {}, filter: { conditions: Array.from({ length: 51 }, () => example) } })).toThrow(/more than 50 nodes/);
+    expect(() => validateFilter({ sampleData: { s: 'x'.repeat(300_000) }, filter: example })).toThrow(
+      BadUserInputError,
+    );
+    expect(() =>
+      validateFilter({ sampleData: {}, filter: { conditions: Array.from({ length: 51 }, () => example) } }),
+    ).toThrow(/more than 50 nodes/);
   });
 });
 
 describe('validateReducer', () => {
   it('returns the reducer output', () => {
-    expect(validateReducer({ sampleData: order(150), reducer: { id: '$.order.id', skus: '$.order.items[*].sku', source: 'shop', missing: '$.nope' } })).toEqual({
+    expect(
+      validateReducer({
+        sampleData: order(150),
+        reducer: { id: '$.order.id', skus: '$.order.items[*].sku', source: 'shop', missing: '$.nope' },
+      }),
+    ).toEqual({
       success: true,
       message: null,
       reducerResult: { id: 'ord_1', skus: 'SKU-1', source: 'shop', missing: null },
@@ -72,7 +95,9 @@ describe('validateReducer', () => {
       reducerResult: null,
       message: expect.stringMatching(/^reducer\.a\.b: invalid JSONPath at position 4/),
     });
-    expect(validateReducer({ sampleData: {}, reducer: ['$.a'] }).message).toBe('reducer: must be a JSON object, e.g. { "id": "$.order.id" }');
+    expect(validateReducer({ sampleData: {}, reducer: ['$.a'] }).message).toBe(
+      'reducer: must be a JSON object, e.g. { "id": "$.order.id" }',
+    );
   });
 
   it('refuses an output over 256 KiB with LIMIT_EXCEEDED, and a sample over 256 KiB', () => {
@@ -83,7 +108,9 @@ describe('validateReducer', () => {
         details: expect.objectContaining({ reasonCode: 'LIMIT_EXCEEDED', limit: 262144 }),
       }),
     );
-    expect(() => validateReducer({ sampleData: { text: 'x'.repeat(300_000) }, reducer: { a: '$.text' } })).toThrow(/^sampleData: is larger than/);
+    expect(() => validateReducer({ sampleData: { text: 'x'.repeat(300_000) }, reducer: { a: '$.text' } })).toThrow(
+      /^sampleData: is larger than/,
+    );
   });
 });
 
@@ -94,13 +121,23 @@ describe('toStorableConfig', () => {
   });
 
   it('returns plain JSON for both parts', () => {
-    expect(toStorableConfig({ filter: { ...example, logic: null }, reducer: { id: '$.order.id' } })).toEqual({ filter: example, reducer: { id: '$.order.id' } });
-    expect(toStorableConfig({ reducer: { id: '$.order.id' } })).toEqual({ filter: null, reducer: { id: '$.order.id' } });
+    expect(toStorableConfig({ filter: { ...example, logic: null }, reducer: { id: '$.order.id' } })).toEqual({
+      filter: example,
+      reducer: { id: '$.order.id' },
+    });
+    expect(toStorableConfig({ reducer: { id: '$.order.id' } })).toEqual({
+      filter: null,
+      reducer: { id: '$.order.id' },
+    });
   });
 
   it('throws BAD_USER_INPUT naming the failing field', () => {
-    expect(() => toStorableConfig({ filter: { conditions: [example, { condition: 'v => this' }] } })).toThrow(/^filter\.conditions\[1\]\.condition: "this" is not allowed/);
-    expect(() => toStorableConfig({ filter: example, reducer: { a: 'ok', b: { c: '$[' } } })).toThrow(/^reducer\.b\.c: invalid JSONPath/);
+    expect(() => toStorableConfig({ filter: { conditions: [example, { condition: 'v => this' }] } })).toThrow(
+      /^filter\.conditions\[1\]\.condition: "this" is not allowed/,
+    );
+    expect(() => toStorableConfig({ filter: example, reducer: { a: 'ok', b: { c: '$[' } } })).toThrow(
+      /^reducer\.b\.c: invalid JSONPath/,
+    );
     expect(() => toStorableConfig({ reducer: 'not an object' })).toThrow(/^reducer: must be a JSON object/);
   });
 });

@@ -26,7 +26,8 @@ export function validateFilter(input: ValidateFilterInput): FilterValidationResu
   try {
     filter = compileFilter(node);
   } catch (error) {
-    if (error instanceof BadUserInputError && !(error instanceof FilterLimitError)) return { success: false, message: error.message, filterResult: null };
+    if (error instanceof BadUserInputError && !(error instanceof FilterLimitError))
+      return { success: false, message: error.message, filterResult: null };
     throw error;
   }
   const { result, explanation, limit } = filter.evaluate(input.sampleData);
@@ -40,7 +41,8 @@ export function validateReducer(input: ValidateReducerInput): ReducerValidationR
     const reducerResult = compileReducer(input.reducer).apply(input.sampleData);
     return { success: true, message: null, reducerResult };
   } catch (error) {
-    if (error instanceof BadUserInputError && !(error instanceof FilterLimitError)) return { success: false, message: error.message, reducerResult: null };
+    if (error instanceof BadUserInputError && !(error instanceof FilterLimitError))
+      return { success: false, message: error.message, reducerResult: null };
     throw error;
   }
 }
@@ -56,7 +58,10 @@ export interface StorableConfig {
  * hits a limit there (LIMIT_EXCEEDED) would hit it on real events too. Fan-out is bounded whatever
  * was stored; this refuses what is already known not to run.
  */
-export function toStorableConfig(input: Pick<SaveFilterReducerInput, 'filter' | 'reducer'>, samplePayload?: unknown): StorableConfig {
+export function toStorableConfig(
+  input: Pick<SaveFilterReducerInput, 'filter' | 'reducer'>,
+  samplePayload?: unknown,
+): StorableConfig {
   const hasFilter = input.filter !== undefined && input.filter !== null;
   const hasReducer = input.reducer !== undefined && input.reducer !== null;
   if (!hasFilter && !hasReducer) throw new EmptyFilterReducerError();

@@ -12,4 +12,3 @@ export class EmptyFilterReducerError extends BadUserInputError {
 
 /** An input is bigger than the API accepts (tree size, sample size): refused before any work. reasonCode LIMIT_EXCEEDED. */
 export class FilterInputTooLargeError extends LimitExceededError {}
-

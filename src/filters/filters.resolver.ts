@@ -4,7 +4,12 @@ import { Permission, Principal } from '../auth/principal';
 import { SaveFilterReducerInput } from './dto/save-filter-reducer.input';
 import { ValidateFilterInput } from './dto/validate-filter.input';
 import { ValidateReducerInput } from './dto/validate-reducer.input';
-import { FilterReducerConfig, FilterValidationResult, ReducerValidationResult, toFilterReducerConfigModel } from './filter-reducer.model';
+import {
+  FilterReducerConfig,
+  FilterValidationResult,
+  ReducerValidationResult,
+  toFilterReducerConfigModel,
+} from './filter-reducer.model';
 import { FiltersService } from './filters.service';
 
 @Resolver()

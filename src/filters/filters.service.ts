@@ -1,6 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, ObjectLiteral, QueryFailedError, Repository, SelectQueryBuilder } from 'typeorm';
+import {
+  DataSource,
+  EntityManager,
+  In,
+  ObjectLiteral,
+  QueryFailedError,
+  Repository,
+  SelectQueryBuilder,
+} from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { Principal } from '../auth/principal';
 import { isUuid } from '../common/ids';
@@ -69,7 +77,11 @@ export class FiltersService {
     if (eventType === undefined) throw UnknownEventTypeError.withHint(input.eventType);
     const { filter, reducer } = toStorableConfig(input, eventType.samplePayload);
     const saved = await this.dataSource.transaction(async (manager) => {
-      const rows = await this.upsert(manager, [tenantId, endpointId, input.eventType, json(filter), json(reducer)], endpointId);
+      const rows = await this.upsert(
+        manager,
+        [tenantId, endpointId, input.eventType, json(filter), json(reducer)],
+        endpointId,
+      );
       if (rows.length === 0) throw new EndpointNotFoundError(endpointId);
       const entity = await manager.findOneByOrFail(FilterReducerEntity, { id: rows[0].id, tenantId });
       await this.audit.record(
@@ -93,12 +105,22 @@ export class FiltersService {
         .createQueryBuilder()
         .delete()
         .from(FilterReducerEntity)
-        .where('tenant_id = :tenantId AND endpoint_id = :endpointId AND event_type = :eventType', { tenantId, endpointId, eventType })
+        .where('tenant_id = :tenantId AND endpoint_id = :endpointId AND event_type = :eventType', {
+          tenantId,
+          endpointId,
+          eventType,
+        })
         .returning('id')
         .execute();
       const rows = result.raw as { id: string }[];
       if (rows.length === 0) return null;
-      await this.audit.record(principal, 'filter_reducer.deleted', { type: AUDIT_TARGET, id: rows[0].id }, { endpointId, eventType }, manager);
+      await this.audit.record(
+        principal,
+        'filter_reducer.deleted',
+        { type: AUDIT_TARGET, id: rows[0].id },
+        { endpointId, eventType },
+        manager,
+      );
       return rows[0].id;
     });
     if (deletedId === null) return false;
@@ -113,9 +135,14 @@ export class FiltersService {
   }
 
   /** Endpoint.filters batched (DataLoader): the configurations of many endpoints of one tenant in one query. */
-  async listForEndpoints(tenantId: string, endpointIds: readonly string[]): Promise<Map<string, FilterReducerEntity[]>> {
+  async listForEndpoints(
+    tenantId: string,
+    endpointIds: readonly string[],
+  ): Promise<Map<string, FilterReducerEntity[]>> {
     const ids = endpointIds.filter(isUuid);
-    const rows = ids.length ? await this.configs.find({ where: { tenantId, endpointId: In(ids) }, order: { eventType: 'ASC' } }) : [];
+    const rows = ids.length
+      ? await this.configs.find({ where: { tenantId, endpointId: In(ids) }, order: { eventType: 'ASC' } })
+      : [];
     const byEndpoint = new Map<string, FilterReducerEntity[]>(endpointIds.map((id) => [id, []]));
     for (const row of rows) byEndpoint.get(row.endpointId)?.push(row);
     return byEndpoint;
@@ -126,7 +153,12 @@ export class FiltersService {
    * Pass the caller's transaction manager: a second pooled connection taken inside a transaction can
    * deadlock the pool under load (every connection held by a transaction waiting for another).
    */
-  async fanoutConfigs(tenantId: string, endpointIds: string[], eventType: string, manager?: EntityManager): Promise<FilterReducerEntity[]> {
+  async fanoutConfigs(
+    tenantId: string,
+    endpointIds: string[],
+    eventType: string,
+    manager?: EntityManager,
+  ): Promise<FilterReducerEntity[]> {
     const ids = [...new Set(endpointIds.filter(isUuid))];
     if (ids.length === 0) return [];
     return (manager ? manager.getRepository(FilterReducerEntity) : this.configs)
@@ -157,7 +189,10 @@ export class FiltersService {
    * bounded (about 50 ms at worst); between them the event loop gets a turn once 10 ms have gone, so a publish with
    * many heavy configurations never holds it for the sum of them.
    */
-  async decideForFanout(configs: FilterReducerEntity[], payload: Record<string, unknown>): Promise<Map<string, FanoutDecision>> {
+  async decideForFanout(
+    configs: FilterReducerEntity[],
+    payload: Record<string, unknown>,
+  ): Promise<Map<string, FanoutDecision>> {
     const decisions = new Map<string, FanoutDecision>();
     let since = performance.now();
     for (const config of configs) {
@@ -175,7 +210,10 @@ export class FiltersService {
       return (await manager.query(UPSERT, params)) as { id: string }[];
     } catch (error) {
       // The endpoint was deleted between the check and the insert.
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === FOREIGN_KEY_VIOLATION) {
+      if (
+        error instanceof QueryFailedError &&
+        (error.driverError as { code?: string }).code === FOREIGN_KEY_VIOLATION
+      ) {
         throw new EndpointNotFoundError(endpointId);
       }
       throw error;

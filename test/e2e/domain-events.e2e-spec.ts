@@ -18,8 +18,15 @@ const OPERATIONAL = `query($filter: DeliveryFilter) { deliveries(filter: $filter
 
 const CREATE = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }`;
 const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`;
-const ORDER = { order: { id: 'ord_1', status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1, price: 10 }] } };
-
+const ORDER = {
+  order: {
+    id: 'ord_1',
+    status: 'paid',
+    currency: 'USD',
+    total: 10,
+    line_items: [{ sku: 'SKU-1', quantity: 1, price: 10 }],
+  },
+};
 
 interface Notice {
   type: string;
@@ -27,7 +34,11 @@ interface Notice {
 }
 
 function verified(secret: string, req: ReceivedRequest): Notice {
-  const headers = { 'webhook-id': req.headers['webhook-id'], 'webhook-timestamp': req.headers['webhook-timestamp'], 'webhook-signature': req.headers['webhook-signature'] };
+  const headers = {
+    'webhook-id': req.headers['webhook-id'],
+    'webhook-timestamp': req.headers['webhook-timestamp'],
+    'webhook-signature': req.headers['webhook-signature'],
+  };
   return new Webhook(secret).verify(req.body, headers) as Notice;
 }
 
@@ -55,7 +66,9 @@ describe('domain events: endpoint.disabled on every way an endpoint is disabled'
 
   /** The endpoints of `who` that hold an endpoint.disabled delivery. */
   async function disabledNoticeTargets(who: Tenant): Promise<string[]> {
-    const edges: { node: { endpointId: string } }[] = dataOf(await gql(t.graphqlUrl, OPERATIONAL, { filter: { eventType: 'endpoint.disabled' } }, who.token)).deliveries.edges;
+    const edges: { node: { endpointId: string } }[] = dataOf(
+      await gql(t.graphqlUrl, OPERATIONAL, { filter: { eventType: 'endpoint.disabled' } }, who.token),
+    ).deliveries.edges;
     return edges.map((e) => e.node.endpointId).sort();
   }
 
@@ -79,17 +92,33 @@ describe('domain events: endpoint.disabled on every way an endpoint is disabled'
     await createEndpoint(other, { url: stranger.url, eventTypes: ['endpoint.disabled'] });
 
     // Toggle off: one signed notice about the subject.
-    expect(dataOf(await gql(t.graphqlUrl, TOGGLE, { id: s.id }, a.token)).toggleEndpoint).toMatchObject({ isActive: false, health: 'DISABLED' });
+    expect(dataOf(await gql(t.graphqlUrl, TOGGLE, { id: s.id }, a.token)).toggleEndpoint).toMatchObject({
+      isActive: false,
+      health: 'DISABLED',
+    });
     const [first] = await noticesFor(watcher, w.secret, 1);
-    expect(first).toMatchObject({ type: 'endpoint.disabled', data: { endpointId: s.id, reason: 'MANUAL', health: 'DISABLED', detail: 'disabled by user' } });
+    expect(first).toMatchObject({
+      type: 'endpoint.disabled',
+      data: { endpointId: s.id, reason: 'MANUAL', health: 'DISABLED', detail: 'disabled by user' },
+    });
 
     // Toggle on publishes nothing; updateEndpoint(isActive: false) publishes a second notice.
-    expect(dataOf(await gql(t.graphqlUrl, TOGGLE, { id: s.id }, a.token)).toggleEndpoint).toMatchObject({ isActive: true, health: 'HEALTHY' });
-    expect(dataOf(await gql(t.graphqlUrl, UPDATE, { id: s.id, input: { isActive: false } }, a.token)).updateEndpoint).toMatchObject({ isActive: false });
+    expect(dataOf(await gql(t.graphqlUrl, TOGGLE, { id: s.id }, a.token)).toggleEndpoint).toMatchObject({
+      isActive: true,
+      health: 'HEALTHY',
+    });
+    expect(
+      dataOf(await gql(t.graphqlUrl, UPDATE, { id: s.id, input: { isActive: false } }, a.token)).updateEndpoint,
+    ).toMatchObject({ isActive: false });
     const notices = await noticesFor(watcher, w.secret, 2);
-    expect(notices[1]).toMatchObject({ type: 'endpoint.disabled', data: { endpointId: s.id, reason: 'MANUAL', health: 'DISABLED' } });
+    expect(notices[1]).toMatchObject({
+      type: 'endpoint.disabled',
+      data: { endpointId: s.id, reason: 'MANUAL', health: 'DISABLED' },
+    });
     // An update that changes nothing about isActive (already disabled) announces nothing more.
-    dataOf(await gql(t.graphqlUrl, UPDATE, { id: s.id, input: { isActive: false, description: 'still off' } }, a.token));
+    dataOf(
+      await gql(t.graphqlUrl, UPDATE, { id: s.id, input: { isActive: false, description: 'still off' } }, a.token),
+    );
 
     // The deliveries are stored before the mutation answers, so the rows say who was told, without waiting.
     expect(await disabledNoticeTargets(a)).toEqual([w.id, w.id]);
@@ -115,15 +144,23 @@ describe('domain events: endpoint.disabled on every way an endpoint is disabled'
 
     await publishOrder(a);
     const [goneNotice] = await noticesFor(watcher, w.secret, 1);
-    expect(goneNotice).toMatchObject({ type: 'endpoint.disabled', data: { endpointId: g.id, reason: 'GONE', health: 'DISABLED' } });
+    expect(goneNotice).toMatchObject({
+      type: 'endpoint.disabled',
+      data: { endpointId: g.id, reason: 'GONE', health: 'DISABLED' },
+    });
 
     // Time travel: FAILING with disableAt passed; the reconciler's sweep disables it without an attempt.
-    await t.app.get(DataSource).query(
-      `UPDATE endpoints SET health = 'FAILING', consecutive_failures = 50, first_failure_at = now() - interval '6 days', disable_at = now() - interval '1 minute' WHERE id = $1`,
-      [f.id],
-    );
+    await t.app
+      .get(DataSource)
+      .query(
+        `UPDATE endpoints SET health = 'FAILING', consecutive_failures = 50, first_failure_at = now() - interval '6 days', disable_at = now() - interval '1 minute' WHERE id = $1`,
+        [f.id],
+      );
     const notices = await noticesFor(watcher, w.secret, 2);
-    expect(notices[1]).toMatchObject({ type: 'endpoint.disabled', data: { endpointId: f.id, reason: 'FAILING', health: 'DISABLED' } });
+    expect(notices[1]).toMatchObject({
+      type: 'endpoint.disabled',
+      data: { endpointId: f.id, reason: 'FAILING', health: 'DISABLED' },
+    });
     await waitUntil(async () => (await disabledNoticeTargets(a)).length === 2, 5_000);
     expect(await disabledNoticeTargets(a)).toEqual([w.id, w.id]);
     expect(gone.requests.map((r) => JSON.parse(r.body).type)).toEqual(['order.created']);

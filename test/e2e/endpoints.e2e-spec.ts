@@ -14,7 +14,8 @@ import { dataOf, errorCode, gql, GqlResponse } from '../support/graphql-client';
 import { ok, ReceivedRequest, Receiver, waitUntil } from '../support/receiver';
 import { adminToken, newTenantId } from '../support/tokens';
 
-const FIELDS = 'id url description eventTypes channels isActive disabledReason health consecutiveFailures disableAt verifiedAt rateLimitPerSecond headers metadata createdAt updatedAt';
+const FIELDS =
+  'id url description eventTypes channels isActive disabledReason health consecutiveFailures disableAt verifiedAt rateLimitPerSecond headers metadata createdAt updatedAt';
 const CREATE = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { ${FIELDS} } } }`;
 const GET = `query($id: ID!) { endpoint(id: $id) { ${FIELDS} } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateEndpointInput!) { updateEndpoint(id: $id, input: $input) { ${FIELDS} } }`;
@@ -24,7 +25,9 @@ const ROTATE = `mutation($id: ID!) { rotateEndpointSecret(id: $id) { secret prev
 const VERIFY = `mutation($id: ID!) { verifyEndpoint(id: $id) { verified reason } }`;
 const LIST = `query($filter: EndpointFilter, $first: Int, $after: String) { endpoints(filter: $filter, first: $first, after: $after) { totalCount edges { cursor node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
 const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`;
-const ORDER = { order: { id: 'ord_sig', status: 'paid', currency: 'USD', total: 12.5, line_items: [{ sku: 'SKU-1', quantity: 1 }] } };
+const ORDER = {
+  order: { id: 'ord_sig', status: 'paid', currency: 'USD', total: 12.5, line_items: [{ sku: 'SKU-1', quantity: 1 }] },
+};
 const AUDIT = `query($after: String) { auditLogs(first: 100, after: $after) { edges { node { action actorType targetType targetId metadata } } pageInfo { hasNextPage endCursor } } }`;
 
 interface EndpointView {
@@ -59,19 +62,37 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
     return r;
   };
 
-  async function create(token: string, input: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ secret: string; endpoint: EndpointView }> {
+  async function create(
+    token: string,
+    input: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<{ secret: string; endpoint: EndpointView }> {
     return dataOf(await gql(t.graphqlUrl, CREATE, { input }, token, headers)).createEndpoint;
   }
 
-  async function list(token: string, variables: Record<string, unknown> = {}): Promise<{ totalCount: number; edges: { cursor: string; node: EndpointView }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }> {
+  async function list(
+    token: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<{
+    totalCount: number;
+    edges: { cursor: string; node: EndpointView }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  }> {
     return dataOf(await gql(t.graphqlUrl, LIST, { first: 100, ...variables }, token)).endpoints;
   }
 
-  async function auditEntries(token: string): Promise<{ action: string; actorType: string; targetType: string; targetId: string | null; metadata: unknown }[]> {
+  async function auditEntries(
+    token: string,
+  ): Promise<{ action: string; actorType: string; targetType: string; targetId: string | null; metadata: unknown }[]> {
     const out = [];
     let after: string | null = null;
     do {
-      const page: { edges: { node: { action: string; actorType: string; targetType: string; targetId: string | null; metadata: unknown } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = dataOf(await gql(t.graphqlUrl, AUDIT, { after }, token)).auditLogs;
+      const page: {
+        edges: {
+          node: { action: string; actorType: string; targetType: string; targetId: string | null; metadata: unknown };
+        }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      } = dataOf(await gql(t.graphqlUrl, AUDIT, { after }, token)).auditLogs;
       out.push(...page.edges.map((e) => e.node));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (after);
@@ -87,7 +108,11 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
 
   /** What the receiver's standardwebhooks verifier makes of the request under this secret (throws if it fails). */
   function verifyWith(secret: string, req: ReceivedRequest, signature = req.headers['webhook-signature']): unknown {
-    const headers = { 'webhook-id': req.headers['webhook-id'], 'webhook-timestamp': req.headers['webhook-timestamp'], 'webhook-signature': signature };
+    const headers = {
+      'webhook-id': req.headers['webhook-id'],
+      'webhook-timestamp': req.headers['webhook-timestamp'],
+      'webhook-signature': signature,
+    };
     return new Webhook(secret).verify(req.body, headers);
   }
 
@@ -111,22 +136,67 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
   describe('event-type catalog', () => {
     it('is seeded at boot and served by eventTypes / eventType', async () => {
       const token = adminToken({ tenantId: newTenantId() });
-      const types = dataOf(await gql(t.graphqlUrl, '{ eventTypes { name description schema samplePayload archived } }', {}, token)).eventTypes as { name: string; samplePayload: unknown; schema: unknown; archived: boolean }[];
+      const types = dataOf(
+        await gql(t.graphqlUrl, '{ eventTypes { name description schema samplePayload archived } }', {}, token),
+      ).eventTypes as { name: string; samplePayload: unknown; schema: unknown; archived: boolean }[];
       const names = types.map((e) => e.name);
-      for (const name of ['order.created', 'order.updated', 'order.cancelled', 'order.fulfilled', 'payment.completed', 'payment.refunded', 'product.created', 'product.updated', 'inventory.updated', 'customer.created', 'customer.updated', 'shop.updated', 'endpoint.failing', 'endpoint.disabled', 'delivery.dead_lettered', 'webhook.test']) {
+      for (const name of [
+        'order.created',
+        'order.updated',
+        'order.cancelled',
+        'order.fulfilled',
+        'payment.completed',
+        'payment.refunded',
+        'product.created',
+        'product.updated',
+        'inventory.updated',
+        'customer.created',
+        'customer.updated',
+        'shop.updated',
+        'endpoint.failing',
+        'endpoint.disabled',
+        'delivery.dead_lettered',
+        'webhook.test',
+      ]) {
         expect(names).toContain(name);
       }
       expect(names).toEqual([...names].sort());
       expect(types.every((e) => !e.archived && e.samplePayload && typeof e.samplePayload === 'object')).toBe(true);
       // includeArchived adds the archived ones to the same live list, and loses no definition of the catalog.
-      const withArchived = dataOf(await gql(t.graphqlUrl, '{ eventTypes(includeArchived: true) { name archived } }', {}, token)).eventTypes as { name: string; archived: boolean }[];
+      const withArchived = dataOf(
+        await gql(t.graphqlUrl, '{ eventTypes(includeArchived: true) { name archived } }', {}, token),
+      ).eventTypes as { name: string; archived: boolean }[];
       expect(withArchived.filter((e) => !e.archived).map((e) => e.name)).toEqual(names);
-      expect(withArchived).toEqual(expect.arrayContaining(PLATFORM_CATALOG.map((d) => ({ name: d.name, archived: Boolean(d.archived) }))));
+      expect(withArchived).toEqual(
+        expect.arrayContaining(PLATFORM_CATALOG.map((d) => ({ name: d.name, archived: Boolean(d.archived) }))),
+      );
 
-      const one = dataOf(await gql(t.graphqlUrl, 'query($n: String!) { eventType(name: $n) { name description schema samplePayload archived } }', { n: 'order.created' }, token)).eventType;
+      const one = dataOf(
+        await gql(
+          t.graphqlUrl,
+          'query($n: String!) { eventType(name: $n) { name description schema samplePayload archived } }',
+          { n: 'order.created' },
+          token,
+        ),
+      ).eventType;
       const definition = PLATFORM_CATALOG.find((d) => d.name === 'order.created');
-      expect(one).toEqual({ name: 'order.created', description: definition?.description, schema: definition?.schema, samplePayload: definition?.samplePayload, archived: false });
-      expect(errorCode(await gql(t.graphqlUrl, 'query($n: String!) { eventType(name: $n) { name } }', { n: 'order.exploded' }, token))).toBe('NOT_FOUND');
+      expect(one).toEqual({
+        name: 'order.created',
+        description: definition?.description,
+        schema: definition?.schema,
+        samplePayload: definition?.samplePayload,
+        archived: false,
+      });
+      expect(
+        errorCode(
+          await gql(
+            t.graphqlUrl,
+            'query($n: String!) { eventType(name: $n) { name } }',
+            { n: 'order.exploded' },
+            token,
+          ),
+        ),
+      ).toBe('NOT_FOUND');
     });
 
     it('seeds idempotently, also from several processes at once', async () => {
@@ -142,7 +212,9 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       const tenant = newTenantId();
       const token = adminToken({ tenantId: tenant });
       const echo = await receiver((req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ challenge: JSON.parse(req.body).challenge }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ challenge: JSON.parse(req.body).challenge }));
       });
       const seen: unknown[] = [];
       const call = async (query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> => {
@@ -183,10 +255,24 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
 
       expect((await call(GET, { id })).endpoint).toEqual(created.endpoint);
 
-      const updated = (await call(UPDATE, { id, input: { description: null, rateLimitPerSecond: 10 } })).updateEndpoint as EndpointView;
-      expect(updated).toMatchObject({ description: null, rateLimitPerSecond: 10, eventTypes: ['order.created', 'order.updated'], channels: ['shop:1', 'shop:2'], url: echo.url });
-      const emptied = (await call(UPDATE, { id, input: { eventTypes: null, channels: [], headers: null } })).updateEndpoint as EndpointView;
-      expect(emptied).toMatchObject({ eventTypes: [], channels: [], headers: null, metadata: { team: 'fulfilment' }, rateLimitPerSecond: 10 });
+      const updated = (await call(UPDATE, { id, input: { description: null, rateLimitPerSecond: 10 } }))
+        .updateEndpoint as EndpointView;
+      expect(updated).toMatchObject({
+        description: null,
+        rateLimitPerSecond: 10,
+        eventTypes: ['order.created', 'order.updated'],
+        channels: ['shop:1', 'shop:2'],
+        url: echo.url,
+      });
+      const emptied = (await call(UPDATE, { id, input: { eventTypes: null, channels: [], headers: null } }))
+        .updateEndpoint as EndpointView;
+      expect(emptied).toMatchObject({
+        eventTypes: [],
+        channels: [],
+        headers: null,
+        metadata: { team: 'fulfilment' },
+        rateLimitPerSecond: 10,
+      });
 
       const off = (await call(TOGGLE, { id })).toggleEndpoint as EndpointView;
       expect(off).toMatchObject({ isActive: false, health: 'DISABLED', disabledReason: 'disabled by user' });
@@ -216,7 +302,16 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
 
       const audit = await auditEntries(token);
       expect(audit.map((a) => a.action).sort()).toEqual(
-        ['endpoint.created', 'endpoint.updated', 'endpoint.updated', 'endpoint.disabled', 'endpoint.enabled', 'endpoint.secret_rotated', 'endpoint.verified', 'endpoint.deleted'].sort(),
+        [
+          'endpoint.created',
+          'endpoint.updated',
+          'endpoint.updated',
+          'endpoint.disabled',
+          'endpoint.enabled',
+          'endpoint.secret_rotated',
+          'endpoint.verified',
+          'endpoint.deleted',
+        ].sort(),
       );
       expect(audit.every((a) => a.targetType === 'endpoint' && a.targetId === id)).toBe(true);
       const auditText = JSON.stringify(audit);
@@ -230,20 +325,31 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       const token = adminToken({ tenantId: newTenantId() });
       const query = `query($name: String!) { __type(name: $name) { fields { name } } }`;
       for (const name of ['Endpoint', 'EndpointConnection', 'EndpointEdge']) {
-        const fields = (dataOf(await gql(t.graphqlUrl, query, { name }, token)).__type.fields as { name: string }[]).map((f) => f.name);
+        const fields = (
+          dataOf(await gql(t.graphqlUrl, query, { name }, token)).__type.fields as { name: string }[]
+        ).map((f) => f.name);
         expect(fields.length).toBeGreaterThan(1);
         expect(fields.filter((f) => /secret/i.test(f))).toEqual([]);
       }
     });
 
-    it('deletes the endpoint\'s deliveries with it', async () => {
+    it("deletes the endpoint's deliveries with it", async () => {
       const tenant = newTenantId();
       const token = adminToken({ tenantId: tenant });
       const { endpoint } = await create(token, { url: 'https://hooks.example.com/a' });
-      const [event] = await dataSource.query(`INSERT INTO events (tenant_id, event_type, payload) VALUES ($1, 'order.created', '{}') RETURNING id`, [tenant]);
-      await dataSource.query(`INSERT INTO deliveries (tenant_id, endpoint_id, event_id, event_type, status, payload) VALUES ($1, $2, $3, 'order.created', 'FAILED', '{}')`, [tenant, endpoint.id, event.id]);
+      const [event] = await dataSource.query(
+        `INSERT INTO events (tenant_id, event_type, payload) VALUES ($1, 'order.created', '{}') RETURNING id`,
+        [tenant],
+      );
+      await dataSource.query(
+        `INSERT INTO deliveries (tenant_id, endpoint_id, event_id, event_type, status, payload) VALUES ($1, $2, $3, 'order.created', 'FAILED', '{}')`,
+        [tenant, endpoint.id, event.id],
+      );
       dataOf(await gql(t.graphqlUrl, DELETE, { id: endpoint.id }, token));
-      const [{ count }] = await dataSource.query('SELECT count(*)::int AS count FROM deliveries WHERE endpoint_id = $1', [endpoint.id]);
+      const [{ count }] = await dataSource.query(
+        'SELECT count(*)::int AS count FROM deliveries WHERE endpoint_id = $1',
+        [endpoint.id],
+      );
       expect(count).toBe(0);
     });
   });
@@ -251,13 +357,22 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
   describe('idempotent create', () => {
     it('returns the first result, secret included, for the same key and input; CONFLICT for other input', async () => {
       const token = adminToken({ tenantId: newTenantId() });
-      const input = { url: 'https://hooks.example.com/orders', eventTypes: ['order.created'], idempotencyKey: 'create-orders-1' };
+      const input = {
+        url: 'https://hooks.example.com/orders',
+        eventTypes: ['order.created'],
+        idempotencyKey: 'create-orders-1',
+      };
       const first = await create(token, input);
       const again = await create(token, input);
       expect(again).toEqual(first);
       expect((await list(token)).totalCount).toBe(1);
 
-      const other = await gql(t.graphqlUrl, CREATE, { input: { ...input, url: 'https://hooks.example.com/other' } }, token);
+      const other = await gql(
+        t.graphqlUrl,
+        CREATE,
+        { input: { ...input, url: 'https://hooks.example.com/other' } },
+        token,
+      );
       expect(errorCode(other)).toBe('CONFLICT');
       expect((await list(token)).totalCount).toBe(1);
 
@@ -265,7 +380,13 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       const h1 = await create(token, viaHeader, { 'Idempotency-Key': 'hdr-1' });
       const h2 = await create(token, viaHeader, { 'Idempotency-Key': 'hdr-1' });
       expect(h2).toEqual(h1);
-      expect(errorCode(await gql(t.graphqlUrl, CREATE, { input: { url: 'https://hooks.example.com/else' } }, token, { 'Idempotency-Key': 'hdr-1' }))).toBe('CONFLICT');
+      expect(
+        errorCode(
+          await gql(t.graphqlUrl, CREATE, { input: { url: 'https://hooks.example.com/else' } }, token, {
+            'Idempotency-Key': 'hdr-1',
+          }),
+        ),
+      ).toBe('CONFLICT');
       expect((await list(token)).totalCount).toBe(2);
 
       // The key in the input wins over the header.
@@ -276,7 +397,7 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
   });
 
   describe('signing secrets, as the receiver verifies them (standardwebhooks)', () => {
-    it('after a rotation, a delivery carries both signatures: the new secret\'s first, and each secret verifies it', async () => {
+    it("after a rotation, a delivery carries both signatures: the new secret's first, and each secret verifies it", async () => {
       const token = adminToken({ tenantId: newTenantId() });
       const r = await receiver(ok());
       const { endpoint, secret: first } = await create(token, { url: r.url });
@@ -305,7 +426,10 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       const rotated = dataOf(await gql(t.graphqlUrl, ROTATE, { id: endpoint.id }, token)).rotateEndpointSecret;
       expect((await deliverTo(r, token)).headers['webhook-signature'].split(' ')).toHaveLength(2);
 
-      await dataSource.query(`UPDATE endpoints SET previous_secret_expires_at = now() - interval '1 second' WHERE id = $1`, [endpoint.id]);
+      await dataSource.query(
+        `UPDATE endpoints SET previous_secret_expires_at = now() - interval '1 second' WHERE id = $1`,
+        [endpoint.id],
+      );
       const after = await deliverTo(r, token);
       expect(after.headers['webhook-signature'].split(' ')).toHaveLength(1);
       expect(verifyWith(rotated.secret, after)).toEqual(JSON.parse(after.body));
@@ -318,12 +442,16 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       const a = await create(token, { url: r.url, eventTypes: ['order.created'] });
       // Another endpoint of the tenant, not subscribed to order.created: only its ciphertext is used.
       const b = await create(token, { url: 'https://hooks.example.com/b', eventTypes: ['customer.created'] });
-      const ciphertext = async (id: string): Promise<string> => (await dataSource.query('SELECT secret_encrypted FROM endpoints WHERE id = $1', [id]))[0].secret_encrypted;
+      const ciphertext = async (id: string): Promise<string> =>
+        (await dataSource.query('SELECT secret_encrypted FROM endpoints WHERE id = $1', [id]))[0].secret_encrypted;
       const own = await ciphertext(a.endpoint.id);
       expect(verifyWith(a.secret, await deliverTo(r, token))).toBeTruthy();
 
       // A write this process knows nothing of (as from another process) signs the very next attempt.
-      await dataSource.query('UPDATE endpoints SET secret_encrypted = $2 WHERE id = $1', [a.endpoint.id, await ciphertext(b.endpoint.id)]);
+      await dataSource.query('UPDATE endpoints SET secret_encrypted = $2 WHERE id = $1', [
+        a.endpoint.id,
+        await ciphertext(b.endpoint.id),
+      ]);
       const swapped = await deliverTo(r, token);
       expect(verifyWith(b.secret, swapped)).toEqual(JSON.parse(swapped.body));
       expect(() => verifyWith(a.secret, swapped)).toThrow();
@@ -336,17 +464,26 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
   });
 
   describe('tenant isolation', () => {
-    it('answers NOT_FOUND for another tenant\'s endpoint on every operation, and changes nothing', async () => {
+    it("answers NOT_FOUND for another tenant's endpoint on every operation, and changes nothing", async () => {
       const tokenA = adminToken({ tenantId: newTenantId() });
       const tokenB = adminToken({ tenantId: newTenantId() });
       const { endpoint } = await create(tokenA, { url: 'https://hooks.example.com/a', eventTypes: ['order.created'] });
       const id = endpoint.id;
-      const rowOf = async (): Promise<Record<string, unknown>> => (await dataSource.query('SELECT * FROM endpoints WHERE id = $1', [id]))[0];
+      const rowOf = async (): Promise<Record<string, unknown>> =>
+        (await dataSource.query('SELECT * FROM endpoints WHERE id = $1', [id]))[0];
       const stored = await rowOf();
 
       const notFound = await gql(t.graphqlUrl, GET, { id }, tokenB);
-      expect(notFound.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'ENDPOINT_NOT_FOUND', reasonCode: 'ENDPOINT_NOT_FOUND' });
-      expect(errorCode(await gql(t.graphqlUrl, UPDATE, { id, input: { url: 'https://evil.example.com/', isActive: false } }, tokenB))).toBe('NOT_FOUND');
+      expect(notFound.errors?.[0].extensions).toMatchObject({
+        code: 'NOT_FOUND',
+        reason: 'ENDPOINT_NOT_FOUND',
+        reasonCode: 'ENDPOINT_NOT_FOUND',
+      });
+      expect(
+        errorCode(
+          await gql(t.graphqlUrl, UPDATE, { id, input: { url: 'https://evil.example.com/', isActive: false } }, tokenB),
+        ),
+      ).toBe('NOT_FOUND');
       expect(errorCode(await gql(t.graphqlUrl, TOGGLE, { id }, tokenB))).toBe('NOT_FOUND');
       expect(errorCode(await gql(t.graphqlUrl, ROTATE, { id }, tokenB))).toBe('NOT_FOUND');
       expect(errorCode(await gql(t.graphqlUrl, VERIFY, { id }, tokenB))).toBe('NOT_FOUND');
@@ -367,7 +504,11 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
   describe('SSRF guard (ALLOW_PRIVATE_TARGETS=false)', () => {
     let strict: TestApp;
     beforeAll(async () => {
-      strict = await createTestApp({ ALLOW_PRIVATE_TARGETS: 'false', VERIFICATION_TIMEOUT_MS: '1000', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}strict` }); // its own queues: its worker must not take the other app's deliveries
+      strict = await createTestApp({
+        ALLOW_PRIVATE_TARGETS: 'false',
+        VERIFICATION_TIMEOUT_MS: '1000',
+        QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}strict`,
+      }); // its own queues: its worker must not take the other app's deliveries
     });
     afterAll(async () => {
       await strict.close();
@@ -390,24 +531,37 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       `https://example.com/${'a'.repeat(3000)}`,
     ];
 
-    it.each(refused.map((url) => [url.length > 100 ? `a ${url.length}-character URL` : url, url]))('refuses %s at create and update with BAD_USER_INPUT on url, creating nothing', async (_label, url) => {
-      const token = adminToken({ tenantId: newTenantId() });
-      const res = await gql(strict.graphqlUrl, CREATE, { input: { url } }, token);
-      expect(res.data).toBeNull();
-      expect(badInput(res, 'url').length).toBeGreaterThan(5);
-      const count = dataOf(await gql(strict.graphqlUrl, LIST, {}, token)).endpoints.totalCount;
-      expect(count).toBe(0);
+    it.each(refused.map((url) => [url.length > 100 ? `a ${url.length}-character URL` : url, url]))(
+      'refuses %s at create and update with BAD_USER_INPUT on url, creating nothing',
+      async (_label, url) => {
+        const token = adminToken({ tenantId: newTenantId() });
+        const res = await gql(strict.graphqlUrl, CREATE, { input: { url } }, token);
+        expect(res.data).toBeNull();
+        expect(badInput(res, 'url').length).toBeGreaterThan(5);
+        const count = dataOf(await gql(strict.graphqlUrl, LIST, {}, token)).endpoints.totalCount;
+        expect(count).toBe(0);
 
-      const { endpoint } = dataOf(await gql(strict.graphqlUrl, CREATE, { input: { url: 'https://93.184.215.14/hook' } }, token)).createEndpoint;
-      badInput(await gql(strict.graphqlUrl, UPDATE, { id: endpoint.id, input: { url } }, token), 'url');
-      expect(dataOf(await gql(strict.graphqlUrl, GET, { id: endpoint.id }, token)).endpoint.url).toBe('https://93.184.215.14/hook');
-    });
+        const { endpoint } = dataOf(
+          await gql(strict.graphqlUrl, CREATE, { input: { url: 'https://93.184.215.14/hook' } }, token),
+        ).createEndpoint;
+        badInput(await gql(strict.graphqlUrl, UPDATE, { id: endpoint.id, input: { url } }, token), 'url');
+        expect(dataOf(await gql(strict.graphqlUrl, GET, { id: endpoint.id }, token)).endpoint.url).toBe(
+          'https://93.184.215.14/hook',
+        );
+      },
+    );
 
     it('names the reason', async () => {
       const token = adminToken({ tenantId: newTenantId() });
-      expect(badInput(await gql(strict.graphqlUrl, CREATE, { input: { url: 'http://169.254.169.254/' } }, token), 'url')).toMatch(/link-local/);
-      expect(badInput(await gql(strict.graphqlUrl, CREATE, { input: { url: 'http://localhost/' } }, token), 'url')).toMatch(/loopback/);
-      expect(badInput(await gql(strict.graphqlUrl, CREATE, { input: { url: 'file:///etc/passwd' } }, token), 'url')).toMatch(/scheme/);
+      expect(
+        badInput(await gql(strict.graphqlUrl, CREATE, { input: { url: 'http://169.254.169.254/' } }, token), 'url'),
+      ).toMatch(/link-local/);
+      expect(
+        badInput(await gql(strict.graphqlUrl, CREATE, { input: { url: 'http://localhost/' } }, token), 'url'),
+      ).toMatch(/loopback/);
+      expect(
+        badInput(await gql(strict.graphqlUrl, CREATE, { input: { url: 'file:///etc/passwd' } }, token), 'url'),
+      ).toMatch(/scheme/);
     });
 
     it.each([
@@ -426,7 +580,9 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       const tenant = newTenantId();
       const token = adminToken({ tenantId: tenant });
       const target = await receiver(ok());
-      const { endpoint } = dataOf(await gql(strict.graphqlUrl, CREATE, { input: { url: 'https://93.184.215.14/hook' } }, token)).createEndpoint;
+      const { endpoint } = dataOf(
+        await gql(strict.graphqlUrl, CREATE, { input: { url: 'https://93.184.215.14/hook' } }, token),
+      ).createEndpoint;
       // As if the row predates the guard (or the name was re-pointed): only the connect-time check stands.
       await strict.app.get(DataSource).getRepository(EndpointEntity).update({ id: endpoint.id }, { url: target.url });
       const result = dataOf(await gql(strict.graphqlUrl, VERIFY, { id: endpoint.id }, token)).verifyEndpoint;
@@ -442,10 +598,15 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
     it('verifies an endpoint that echoes the signed challenge', async () => {
       const token = adminToken({ tenantId: newTenantId() });
       const echo = await receiver((req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ challenge: challengeOf(req.body) }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ challenge: challengeOf(req.body) }));
       });
       const { endpoint, secret } = await create(token, { url: echo.url, headers: { 'X-Tenant-Ref': 'abc' } });
-      expect(dataOf(await gql(t.graphqlUrl, VERIFY, { id: endpoint.id }, token)).verifyEndpoint).toEqual({ verified: true, reason: null });
+      expect(dataOf(await gql(t.graphqlUrl, VERIFY, { id: endpoint.id }, token)).verifyEndpoint).toEqual({
+        verified: true,
+        reason: null,
+      });
 
       const [req] = echo.requests;
       expect(req.method).toBe('POST');
@@ -453,7 +614,13 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       expect(req.headers['x-tenant-ref']).toBe('abc');
       const body = JSON.parse(req.body);
       expect(body).toEqual({ type: 'webhook.verification', challenge: expect.stringMatching(/^[\w-]{20,}$/) });
-      expect(new Webhook(secret).verify(req.body, { 'webhook-id': req.headers['webhook-id'], 'webhook-timestamp': req.headers['webhook-timestamp'], 'webhook-signature': req.headers['webhook-signature'] })).toEqual(body);
+      expect(
+        new Webhook(secret).verify(req.body, {
+          'webhook-id': req.headers['webhook-id'],
+          'webhook-timestamp': req.headers['webhook-timestamp'],
+          'webhook-signature': req.headers['webhook-signature'],
+        }),
+      ).toEqual(body);
 
       const after = dataOf(await gql(t.graphqlUrl, GET, { id: endpoint.id }, token)).endpoint;
       expect(Math.abs(new Date(after.verifiedAt).getTime() - Date.now())).toBeLessThan(10_000);
@@ -464,18 +631,30 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
     it('a new URL must be verified again', async () => {
       const token = adminToken({ tenantId: newTenantId() });
       const echo = await receiver((req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ challenge: challengeOf(req.body) }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ challenge: challengeOf(req.body) }));
       });
       const { endpoint } = await create(token, { url: echo.url });
       dataOf(await gql(t.graphqlUrl, VERIFY, { id: endpoint.id }, token));
-      const moved = dataOf(await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { url: `${echo.url}/v2` } }, token)).updateEndpoint;
+      const moved = dataOf(
+        await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { url: `${echo.url}/v2` } }, token),
+      ).updateEndpoint;
       expect(moved.verifiedAt).toBeNull();
     });
 
     it.each([
-      ['does not echo the challenge', (_body: string) => ({ status: 200, body: JSON.stringify({ challenge: 'something-else' }) }), /^wrong challenge/],
+      [
+        'does not echo the challenge',
+        (_body: string) => ({ status: 200, body: JSON.stringify({ challenge: 'something-else' }) }),
+        /^wrong challenge/,
+      ],
       ['answers without a challenge', () => ({ status: 200, body: '{"ok":true}' }), /no challenge/],
-      ['answers 500', (body: string) => ({ status: 500, body: JSON.stringify({ challenge: challengeOf(body) }) }), /status 500/],
+      [
+        'answers 500',
+        (body: string) => ({ status: 500, body: JSON.stringify({ challenge: challengeOf(body) }) }),
+        /status 500/,
+      ],
     ])('fails, with the reason, against a receiver that %s', async (_label, answer, reason) => {
       const token = adminToken({ tenantId: newTenantId() });
       const r = await receiver((req, res) => {
@@ -487,13 +666,18 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       expect(result.verified).toBe(false);
       expect(result.reason).toMatch(reason);
       expect(dataOf(await gql(t.graphqlUrl, GET, { id: endpoint.id }, token)).endpoint.verifiedAt).toBeNull();
-      expect((await auditEntries(token)).find((a) => a.action === 'endpoint.verification_failed')).toMatchObject({ targetId: endpoint.id, metadata: { reason: result.reason } });
+      expect((await auditEntries(token)).find((a) => a.action === 'endpoint.verification_failed')).toMatchObject({
+        targetId: endpoint.id,
+        metadata: { reason: result.reason },
+      });
     });
 
     it('does not follow a redirect', async () => {
       const token = adminToken({ tenantId: newTenantId() });
       const target = await receiver((req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ challenge: challengeOf(req.body) }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ challenge: challengeOf(req.body) }));
       });
       const redirecting = await receiver((_req, res) => {
         res.writeHead(307, { location: target.url }).end();
@@ -532,9 +716,17 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
   describe('input validation', () => {
     it('refuses unknown event types, naming them, and creates nothing', async () => {
       const token = adminToken({ tenantId: newTenantId() });
-      const res = await gql(t.graphqlUrl, CREATE, { input: { url: 'https://hooks.example.com/', eventTypes: ['order.created', 'order.exploded'] } }, token);
+      const res = await gql(
+        t.graphqlUrl,
+        CREATE,
+        { input: { url: 'https://hooks.example.com/', eventTypes: ['order.created', 'order.exploded'] } },
+        token,
+      );
       expect(badInput(res, 'eventTypes')).toContain('order.exploded');
-      expect(res.errors?.[0].extensions).toMatchObject({ reasonCode: 'UNKNOWN_EVENT_TYPE', unknown: ['order.exploded'] });
+      expect(res.errors?.[0].extensions).toMatchObject({
+        reasonCode: 'UNKNOWN_EVENT_TYPE',
+        unknown: ['order.exploded'],
+      });
       expect(res.errors?.[0].message).toContain('order.exploded');
       expect((await list(token)).totalCount).toBe(0);
     });
@@ -573,16 +765,28 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       ['a 300-character idempotency key', { idempotencyKey: 'k'.repeat(300) }, 'idempotencyKey'],
     ])('refuses %s', async (_label, extra, field) => {
       const token = adminToken({ tenantId: newTenantId() });
-      badInput(await gql(t.graphqlUrl, CREATE, { input: { url: 'https://hooks.example.com/', ...extra } }, token), field);
+      badInput(
+        await gql(t.graphqlUrl, CREATE, { input: { url: 'https://hooks.example.com/', ...extra } }, token),
+        field,
+      );
       expect((await list(token)).totalCount).toBe(0);
     });
 
     it('validates updates the same way and leaves the endpoint unchanged', async () => {
       const token = adminToken({ tenantId: newTenantId() });
       const { endpoint } = await create(token, { url: 'https://hooks.example.com/', rateLimitPerSecond: 5 });
-      badInput(await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { rateLimitPerSecond: -1 } }, token), 'rateLimitPerSecond');
-      badInput(await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { eventTypes: ['nope.never'] } }, token), 'eventTypes');
-      badInput(await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { headers: { 'x-a': 'v\nX-Evil: 1' } } }, token), 'headers');
+      badInput(
+        await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { rateLimitPerSecond: -1 } }, token),
+        'rateLimitPerSecond',
+      );
+      badInput(
+        await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { eventTypes: ['nope.never'] } }, token),
+        'eventTypes',
+      );
+      badInput(
+        await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { headers: { 'x-a': 'v\nX-Evil: 1' } } }, token),
+        'headers',
+      );
       const nullUrl = await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { url: null } }, token);
       badInput(nullUrl, 'url');
       expect(nullUrl.errors?.[0].extensions?.reasonCode).toBe('NULL_NOT_ALLOWED');
@@ -594,11 +798,26 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
   describe('endpoints query', () => {
     it('paginates newest first with filters and totalCount', async () => {
       const token = adminToken({ tenantId: newTenantId() });
-      const a = (await create(token, { url: 'https://hooks.example.com/a', eventTypes: ['order.created'], channels: ['shop:1'] })).endpoint;
+      const a = (
+        await create(token, { url: 'https://hooks.example.com/a', eventTypes: ['order.created'], channels: ['shop:1'] })
+      ).endpoint;
       const b = (await create(token, { url: 'https://hooks.example.com/b', eventTypes: [] })).endpoint;
-      const c = (await create(token, { url: 'https://hooks.example.com/c', eventTypes: ['payment.completed'], channels: ['shop:2'] })).endpoint;
-      const d = (await create(token, { url: 'https://hooks.example.com/d', eventTypes: ['endpoint.failing'] })).endpoint;
-      const e = (await create(token, { url: 'https://hooks.example.com/e', eventTypes: ['order.created', 'endpoint.failing'], channels: ['shop:1', 'shop:3'] })).endpoint;
+      const c = (
+        await create(token, {
+          url: 'https://hooks.example.com/c',
+          eventTypes: ['payment.completed'],
+          channels: ['shop:2'],
+        })
+      ).endpoint;
+      const d = (await create(token, { url: 'https://hooks.example.com/d', eventTypes: ['endpoint.failing'] }))
+        .endpoint;
+      const e = (
+        await create(token, {
+          url: 'https://hooks.example.com/e',
+          eventTypes: ['order.created', 'endpoint.failing'],
+          channels: ['shop:1', 'shop:3'],
+        })
+      ).endpoint;
       dataOf(await gql(t.graphqlUrl, TOGGLE, { id: c.id }, token));
 
       const page1 = await list(token, { first: 2 });
@@ -621,7 +840,10 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       expect(await ids({ eventType: 'order.created' })).toEqual({ ids: [e.id, b.id, a.id], total: 3 });
       expect(await ids({ eventType: 'endpoint.failing' })).toEqual({ ids: [e.id, d.id], total: 2 });
       expect(await ids({ channel: 'shop:1' })).toEqual({ ids: [e.id, d.id, b.id, a.id], total: 4 });
-      expect(await ids({ channel: 'shop:1', eventType: 'order.created', isActive: true }, 1)).toEqual({ ids: [e.id], total: 3 });
+      expect(await ids({ channel: 'shop:1', eventType: 'order.created', isActive: true }, 1)).toEqual({
+        ids: [e.id],
+        total: 3,
+      });
       expect(errorCode(await gql(t.graphqlUrl, LIST, { after: 'garbage' }, token))).toBe('BAD_USER_INPUT');
     });
   });
@@ -638,7 +860,8 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
     it('FanoutTargeting.find() matches types, operational types, channels and test events in one query', async () => {
       const tenant = newTenantId();
       const token = adminToken({ tenantId: tenant });
-      const mk = async (input: Record<string, unknown>): Promise<string> => (await create(token, { url: 'https://hooks.example.com/x', ...input })).endpoint.id;
+      const mk = async (input: Record<string, unknown>): Promise<string> =>
+        (await create(token, { url: 'https://hooks.example.com/x', ...input })).endpoint.id;
       const all = await mk({});
       const orders = await mk({ eventTypes: ['order.created'] });
       const ops = await mk({ eventTypes: ['endpoint.failing'] });
@@ -650,8 +873,11 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
 
       const m = dataSource.manager;
       const targets = t.app.get(FanoutTargeting);
-      const fan = async (type: string, channels: string[], opts?: { onlyEndpointId?: string; excludeEndpointId?: string }): Promise<string[]> =>
-        (await targets.find(m, tenant, type, channels, opts)).endpoints.map((e) => e.id).sort();
+      const fan = async (
+        type: string,
+        channels: string[],
+        opts?: { onlyEndpointId?: string; excludeEndpointId?: string },
+      ): Promise<string[]> => (await targets.find(m, tenant, type, channels, opts)).endpoints.map((e) => e.id).sort();
       const sorted = (...xs: string[]): string[] => [...xs].sort();
 
       expect(await fan('order.created', [])).toEqual(sorted(all, orders, inactive));
@@ -667,12 +893,24 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       expect(await fan('webhook.test', [])).toEqual([]);
       expect(await fan('webhook.test', [], { onlyEndpointId: shop12orders })).toEqual([shop12orders]);
       expect(await fan('webhook.test', [], { onlyEndpointId: 'nope' })).toEqual([]);
-      expect((await targets.find(m, tenant, 'order.created', [])).endpoints.find((e) => e.id === inactive)?.isActive).toBe(false);
+      expect(
+        (await targets.find(m, tenant, 'order.created', [])).endpoints.find((e) => e.id === inactive)?.isActive,
+      ).toBe(false);
 
       // `filtered` names the endpoints with a configuration for this very event type, and no others.
       expect((await targets.find(m, tenant, 'order.created', [])).filtered).toEqual(new Set());
       const save = `mutation($endpointId: ID!, $input: SaveFilterReducerInput!) { saveFilterReducer(endpointId: $endpointId, input: $input) { id } }`;
-      dataOf(await gql(t.graphqlUrl, save, { endpointId: orders, input: { eventType: 'order.created', filter: { query: '$.order.total', condition: 'v => v > 1' } } }, token));
+      dataOf(
+        await gql(
+          t.graphqlUrl,
+          save,
+          {
+            endpointId: orders,
+            input: { eventType: 'order.created', filter: { query: '$.order.total', condition: 'v => v > 1' } },
+          },
+          token,
+        ),
+      );
       expect((await targets.find(m, tenant, 'order.created', [])).filtered).toEqual(new Set([orders]));
       expect((await targets.find(m, tenant, 'payment.completed', [])).filtered).toEqual(new Set());
     });
@@ -696,7 +934,12 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       // A success resets everything.
       await health.recordSuccess(id, at(4000));
       let row = await service.find(tenant, id);
-      expect(row).toMatchObject({ health: EndpointHealth.HEALTHY, consecutiveFailures: 0, firstFailureAt: null, disableAt: null });
+      expect(row).toMatchObject({
+        health: EndpointHealth.HEALTHY,
+        consecutiveFailures: 0,
+        firstFailureAt: null,
+        disableAt: null,
+      });
       expect(row.lastSuccessAt?.getTime()).toBe(at(4000).getTime());
 
       // Concurrent failures are all counted and the transition is reported once.
@@ -711,18 +954,37 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       expect(failing.endpoint.health).toBe(EndpointHealth.FAILING);
       expect(failing.endpoint.disableAt?.getTime()).toBe(firstFailure.getTime() + DISABLE_AFTER_MS);
       const view = dataOf(await gql(t.graphqlUrl, GET, { id }, token)).endpoint;
-      expect(view).toMatchObject({ health: 'FAILING', consecutiveFailures: 7, disableAt: new Date(firstFailure.getTime() + DISABLE_AFTER_MS).toISOString() });
-      expect((await health.recordFailure(id, new Date(firstFailure.getTime() + FAILING_AFTER_MS + 1000))).transition).toBe('none');
+      expect(view).toMatchObject({
+        health: 'FAILING',
+        consecutiveFailures: 7,
+        disableAt: new Date(firstFailure.getTime() + DISABLE_AFTER_MS).toISOString(),
+      });
+      expect(
+        (await health.recordFailure(id, new Date(firstFailure.getTime() + FAILING_AFTER_MS + 1000))).transition,
+      ).toBe('none');
 
       const disabled = await health.recordFailure(id, new Date(firstFailure.getTime() + DISABLE_AFTER_MS));
       expect(disabled.transition).toBe('disabled');
-      expect(disabled.endpoint).toMatchObject({ isActive: false, health: EndpointHealth.DISABLED, disabledReason: `failing since ${firstFailure.toISOString()}` });
-      expect((await health.recordFailure(id, new Date(firstFailure.getTime() + DISABLE_AFTER_MS + 1000))).transition).toBe('none');
-      expect((await auditEntries(token)).find((a) => a.action === 'endpoint.disabled')).toMatchObject({ actorType: 'system', targetId: id });
+      expect(disabled.endpoint).toMatchObject({
+        isActive: false,
+        health: EndpointHealth.DISABLED,
+        disabledReason: `failing since ${firstFailure.toISOString()}`,
+      });
+      expect(
+        (await health.recordFailure(id, new Date(firstFailure.getTime() + DISABLE_AFTER_MS + 1000))).transition,
+      ).toBe('none');
+      expect((await auditEntries(token)).find((a) => a.action === 'endpoint.disabled')).toMatchObject({
+        actorType: 'system',
+        targetId: id,
+      });
 
       // A late success of an in-flight attempt does not revive a disabled endpoint.
       await health.recordSuccess(id, new Date());
-      expect(await service.find(tenant, id)).toMatchObject({ isActive: false, health: EndpointHealth.DISABLED, consecutiveFailures: 0 });
+      expect(await service.find(tenant, id)).toMatchObject({
+        isActive: false,
+        health: EndpointHealth.DISABLED,
+        consecutiveFailures: 0,
+      });
     });
 
     it('recordSuccess() writes nothing for an endpoint that is already healthy', async () => {
@@ -750,16 +1012,30 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
 
       const first = await health.disable(endpoint.id, 'endpoint answered 410 Gone');
       expect(first.changed).toBe(true);
-      expect(first.endpoint).toMatchObject({ isActive: false, health: EndpointHealth.DISABLED, disabledReason: 'endpoint answered 410 Gone' });
+      expect(first.endpoint).toMatchObject({
+        isActive: false,
+        health: EndpointHealth.DISABLED,
+        disabledReason: 'endpoint answered 410 Gone',
+      });
       expect((await health.disable(endpoint.id, 'endpoint answered 410 Gone')).changed).toBe(false);
-      await expect(health.disable('00000000-0000-4000-8000-000000000000', 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(health.disable('00000000-0000-4000-8000-000000000000', 'x')).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
 
       const on = dataOf(await gql(t.graphqlUrl, TOGGLE, { id: endpoint.id }, token)).toggleEndpoint;
-      expect(on).toMatchObject({ isActive: true, health: 'HEALTHY', consecutiveFailures: 0, disabledReason: null, disableAt: null });
+      expect(on).toMatchObject({
+        isActive: true,
+        health: 'HEALTHY',
+        consecutiveFailures: 0,
+        disabledReason: null,
+        disableAt: null,
+      });
       expect(enabled).toEqual([`${endpoint.id}:true:HEALTHY`]);
 
       // updateEndpoint(isActive) goes through the same transitions; a no-op update does not notify.
-      const off = dataOf(await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { isActive: false } }, token)).updateEndpoint;
+      const off = dataOf(
+        await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { isActive: false } }, token),
+      ).updateEndpoint;
       expect(off).toMatchObject({ isActive: false, health: 'DISABLED', disabledReason: 'disabled by user' });
       dataOf(await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { isActive: true } }, token));
       dataOf(await gql(t.graphqlUrl, UPDATE, { id: endpoint.id, input: { isActive: true } }, token));

@@ -35,7 +35,14 @@ interface Config {
 
 const EXAMPLE = { query: '$.order.total', condition: '(v) => v > 100' };
 const order = (total: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  order: { id: 'ord_1', total, country: 'US', email: 'maya@example.com', line_items: [{ sku: 'SKU-1', quantity: 2 }], ...extra },
+  order: {
+    id: 'ord_1',
+    total,
+    country: 'US',
+    email: 'maya@example.com',
+    line_items: [{ sku: 'SKU-1', quantity: 2 }],
+    ...extra,
+  },
 });
 
 /** Escape attempts from the engine's spec: each must be refused when compiling, with this reason. */
@@ -66,7 +73,11 @@ const OVERSIZED: [string, RegExp][] = [
 
 /** Test titles: the 1 MB and 500-deep conditions would flood the report. */
 const toCases = (list: [string, RegExp][]) =>
-  list.map(([condition, reason]) => ({ title: condition.length > 60 ? `${condition.slice(0, 40)}… (${condition.length} characters)` : condition, condition, reason }));
+  list.map(([condition, reason]) => ({
+    title: condition.length > 60 ? `${condition.slice(0, 40)}… (${condition.length} characters)` : condition,
+    condition,
+    reason,
+  }));
 const escapeCases = toCases(ESCAPES);
 const oversizedCases = toCases(OVERSIZED);
 
@@ -87,11 +98,20 @@ describe('filters and reducers (real Postgres)', () => {
   });
 
   async function createEndpoint(token: string, eventTypes: string[] = ['order.created']): Promise<string> {
-    const res = await gql(t.graphqlUrl, CREATE_ENDPOINT, { input: { url: 'http://127.0.0.1:65000/hook', eventTypes } }, token);
+    const res = await gql(
+      t.graphqlUrl,
+      CREATE_ENDPOINT,
+      { input: { url: 'http://127.0.0.1:65000/hook', eventTypes } },
+      token,
+    );
     return dataOf(res).createEndpoint.endpoint.id as string;
   }
 
-  async function save(token: string, endpointId: string, input: Record<string, unknown>): Promise<GqlResponse<{ saveFilterReducer: Config }>> {
+  async function save(
+    token: string,
+    endpointId: string,
+    input: Record<string, unknown>,
+  ): Promise<GqlResponse<{ saveFilterReducer: Config }>> {
     return gql<{ saveFilterReducer: Config }>(t.graphqlUrl, SAVE, { endpointId, input }, token);
   }
 
@@ -99,7 +119,10 @@ describe('filters and reducers (real Postgres)', () => {
     return ds.getRepository(FilterReducerEntity).findBy({ endpointId });
   }
 
-  async function validateFilter(sampleData: unknown, filter: unknown): Promise<{ success: boolean; message: string | null; filterResult: boolean | null }> {
+  async function validateFilter(
+    sampleData: unknown,
+    filter: unknown,
+  ): Promise<{ success: boolean; message: string | null; filterResult: boolean | null }> {
     return dataOf(await gql(t.graphqlUrl, VALIDATE_FILTER, { input: { sampleData, filter } }, adminA)).validateFilter;
   }
 
@@ -122,7 +145,10 @@ describe('filters and reducers (real Postgres)', () => {
         logic: 'AND',
         conditions: [
           { query: '$.order.country', condition: 'v => ["US","CA"].includes(v)' },
-          { logic: 'OR', conditions: [EXAMPLE, { query: '$.order.line_items[*].sku', condition: '(sku) => sku.startsWith("VIP-")' }] },
+          {
+            logic: 'OR',
+            conditions: [EXAMPLE, { query: '$.order.line_items[*].sku', condition: '(sku) => sku.startsWith("VIP-")' }],
+          },
         ],
       };
       expect(await validateFilter(order(80), filter)).toEqual({
@@ -133,12 +159,22 @@ describe('filters and reducers (real Postgres)', () => {
       });
       const passed = await validateFilter(order(150), filter);
       expect(passed).toMatchObject({ success: true, filterResult: true });
-      expect(passed.message).toMatch(/^AND passed: all 2 conditions were true, the last at conditions\[1\]: OR passed at conditions\[0\]: \$\.order\.total extracted 150/);
-      expect(await validateFilter({}, { logic: 'AND', conditions: [] })).toMatchObject({ success: true, filterResult: true });
+      expect(passed.message).toMatch(
+        /^AND passed: all 2 conditions were true, the last at conditions\[1\]: OR passed at conditions\[0\]: \$\.order\.total extracted 150/,
+      );
+      expect(await validateFilter({}, { logic: 'AND', conditions: [] })).toMatchObject({
+        success: true,
+        filterResult: true,
+      });
     });
 
     it('answers a malformed filter with success false, the field and the position', async () => {
-      expect(await validateFilter(order(1), { logic: 'OR', conditions: [EXAMPLE, { query: '$.order.total', condition: '(v) => v >' }] })).toEqual({
+      expect(
+        await validateFilter(order(1), {
+          logic: 'OR',
+          conditions: [EXAMPLE, { query: '$.order.total', condition: '(v) => v >' }],
+        }),
+      ).toEqual({
         success: false,
         filterResult: null,
         message: 'filter.conditions[1].condition: parse error at position 10: Expected expression after >',
@@ -149,7 +185,12 @@ describe('filters and reducers (real Postgres)', () => {
     });
 
     it('refuses a tree over 50 nodes or 32 levels, and a sample over 256 KiB, with BAD_USER_INPUT', async () => {
-      const wide = await gql(t.graphqlUrl, VALIDATE_FILTER, { input: { sampleData: {}, filter: { conditions: Array.from({ length: 51 }, () => EXAMPLE) } } }, adminA);
+      const wide = await gql(
+        t.graphqlUrl,
+        VALIDATE_FILTER,
+        { input: { sampleData: {}, filter: { conditions: Array.from({ length: 51 }, () => EXAMPLE) } } },
+        adminA,
+      );
       expect(errorCode(wide)).toBe('BAD_USER_INPUT');
       expect(wide.errors?.[0].extensions).toMatchObject({ field: 'filter.conditions[49]', limit: 50 });
 
@@ -159,37 +200,80 @@ describe('filters and reducers (real Postgres)', () => {
       expect(errorCode(tooDeep)).toBe('BAD_USER_INPUT');
       expect(tooDeep.errors?.[0].message).toMatch(/filter is nested deeper than 32 levels/);
 
-      const big = await gql(t.graphqlUrl, VALIDATE_FILTER, { input: { sampleData: { s: 'x'.repeat(300_000) }, filter: EXAMPLE } }, adminA);
+      const big = await gql(
+        t.graphqlUrl,
+        VALIDATE_FILTER,
+        { input: { sampleData: { s: 'x'.repeat(300_000) }, filter: EXAMPLE } },
+        adminA,
+      );
       expect(errorCode(big)).toBe('BAD_USER_INPUT');
       expect(big.errors?.[0].extensions).toMatchObject({ field: 'sampleData', limit: 262144 });
     });
 
     it('needs manage_webhooks', async () => {
-      const res = await gql(t.graphqlUrl, VALIDATE_FILTER, { input: { sampleData: {}, filter: EXAMPLE } }, adminToken({ tenantId: tenantA, permissions: ['read_only'] }));
+      const res = await gql(
+        t.graphqlUrl,
+        VALIDATE_FILTER,
+        { input: { sampleData: {}, filter: EXAMPLE } },
+        adminToken({ tenantId: tenantA, permissions: ['read_only'] }),
+      );
       expect(errorCode(res)).toBe('FORBIDDEN');
     });
   });
 
   describe('validateReducer', () => {
     it('returns the reducer output', async () => {
-      const reducer = { orderId: '$.order.id', skus: '$.order.line_items[*].sku', meta: { source: 'shop', tags: ['a', '$.order.country'] }, coupon: '$.order.coupon' };
-      const res = dataOf(await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: order(150), reducer } }, adminA)).validateReducer;
-      expect(res).toEqual({ success: true, message: null, reducerResult: { orderId: 'ord_1', skus: 'SKU-1', meta: { source: 'shop', tags: ['a', 'US'] }, coupon: null } });
+      const reducer = {
+        orderId: '$.order.id',
+        skus: '$.order.line_items[*].sku',
+        meta: { source: 'shop', tags: ['a', '$.order.country'] },
+        coupon: '$.order.coupon',
+      };
+      const res = dataOf(
+        await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: order(150), reducer } }, adminA),
+      ).validateReducer;
+      expect(res).toEqual({
+        success: true,
+        message: null,
+        reducerResult: { orderId: 'ord_1', skus: 'SKU-1', meta: { source: 'shop', tags: ['a', 'US'] }, coupon: null },
+      });
     });
 
     it('answers a failing path with success false', async () => {
-      const res = dataOf(await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: order(1), reducer: { order: { id: '$.order.id', bad: '$.order[' } } } }, adminA)).validateReducer;
+      const res = dataOf(
+        await gql(
+          t.graphqlUrl,
+          VALIDATE_REDUCER,
+          { input: { sampleData: order(1), reducer: { order: { id: '$.order.id', bad: '$.order[' } } } },
+          adminA,
+        ),
+      ).validateReducer;
       expect(res.success).toBe(false);
       expect(res.reducerResult).toBeNull();
       expect(res.message).toMatch(/^reducer\.order\.bad: invalid JSONPath at position 8/);
-      const notObject = dataOf(await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: {}, reducer: '$.order' } }, adminA)).validateReducer;
-      expect(notObject).toEqual({ success: false, reducerResult: null, message: 'reducer: must be a JSON object, e.g. { "id": "$.order.id" }' });
+      const notObject = dataOf(
+        await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: {}, reducer: '$.order' } }, adminA),
+      ).validateReducer;
+      expect(notObject).toEqual({
+        success: false,
+        reducerResult: null,
+        message: 'reducer: must be a JSON object, e.g. { "id": "$.order.id" }',
+      });
     });
 
     it('answers a reducer whose output passes 256 KiB with BAD_USER_INPUT, LIMIT_EXCEEDED', async () => {
-      const res = await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: { text: 'x'.repeat(150_000) }, reducer: { a: '$.text', b: '$..*' } } }, adminA);
+      const res = await gql(
+        t.graphqlUrl,
+        VALIDATE_REDUCER,
+        { input: { sampleData: { text: 'x'.repeat(150_000) }, reducer: { a: '$.text', b: '$..*' } } },
+        adminA,
+      );
       expect(errorCode(res)).toBe('BAD_USER_INPUT');
-      expect(res.errors?.[0].extensions).toMatchObject({ field: 'reducer', reasonCode: 'LIMIT_EXCEEDED', limit: 262144 });
+      expect(res.errors?.[0].extensions).toMatchObject({
+        field: 'reducer',
+        reasonCode: 'LIMIT_EXCEEDED',
+        limit: 262144,
+      });
       expect(res.errors?.[0].message).toMatch(/^reducer: output is larger than 262144 characters/);
     });
   });
@@ -197,32 +281,59 @@ describe('filters and reducers (real Postgres)', () => {
   describe('saveFilterReducer, Endpoint.filters, deleteFilterReducer', () => {
     it('stores one configuration per endpoint and event type, shows it on the endpoint, and deletes it', async () => {
       const endpointId = await createEndpoint(adminA);
-      const first = dataOf(await save(adminA, endpointId, { eventType: 'order.created', filter: EXAMPLE, reducer: { id: '$.order.id' } })).saveFilterReducer;
-      expect(first).toMatchObject({ endpointId, eventType: 'order.created', filter: EXAMPLE, reducer: { id: '$.order.id' } });
+      const first = dataOf(
+        await save(adminA, endpointId, { eventType: 'order.created', filter: EXAMPLE, reducer: { id: '$.order.id' } }),
+      ).saveFilterReducer;
+      expect(first).toMatchObject({
+        endpointId,
+        eventType: 'order.created',
+        filter: EXAMPLE,
+        reducer: { id: '$.order.id' },
+      });
 
       // Saving again replaces the row (same id, later updatedAt); a part left out is removed.
-      const second = dataOf(await save(adminA, endpointId, { eventType: 'order.created', reducer: { total: '$.order.total' } })).saveFilterReducer;
+      const second = dataOf(
+        await save(adminA, endpointId, { eventType: 'order.created', reducer: { total: '$.order.total' } }),
+      ).saveFilterReducer;
       expect(second).toMatchObject({ id: first.id, filter: null, reducer: { total: '$.order.total' } });
       expect(Date.parse(second.updatedAt)).toBeGreaterThan(Date.parse(first.updatedAt));
-      const other = dataOf(await save(adminA, endpointId, { eventType: 'order.cancelled', filter: { logic: 'OR', conditions: [EXAMPLE, { query: '$.order.vip' }] } })).saveFilterReducer;
+      const other = dataOf(
+        await save(adminA, endpointId, {
+          eventType: 'order.cancelled',
+          filter: { logic: 'OR', conditions: [EXAMPLE, { query: '$.order.vip' }] },
+        }),
+      ).saveFilterReducer;
       expect(other.filter).toEqual({ logic: 'OR', conditions: [EXAMPLE, { query: '$.order.vip' }] });
 
-      const listed = dataOf(await gql(t.graphqlUrl, ENDPOINT_FILTERS, { id: endpointId }, adminA)).endpoint.filters as Config[];
+      const listed = dataOf(await gql(t.graphqlUrl, ENDPOINT_FILTERS, { id: endpointId }, adminA)).endpoint
+        .filters as Config[];
       expect(listed.map((c) => [c.eventType, c.id])).toEqual([
         ['order.cancelled', other.id],
         ['order.created', first.id],
       ]);
       expect(await storedFor(endpointId)).toHaveLength(2);
 
-      expect(dataOf(await gql(t.graphqlUrl, DELETE, { endpointId, eventType: 'order.created' }, adminA)).deleteFilterReducer).toBe(true);
-      expect(dataOf(await gql(t.graphqlUrl, DELETE, { endpointId, eventType: 'order.created' }, adminA)).deleteFilterReducer).toBe(false);
-      const after = dataOf(await gql(t.graphqlUrl, ENDPOINT_FILTERS, { id: endpointId }, adminA)).endpoint.filters as Config[];
+      expect(
+        dataOf(await gql(t.graphqlUrl, DELETE, { endpointId, eventType: 'order.created' }, adminA)).deleteFilterReducer,
+      ).toBe(true);
+      expect(
+        dataOf(await gql(t.graphqlUrl, DELETE, { endpointId, eventType: 'order.created' }, adminA)).deleteFilterReducer,
+      ).toBe(false);
+      const after = dataOf(await gql(t.graphqlUrl, ENDPOINT_FILTERS, { id: endpointId }, adminA)).endpoint
+        .filters as Config[];
       expect(after.map((c) => c.eventType)).toEqual(['order.cancelled']);
 
-      const saved = dataOf(await gql(t.graphqlUrl, AUDIT, { action: 'filter_reducer.saved', targetId: first.id }, adminA)).auditLogs.edges;
+      const saved = dataOf(
+        await gql(t.graphqlUrl, AUDIT, { action: 'filter_reducer.saved', targetId: first.id }, adminA),
+      ).auditLogs.edges;
       expect(saved).toHaveLength(2);
-      expect(saved[0].node).toMatchObject({ targetType: 'endpoint_filter', metadata: { endpointId, eventType: 'order.created' } });
-      const deleted = dataOf(await gql(t.graphqlUrl, AUDIT, { action: 'filter_reducer.deleted', targetId: first.id }, adminA)).auditLogs.edges;
+      expect(saved[0].node).toMatchObject({
+        targetType: 'endpoint_filter',
+        metadata: { endpointId, eventType: 'order.created' },
+      });
+      const deleted = dataOf(
+        await gql(t.graphqlUrl, AUDIT, { action: 'filter_reducer.deleted', targetId: first.id }, adminA),
+      ).auditLogs.edges;
       expect(deleted).toHaveLength(1);
     });
 
@@ -231,11 +342,17 @@ describe('filters and reducers (real Postgres)', () => {
       const unknown = await save(adminA, endpointId, { eventType: 'order.exploded', filter: EXAMPLE });
       expect(errorCode(unknown)).toBe('BAD_USER_INPUT');
       expect(unknown.errors?.[0].extensions).toMatchObject({ field: 'eventType', reasonCode: 'UNKNOWN_EVENT_TYPE' });
-      expect(unknown.errors?.[0].extensions?.reason).toBe('unknown event type "order.exploded"; see the eventTypes query');
+      expect(unknown.errors?.[0].extensions?.reason).toBe(
+        'unknown event type "order.exploded"; see the eventTypes query',
+      );
       const empty = await save(adminA, endpointId, { eventType: 'order.created' });
       expect(errorCode(empty)).toBe('BAD_USER_INPUT');
       expect(empty.errors?.[0].extensions?.field).toBe('input');
-      const badReducer = await save(adminA, endpointId, { eventType: 'order.created', filter: EXAMPLE, reducer: { id: '$.order.id', x: { y: '$[' } } });
+      const badReducer = await save(adminA, endpointId, {
+        eventType: 'order.created',
+        filter: EXAMPLE,
+        reducer: { id: '$.order.id', x: { y: '$[' } },
+      });
       expect(errorCode(badReducer)).toBe('BAD_USER_INPUT');
       expect(badReducer.errors?.[0].extensions?.field).toBe('reducer.x.y');
       expect(await storedFor(endpointId)).toHaveLength(0);
@@ -243,71 +360,135 @@ describe('filters and reducers (real Postgres)', () => {
 
     it("answers NOT_FOUND for another tenant's endpoint and changes nothing", async () => {
       const endpointId = await createEndpoint(adminA);
-      const mine = dataOf(await save(adminA, endpointId, { eventType: 'order.created', filter: EXAMPLE })).saveFilterReducer;
+      const mine = dataOf(
+        await save(adminA, endpointId, { eventType: 'order.created', filter: EXAMPLE }),
+      ).saveFilterReducer;
 
-      expect(errorCode(await save(adminB, endpointId, { eventType: 'order.created', filter: { query: '$.x' } }))).toBe('NOT_FOUND');
-      expect(errorCode(await save(adminB, endpointId, { eventType: 'order.updated', reducer: { a: '$.a' } }))).toBe('NOT_FOUND');
-      expect(errorCode(await gql(t.graphqlUrl, DELETE, { endpointId, eventType: 'order.created' }, adminB))).toBe('NOT_FOUND');
-      expect(errorCode(await save(adminA, 'not-a-uuid', { eventType: 'order.created', filter: EXAMPLE }))).toBe('NOT_FOUND');
-      expect(errorCode(await save(adminA, '00000000-0000-4000-8000-000000000000', { eventType: 'order.created', filter: EXAMPLE }))).toBe('NOT_FOUND');
+      expect(errorCode(await save(adminB, endpointId, { eventType: 'order.created', filter: { query: '$.x' } }))).toBe(
+        'NOT_FOUND',
+      );
+      expect(errorCode(await save(adminB, endpointId, { eventType: 'order.updated', reducer: { a: '$.a' } }))).toBe(
+        'NOT_FOUND',
+      );
+      expect(errorCode(await gql(t.graphqlUrl, DELETE, { endpointId, eventType: 'order.created' }, adminB))).toBe(
+        'NOT_FOUND',
+      );
+      expect(errorCode(await save(adminA, 'not-a-uuid', { eventType: 'order.created', filter: EXAMPLE }))).toBe(
+        'NOT_FOUND',
+      );
+      expect(
+        errorCode(
+          await save(adminA, '00000000-0000-4000-8000-000000000000', { eventType: 'order.created', filter: EXAMPLE }),
+        ),
+      ).toBe('NOT_FOUND');
 
       const stored = await storedFor(endpointId);
-      expect(stored.map((c) => [c.id, c.tenantId, c.eventType, c.filter])).toEqual([[mine.id, tenantA, 'order.created', EXAMPLE]]);
+      expect(stored.map((c) => [c.id, c.tenantId, c.eventType, c.filter])).toEqual([
+        [mine.id, tenantA, 'order.created', EXAMPLE],
+      ]);
       expect(stored[0].updatedAt.toISOString()).toBe(mine.updatedAt);
       expect(await t.app.get(FiltersService).listForEndpoint(tenantB, endpointId)).toEqual([]);
     });
   });
 
   describe('escape attempts through the API', () => {
-    it.each(escapeCases)('$title: validateFilter answers success false with the reason; saveFilterReducer stores nothing', async ({ title, condition, reason }) => {
-      const validated = await validateFilter(order(150), { logic: 'AND', conditions: [EXAMPLE, { query: '$.order', condition }] });
-      expect({ title, ...validated }).toEqual({ title, success: false, filterResult: null, message: expect.stringMatching(reason) });
-      expect(validated.message).toMatch(/^filter\.conditions\[1\]\.condition: /);
+    it.each(escapeCases)(
+      '$title: validateFilter answers success false with the reason; saveFilterReducer stores nothing',
+      async ({ title, condition, reason }) => {
+        const validated = await validateFilter(order(150), {
+          logic: 'AND',
+          conditions: [EXAMPLE, { query: '$.order', condition }],
+        });
+        expect({ title, ...validated }).toEqual({
+          title,
+          success: false,
+          filterResult: null,
+          message: expect.stringMatching(reason),
+        });
+        expect(validated.message).toMatch(/^filter\.conditions\[1\]\.condition: /);
 
-      const endpointId = await createEndpoint(adminA);
-      const saved = await save(adminA, endpointId, { eventType: 'order.created', filter: { query: '$.order', condition } });
-      expect(errorCode(saved)).toBe('BAD_USER_INPUT');
-      expect(saved.errors?.[0].extensions?.field).toBe('filter.condition');
-      expect(saved.errors?.[0].message).toMatch(reason);
-      expect(await storedFor(endpointId)).toHaveLength(0);
-    });
+        const endpointId = await createEndpoint(adminA);
+        const saved = await save(adminA, endpointId, {
+          eventType: 'order.created',
+          filter: { query: '$.order', condition },
+        });
+        expect(errorCode(saved)).toBe('BAD_USER_INPUT');
+        expect(saved.errors?.[0].extensions?.field).toBe('filter.condition');
+        expect(saved.errors?.[0].message).toMatch(reason);
+        expect(await storedFor(endpointId)).toHaveLength(0);
+      },
+    );
 
-    it.each(oversizedCases)('$title: validateFilter and saveFilterReducer answer BAD_USER_INPUT, LIMIT_EXCEEDED', async ({ title, condition, reason }) => {
-      const validated = await gql(t.graphqlUrl, VALIDATE_FILTER, { input: { sampleData: order(150), filter: { query: '$.order', condition } } }, adminA);
-      expect({ title, code: errorCode(validated), extensions: validated.errors?.[0].extensions }).toMatchObject({
-        title,
-        code: 'BAD_USER_INPUT',
-        extensions: { field: 'filter.condition', reasonCode: 'LIMIT_EXCEEDED', reason: expect.stringMatching(reason) },
-      });
-      const endpointId = await createEndpoint(adminA);
-      const saved = await save(adminA, endpointId, { eventType: 'order.created', filter: { query: '$.order', condition } });
-      expect(saved.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.condition', reasonCode: 'LIMIT_EXCEEDED' });
-      expect(await storedFor(endpointId)).toHaveLength(0);
-    });
+    it.each(oversizedCases)(
+      '$title: validateFilter and saveFilterReducer answer BAD_USER_INPUT, LIMIT_EXCEEDED',
+      async ({ title, condition, reason }) => {
+        const validated = await gql(
+          t.graphqlUrl,
+          VALIDATE_FILTER,
+          { input: { sampleData: order(150), filter: { query: '$.order', condition } } },
+          adminA,
+        );
+        expect({ title, code: errorCode(validated), extensions: validated.errors?.[0].extensions }).toMatchObject({
+          title,
+          code: 'BAD_USER_INPUT',
+          extensions: {
+            field: 'filter.condition',
+            reasonCode: 'LIMIT_EXCEEDED',
+            reason: expect.stringMatching(reason),
+          },
+        });
+        const endpointId = await createEndpoint(adminA);
+        const saved = await save(adminA, endpointId, {
+          eventType: 'order.created',
+          filter: { query: '$.order', condition },
+        });
+        expect(saved.errors?.[0].extensions).toMatchObject({
+          code: 'BAD_USER_INPUT',
+          field: 'filter.condition',
+          reasonCode: 'LIMIT_EXCEEDED',
+        });
+        expect(await storedFor(endpointId)).toHaveLength(0);
+      },
+    );
 
     it('refuses a JSONPath filter expression that tries to run code, in a filter and in a reducer', async () => {
       const query = "$[?(@.constructor.constructor('return process')())]";
       const validated = await validateFilter(order(1), { query });
       expect(validated.success).toBe(false);
       expect(validated.message).toMatch(/^filter\.query: invalid JSONPath at position \d+/);
-      const reduced = dataOf(await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: order(1), reducer: { x: query } } }, adminA)).validateReducer;
+      const reduced = dataOf(
+        await gql(t.graphqlUrl, VALIDATE_REDUCER, { input: { sampleData: order(1), reducer: { x: query } } }, adminA),
+      ).validateReducer;
       expect(reduced.message).toMatch(/^reducer\.x: invalid JSONPath/);
 
       const endpointId = await createEndpoint(adminA);
-      expect(errorCode(await save(adminA, endpointId, { eventType: 'order.created', reducer: { x: query } }))).toBe('BAD_USER_INPUT');
+      expect(errorCode(await save(adminA, endpointId, { eventType: 'order.created', reducer: { x: query } }))).toBe(
+        'BAD_USER_INPUT',
+      );
       expect(await storedFor(endpointId)).toHaveLength(0);
 
       // JSON inputs reach the engine whole (issue 17: no member is dropped silently), and the engine refuses a
       // "__proto__" output key clearly (reducer.spec.ts): nothing is stored and nothing reaches a prototype.
-      const proto = await save(adminA, endpointId, { eventType: 'order.created', reducer: JSON.parse('{"__proto__": {"polluted": "$.order"}, "id": "$.order.id"}') });
-      expect(proto.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reducer.__proto__', reason: expect.stringMatching(/"__proto__" is not allowed/) });
+      const proto = await save(adminA, endpointId, {
+        eventType: 'order.created',
+        reducer: JSON.parse('{"__proto__": {"polluted": "$.order"}, "id": "$.order.id"}'),
+      });
+      expect(proto.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'reducer.__proto__',
+        reason: expect.stringMatching(/"__proto__" is not allowed/),
+      });
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       expect(await storedFor(endpointId)).toHaveLength(0);
     });
 
     it('makes a leaf false, with the reason, for an escape only visible at run time', async () => {
       const res = await validateFilter(order(1), { query: '$.order', condition: 'v => v["con" + "structor"]' });
-      expect(res).toEqual({ success: true, filterResult: false, message: expect.stringMatching(/property "constructor" is not allowed/) });
+      expect(res).toEqual({
+        success: true,
+        filterResult: false,
+        message: expect.stringMatching(/property "constructor" is not allowed/),
+      });
     });
   });
 
@@ -491,18 +672,40 @@ describe('filters and reducers (real Postgres)', () => {
       receivers = [];
     });
 
-    const reducer = { orderId: '$.order.id', total: '$.order.total', skus: '$.order.line_items[*].sku', coupon: '$.order.coupon', source: 'hookline' };
-    const sample = findPlatformEventType('order.created')?.samplePayload as { order: Record<string, unknown> & { id: string; line_items: { sku: string }[] } };
+    const reducer = {
+      orderId: '$.order.id',
+      total: '$.order.total',
+      skus: '$.order.line_items[*].sku',
+      coupon: '$.order.coupon',
+      source: 'hookline',
+    };
+    const sample = findPlatformEventType('order.created')?.samplePayload as {
+      order: Record<string, unknown> & { id: string; line_items: { sku: string }[] };
+    };
     const payload = (total: number): Record<string, unknown> => ({ ...sample, order: { ...sample.order, total } });
-    const reduced = (total: number): Record<string, unknown> => ({ orderId: sample.order.id, total, skus: sample.order.line_items.map((i) => i.sku), coupon: null, source: 'hookline' });
+    const reduced = (total: number): Record<string, unknown> => ({
+      orderId: sample.order.id,
+      total,
+      skus: sample.order.line_items.map((i) => i.sku),
+      coupon: null,
+      source: 'hookline',
+    });
 
     /** A tenant of its own with a filtered and an unfiltered endpoint, each with a real receiver. */
-    async function setUp(): Promise<{ token: string; filtered: Receiver; unfiltered: Receiver; withFilter: { id: string; secret: string }; without: { id: string } }> {
+    async function setUp(): Promise<{
+      token: string;
+      filtered: Receiver;
+      unfiltered: Receiver;
+      withFilter: { id: string; secret: string };
+      without: { id: string };
+    }> {
       const token = adminToken({ tenantId: newTenantId() });
       const [filtered, unfiltered] = [await Receiver.start(), await Receiver.start()];
       receivers = [filtered, unfiltered];
       const create = async (url: string): Promise<{ id: string; secret: string }> => {
-        const created = dataOf(await gql(t.graphqlUrl, CREATE_ENDPOINT, { input: { url, eventTypes: ['order.created'] } }, token)).createEndpoint;
+        const created = dataOf(
+          await gql(t.graphqlUrl, CREATE_ENDPOINT, { input: { url, eventTypes: ['order.created'] } }, token),
+        ).createEndpoint;
         return { id: created.endpoint.id, secret: created.secret };
       };
       const withFilter = await create(filtered.url);
@@ -512,11 +715,17 @@ describe('filters and reducers (real Postgres)', () => {
     }
 
     async function publish(token: string, total: number): Promise<string> {
-      return dataOf(await gql(t.graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: payload(total) } }, token)).publishEvent.id as string;
+      return dataOf(
+        await gql(t.graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: payload(total) } }, token),
+      ).publishEvent.id as string;
     }
 
-    async function deliveriesOf(token: string, eventId: string): Promise<{ endpointId: string; payload: { data: unknown } }[]> {
-      const edges = dataOf(await gql(t.graphqlUrl, EVENT_DELIVERIES, { id: eventId }, token)).event.deliveries.edges as { node: { endpointId: string; payload: { data: unknown } } }[];
+    async function deliveriesOf(
+      token: string,
+      eventId: string,
+    ): Promise<{ endpointId: string; payload: { data: unknown } }[]> {
+      const edges = dataOf(await gql(t.graphqlUrl, EVENT_DELIVERIES, { id: eventId }, token)).event.deliveries
+        .edges as { node: { endpointId: string; payload: { data: unknown } } }[];
       return edges.map((e) => e.node);
     }
 
@@ -524,7 +733,9 @@ describe('filters and reducers (real Postgres)', () => {
       const { token, withFilter, without } = await setUp();
       const small = await publish(token, 80);
       const large = await publish(token, 150);
-      expect((await deliveriesOf(token, small)).map((d) => [d.endpointId, d.payload.data])).toEqual([[without.id, payload(80)]]);
+      expect((await deliveriesOf(token, small)).map((d) => [d.endpointId, d.payload.data])).toEqual([
+        [without.id, payload(80)],
+      ]);
       const delivered = await deliveriesOf(token, large);
       expect(delivered.find((d) => d.endpointId === withFilter.id)?.payload.data).toEqual(reduced(150));
       expect(delivered.find((d) => d.endpointId === without.id)?.payload.data).toEqual(payload(150));
@@ -537,12 +748,18 @@ describe('filters and reducers (real Postgres)', () => {
 
       // The endpoint without a configuration gets both events, unchanged.
       const plain = await unfiltered.waitFor(2);
-      expect(plain.map((r) => (JSON.parse(r.body) as { data: unknown }).data)).toEqual(expect.arrayContaining([payload(80), payload(150)]));
+      expect(plain.map((r) => (JSON.parse(r.body) as { data: unknown }).data)).toEqual(
+        expect.arrayContaining([payload(80), payload(150)]),
+      );
       const [received] = await filtered.waitFor(1);
       await new Promise((r) => setTimeout(r, 300));
       expect(filtered.requests).toHaveLength(1);
 
-      const verified = new Webhook(withFilter.secret).verify(received.body, received.headers) as { id: string; type: string; data: Record<string, unknown> };
+      const verified = new Webhook(withFilter.secret).verify(received.body, received.headers) as {
+        id: string;
+        type: string;
+        data: Record<string, unknown>;
+      };
       expect(verified).toMatchObject({ id: large, type: 'order.created' });
       expect(verified.data).toEqual(reduced(150));
       // Deep equality, not key order: jsonb (the stored reducer and Delivery.payload) keeps its own key order.

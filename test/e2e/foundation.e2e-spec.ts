@@ -39,37 +39,69 @@ describe('foundation (real Postgres + Redis)', () => {
     it('answers UNAUTHENTICATED without a credential', async () => {
       const res = await gql(t.graphqlUrl, '{ apiKeys { id } }');
       expect(errorCode(res)).toBe('UNAUTHENTICATED');
-      expect(res.errors?.[0]?.extensions).toMatchObject({ reason: 'CREDENTIALS_MISSING', reasonCode: 'CREDENTIALS_MISSING' });
+      expect(res.errors?.[0]?.extensions).toMatchObject({
+        reason: 'CREDENTIALS_MISSING',
+        reasonCode: 'CREDENTIALS_MISSING',
+      });
       expect(res.data).toBeNull();
     });
 
     it('answers FORBIDDEN to a valid JWT without manage_webhooks', async () => {
-      const res = await gql(t.graphqlUrl, '{ auditLogs { edges { cursor } } }', {}, adminToken({ tenantId: tenantA, permissions: ['read_only'] }));
+      const res = await gql(
+        t.graphqlUrl,
+        '{ auditLogs { edges { cursor } } }',
+        {},
+        adminToken({ tenantId: tenantA, permissions: ['read_only'] }),
+      );
       expect(errorCode(res)).toBe('FORBIDDEN');
       expect(res.errors?.[0]).toMatchObject({
         message: 'missing permission manage_webhooks',
-        extensions: { code: 'FORBIDDEN', permission: 'manage_webhooks', reason: 'PERMISSION_MISSING', reasonCode: 'PERMISSION_MISSING' },
+        extensions: {
+          code: 'FORBIDDEN',
+          permission: 'manage_webhooks',
+          reason: 'PERMISSION_MISSING',
+          reasonCode: 'PERMISSION_MISSING',
+        },
       });
     });
 
     it('refuses an expired JWT, an alg:none JWT, a JWT signed with another key, and a malformed header', async () => {
       const expired = adminToken({ tenantId: tenantA, expiresInSec: -120 });
       const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-      const claims = Buffer.from(JSON.stringify({ sub: 'x', tenant_id: tenantA, permissions: ['manage_webhooks'], exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+      const claims = Buffer.from(
+        JSON.stringify({
+          sub: 'x',
+          tenant_id: tenantA,
+          permissions: ['manage_webhooks'],
+          exp: Math.floor(Date.now() / 1000) + 600,
+        }),
+      ).toString('base64url');
       const none = `${header}.${claims}.`;
-      const otherKey = sign({ sub: 'x', tenant_id: tenantA, permissions: ['manage_webhooks'] }, 'another-secret-another-secret-another-secret', { algorithm: 'HS256', expiresIn: 600 });
-      for (const [token, reasonCode] of [[expired, 'TOKEN_EXPIRED'], [none, 'TOKEN_INVALID'], [otherKey, 'TOKEN_INVALID']]) {
+      const otherKey = sign(
+        { sub: 'x', tenant_id: tenantA, permissions: ['manage_webhooks'] },
+        'another-secret-another-secret-another-secret',
+        { algorithm: 'HS256', expiresIn: 600 },
+      );
+      for (const [token, reasonCode] of [
+        [expired, 'TOKEN_EXPIRED'],
+        [none, 'TOKEN_INVALID'],
+        [otherKey, 'TOKEN_INVALID'],
+      ]) {
         const res = await gql(t.graphqlUrl, '{ auditLogs { edges { cursor } } }', {}, token);
         expect(errorCode(res)).toBe('UNAUTHENTICATED');
         expect(res.errors?.[0]?.extensions).toMatchObject({ reason: reasonCode, reasonCode });
       }
-      const res = await gql(t.graphqlUrl, '{ auditLogs { edges { cursor } } }', {}, undefined, { authorization: 'Basic abc' });
+      const res = await gql(t.graphqlUrl, '{ auditLogs { edges { cursor } } }', {}, undefined, {
+        authorization: 'Basic abc',
+      });
       expect(errorCode(res)).toBe('UNAUTHENTICATED');
       expect(res.errors?.[0]?.extensions).toMatchObject({ reasonCode: 'AUTHORIZATION_MALFORMED' });
     });
 
     it('issues API keys that work until revoked; only admin JWTs manage keys', async () => {
-      const created = dataOf(await gql(t.graphqlUrl, CREATE_KEY, { input: { name: 'ci', permissions: ['manage_webhooks'] } }, adminA)).createApiKey;
+      const created = dataOf(
+        await gql(t.graphqlUrl, CREATE_KEY, { input: { name: 'ci', permissions: ['manage_webhooks'] } }, adminA),
+      ).createApiKey;
       expect(created.key).toMatch(/^whk_[A-Za-z0-9_-]{43}$/);
       expect(created.key.startsWith(created.apiKey.prefix)).toBe(true);
       const key = created.key as string;
@@ -79,12 +111,25 @@ describe('foundation (real Postgres + Redis)', () => {
       const adminOnly = await gql(t.graphqlUrl, '{ apiKeys { id } }', {}, key);
       expect(adminOnly.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reasonCode: 'ADMIN_ONLY' });
 
-      const revoked = dataOf(await gql(t.graphqlUrl, 'mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }', { id: created.apiKey.id }, adminA)).revokeApiKey;
+      const revoked = dataOf(
+        await gql(
+          t.graphqlUrl,
+          'mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }',
+          { id: created.apiKey.id },
+          adminA,
+        ),
+      ).revokeApiKey;
       expect(revoked.revokedAt).not.toBeNull();
       const afterRevoke = await gql(t.graphqlUrl, '{ auditLogs { edges { cursor } } }', {}, key);
-      expect(afterRevoke.errors?.[0]).toMatchObject({ message: 'invalid or revoked API key', extensions: { code: 'UNAUTHENTICATED', reasonCode: 'API_KEY_REVOKED' } });
+      expect(afterRevoke.errors?.[0]).toMatchObject({
+        message: 'invalid or revoked API key',
+        extensions: { code: 'UNAUTHENTICATED', reasonCode: 'API_KEY_REVOKED' },
+      });
       const neverIssued = await gql(t.graphqlUrl, '{ auditLogs { edges { cursor } } }', {}, `whk_${'x'.repeat(43)}`);
-      expect(neverIssued.errors?.[0]).toMatchObject({ message: 'invalid or revoked API key', extensions: { code: 'UNAUTHENTICATED', reasonCode: 'API_KEY_INVALID' } });
+      expect(neverIssued.errors?.[0]).toMatchObject({
+        message: 'invalid or revoked API key',
+        extensions: { code: 'UNAUTHENTICATED', reasonCode: 'API_KEY_INVALID' },
+      });
 
       const list = dataOf(await gql(t.graphqlUrl, '{ apiKeys { id name revokedAt } }', {}, adminA)).apiKeys;
       expect(list.find((k: { id: string }) => k.id === created.apiKey.id).revokedAt).not.toBeNull();
@@ -102,31 +147,60 @@ describe('foundation (real Postgres + Redis)', () => {
     it('creates a tenant and an API key that can query the audit log', async () => {
       // Asynchronous on purpose: a blocked event loop would also stall the app this process hosts.
       const run = async (args: string[]): Promise<string> =>
-        (await execFileAsync(process.execPath, ['node_modules/ts-node/dist/bin.js', '--transpile-only', 'src/cli.ts', ...args], { encoding: 'utf8', env: process.env })).stdout;
+        (
+          await execFileAsync(
+            process.execPath,
+            ['node_modules/ts-node/dist/bin.js', '--transpile-only', 'src/cli.ts', ...args],
+            { encoding: 'utf8', env: process.env },
+          )
+        ).stdout;
       const tenantId = /tenant (\S+)/.exec(await run(['tenants:create', '--name', 'Acme CLI']))?.[1];
       expect(tenantId).toMatch(/^[0-9a-f-]{36}$/);
-      const key = (await run(['api-keys:create', '--tenant', String(tenantId), '--name', 'ci', '--permissions', 'manage_webhooks'])).trim().split('\n').pop();
+      const key = (
+        await run(['api-keys:create', '--tenant', String(tenantId), '--name', 'ci', '--permissions', 'manage_webhooks'])
+      )
+        .trim()
+        .split('\n')
+        .pop();
       expect(key).toMatch(/^whk_/);
-      const res = dataOf(await gql(t.graphqlUrl, '{ auditLogs(first: 5) { edges { node { action actorType } } } }', {}, key));
+      const res = dataOf(
+        await gql(t.graphqlUrl, '{ auditLogs(first: 5) { edges { node { action actorType } } } }', {}, key),
+      );
       expect(res.auditLogs.edges[0].node).toEqual({ action: 'api_key.created', actorType: 'system' });
-      await expect(run(['api-keys:create', '--tenant', 'no-such-tenant', '--name', 'x'])).rejects.toThrow(/tenant no-such-tenant not found/);
+      await expect(run(['api-keys:create', '--tenant', 'no-such-tenant', '--name', 'x'])).rejects.toThrow(
+        /tenant no-such-tenant not found/,
+      );
     }, 60_000);
   });
 
   describe('tenant isolation', () => {
-    it('never shows one tenant the API keys or audit entries of another, and revoking another tenant\'s key is NOT_FOUND', async () => {
-      const a = dataOf(await gql(t.graphqlUrl, CREATE_KEY, { input: { name: 'only-a', permissions: ['manage_webhooks'] } }, adminA)).createApiKey;
+    it("never shows one tenant the API keys or audit entries of another, and revoking another tenant's key is NOT_FOUND", async () => {
+      const a = dataOf(
+        await gql(t.graphqlUrl, CREATE_KEY, { input: { name: 'only-a', permissions: ['manage_webhooks'] } }, adminA),
+      ).createApiKey;
       const keysB = dataOf(await gql(t.graphqlUrl, '{ apiKeys { id } }', {}, adminB)).apiKeys as { id: string }[];
       expect(keysB.map((k) => k.id)).not.toContain(a.apiKey.id);
-      const auditB = dataOf(await gql(t.graphqlUrl, AUDIT, {}, adminB)).auditLogs.edges as { node: { targetId: string } }[];
+      const auditB = dataOf(await gql(t.graphqlUrl, AUDIT, {}, adminB)).auditLogs.edges as {
+        node: { targetId: string };
+      }[];
       expect(auditB.map((e) => e.node.targetId)).not.toContain(a.apiKey.id);
-      const auditA = dataOf(await gql(t.graphqlUrl, AUDIT, { action: 'api_key.created' }, adminA)).auditLogs.edges as { node: { targetId: string } }[];
+      const auditA = dataOf(await gql(t.graphqlUrl, AUDIT, { action: 'api_key.created' }, adminA)).auditLogs.edges as {
+        node: { targetId: string };
+      }[];
       expect(auditA.map((e) => e.node.targetId)).toContain(a.apiKey.id);
 
-      const res = await gql(t.graphqlUrl, 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: a.apiKey.id }, adminB);
+      const res = await gql(
+        t.graphqlUrl,
+        'mutation($id: ID!) { revokeApiKey(id: $id) { id } }',
+        { id: a.apiKey.id },
+        adminB,
+      );
       expect(errorCode(res)).toBe('NOT_FOUND');
       expect(res.errors?.[0]?.extensions).toMatchObject({ reasonCode: 'API_KEY_NOT_FOUND' });
-      const still = dataOf(await gql(t.graphqlUrl, '{ apiKeys { id revokedAt } }', {}, adminA)).apiKeys as { id: string; revokedAt: string | null }[];
+      const still = dataOf(await gql(t.graphqlUrl, '{ apiKeys { id revokedAt } }', {}, adminA)).apiKeys as {
+        id: string;
+        revokedAt: string | null;
+      }[];
       expect(still.find((k) => k.id === a.apiKey.id)?.revokedAt).toBeNull();
     });
   });
@@ -136,22 +210,45 @@ describe('foundation (real Postgres + Redis)', () => {
       const audit = t.app.get(AuditService);
       const tenant = newTenantId();
       for (let i = 0; i < 3; i++) {
-        await audit.record(systemPrincipal(tenant), 'test.secret', { type: 'thing', id: `t${i}` }, { secret: 'whsec_abc', nested: { apiKey: 'whk_x', note: 'Bearer abc', ok: 'visible' } });
+        await audit.record(
+          systemPrincipal(tenant),
+          'test.secret',
+          { type: 'thing', id: `t${i}` },
+          { secret: 'whsec_abc', nested: { apiKey: 'whk_x', note: 'Bearer abc', ok: 'visible' } },
+        );
       }
       const token = adminToken({ tenantId: tenant });
-      const first = dataOf(await gql(t.graphqlUrl, `query { auditLogs(first: 2) { edges { node { targetId metadata } cursor } pageInfo { hasNextPage endCursor } } }`, {}, token)).auditLogs;
+      const first = dataOf(
+        await gql(
+          t.graphqlUrl,
+          `query { auditLogs(first: 2) { edges { node { targetId metadata } cursor } pageInfo { hasNextPage endCursor } } }`,
+          {},
+          token,
+        ),
+      ).auditLogs;
       expect(first.edges).toHaveLength(2);
       expect(first.pageInfo.hasNextPage).toBe(true);
       expect(JSON.stringify(first)).not.toMatch(/whsec_abc|whk_x|Bearer abc/);
       expect(first.edges[0].node.metadata.nested.ok).toBe('visible');
-      const second = dataOf(await gql(t.graphqlUrl, `query($after: String) { auditLogs(first: 2, after: $after) { edges { node { targetId } } pageInfo { hasNextPage } } }`, { after: first.pageInfo.endCursor }, token)).auditLogs;
+      const second = dataOf(
+        await gql(
+          t.graphqlUrl,
+          `query($after: String) { auditLogs(first: 2, after: $after) { edges { node { targetId } } pageInfo { hasNextPage } } }`,
+          { after: first.pageInfo.endCursor },
+          token,
+        ),
+      ).auditLogs;
       expect(second.edges).toHaveLength(1);
       expect(second.pageInfo.hasNextPage).toBe(false);
       const seen = [...first.edges, ...second.edges].map((e: { node: { targetId: string } }) => e.node.targetId).sort();
       expect(seen).toEqual(['t0', 't1', 't2']);
 
-      expect(errorCode(await gql(t.graphqlUrl, `{ auditLogs(after: "garbage") { edges { cursor } } }`, {}, token))).toBe('BAD_USER_INPUT');
-      expect(errorCode(await gql(t.graphqlUrl, `{ auditLogs(first: 100000) { edges { cursor } } }`, {}, token))).toBe('BAD_USER_INPUT');
+      expect(
+        errorCode(await gql(t.graphqlUrl, `{ auditLogs(after: "garbage") { edges { cursor } } }`, {}, token)),
+      ).toBe('BAD_USER_INPUT');
+      expect(errorCode(await gql(t.graphqlUrl, `{ auditLogs(first: 100000) { edges { cursor } } }`, {}, token))).toBe(
+        'BAD_USER_INPUT',
+      );
     });
   });
 
@@ -164,7 +261,8 @@ describe('foundation (real Postgres + Redis)', () => {
       for (const field of fields) {
         const { query, variables } = operationFor(field, schema);
         const res = await gql(t.graphqlUrl, query, variables);
-        if (errorCode(res) !== 'UNAUTHENTICATED') unguarded.push(`${field.root}.${field.name}: ${JSON.stringify(res.errors ?? res.data)}`);
+        if (errorCode(res) !== 'UNAUTHENTICATED')
+          unguarded.push(`${field.root}.${field.name}: ${JSON.stringify(res.errors ?? res.data)}`);
       }
       expect(unguarded).toEqual([]);
     });
@@ -199,7 +297,15 @@ describe('foundation (real Postgres + Redis)', () => {
           work: async (m) => {
             runs += 1;
             if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
-            await m.getRepository(AuditLogEntity).insert({ tenantId: tenant, action: 'idem.work', actorType: 'system', actorId: 't', targetType: 'x', targetId: key, metadata: null });
+            await m.getRepository(AuditLogEntity).insert({
+              tenantId: tenant,
+              action: 'idem.work',
+              actorType: 'system',
+              actorId: 't',
+              targetType: 'x',
+              targetId: key,
+              metadata: null,
+            });
             return { result: `done-${runs}`, ref: { value: `done-${runs}` } };
           },
           replay: async (ref) => String(ref.value),
@@ -219,7 +325,16 @@ describe('foundation (real Postgres + Redis)', () => {
       const rows = await ds.getRepository(AuditLogEntity).countBy({ tenantId: tenant, action: 'idem.work' });
       expect(rows).toBe(2);
 
-      const failing = idem.run({ tenantId: tenant, operation: 'test.op', key: 'k3', input: {}, work: async () => { throw new Error('boom'); }, replay: async () => 'never' });
+      const failing = idem.run({
+        tenantId: tenant,
+        operation: 'test.op',
+        key: 'k3',
+        input: {},
+        work: async () => {
+          throw new Error('boom');
+        },
+        replay: async () => 'never',
+      });
       await expect(failing).rejects.toThrow('boom');
       expect(await call({}, 'k3')).toBe('done-3'); // a failed first call leaves the key free
     });
@@ -227,7 +342,11 @@ describe('foundation (real Postgres + Redis)', () => {
 
   describe('GraphQL over WebSocket', () => {
     it('closes a connection with a bad token with 4403', async () => {
-      const live = subscribe(t.wsUrl, 'not-a-valid-token', 'subscription { trackedJobUpdated(id: "00000000-0000-4000-8000-000000000000") { id } }');
+      const live = subscribe(
+        t.wsUrl,
+        'not-a-valid-token',
+        'subscription { trackedJobUpdated(id: "00000000-0000-4000-8000-000000000000") { id } }',
+      );
       expect(await live.closeCode()).toBe(4403);
     });
 
@@ -236,7 +355,10 @@ describe('foundation (real Postgres + Redis)', () => {
       try {
         const { closed } = await rawSocket(t2.wsUrl);
         // connectionInitWaitTimeout is 10 s in production; this just proves the server closes, not the timing
-        const result = await Promise.race([closed, new Promise<{ code: number }>((r) => setTimeout(() => r({ code: -1 }), 12_000))]);
+        const result = await Promise.race([
+          closed,
+          new Promise<{ code: number }>((r) => setTimeout(() => r({ code: -1 }), 12_000)),
+        ]);
         expect(result.code).toBe(4408);
       } finally {
         await t2.close();
@@ -254,8 +376,18 @@ describe('foundation (real Postgres + Redis)', () => {
       });
       const tenant = newTenantId();
       const job = await jobs.create(tenant, 'test.count', {});
-      const live = subscribe(t.wsUrl, adminToken({ tenantId: tenant }), 'subscription($id: ID!) { trackedJobUpdated(id: $id) { id status progress total result } }', { id: job.id });
-      const other = subscribe(t.wsUrl, adminToken({ tenantId: newTenantId() }), 'subscription($id: ID!) { trackedJobUpdated(id: $id) { id } }', { id: job.id });
+      const live = subscribe(
+        t.wsUrl,
+        adminToken({ tenantId: tenant }),
+        'subscription($id: ID!) { trackedJobUpdated(id: $id) { id status progress total result } }',
+        { id: job.id },
+      );
+      const other = subscribe(
+        t.wsUrl,
+        adminToken({ tenantId: newTenantId() }),
+        'subscription($id: ID!) { trackedJobUpdated(id: $id) { id } }',
+        { id: job.id },
+      );
       await new Promise((r) => setTimeout(r, 500)); // let both subscribe before the job starts
       await jobs.enqueue(job);
       const done = await live.next((e) => e.trackedJobUpdated.status === 'COMPLETED', 15_000);
@@ -264,7 +396,14 @@ describe('foundation (real Postgres + Redis)', () => {
       expect(progresses.some((p: number) => p > 0 && p < 5)).toBe(true);
       expect(JSON.stringify(other.errors)).toContain('NOT_FOUND');
       expect(other.events).toHaveLength(0);
-      const polled = dataOf(await gql(t.graphqlUrl, 'query($id: ID!) { trackedJob(id: $id) { status progress total finishedAt } }', { id: job.id }, adminToken({ tenantId: tenant }))).trackedJob;
+      const polled = dataOf(
+        await gql(
+          t.graphqlUrl,
+          'query($id: ID!) { trackedJob(id: $id) { status progress total finishedAt } }',
+          { id: job.id },
+          adminToken({ tenantId: tenant }),
+        ),
+      ).trackedJob;
       expect(polled).toMatchObject({ status: 'COMPLETED', progress: 5, total: 5 });
       await live.close();
       await other.close();
@@ -313,7 +452,11 @@ describe('foundation (real Postgres + Redis)', () => {
   describe('health', () => {
     it('answers 200 while Postgres and Redis are up and 503 once its Redis is stopped', async () => {
       const port = 20000 + Math.floor(Math.random() * 20000);
-      const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      const redis = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { stdio: 'ignore' },
+      );
       try {
         await waitUntil(() => canConnect(port), 10_000);
         const own = await createTestApp({ REDIS_URL: `redis://127.0.0.1:${port}` });

@@ -29,7 +29,9 @@ const BAD_EVENTS = 2;
 const CREATE = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { endpoint { id } } }`;
 const DELETE = `mutation($id: ID!) { deleteEndpoint(id: $id) { id } }`;
 const PUBLISH_MANY = `mutation($inputs: [PublishEventInput!]!) { publishEvents(inputs: $inputs) { id } }`;
-const ORDER = (id: string): Record<string, unknown> => ({ order: { id, status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] } });
+const ORDER = (id: string): Record<string, unknown> => ({
+  order: { id, status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] },
+});
 
 /** Accepts TCP connections and never answers, until `reset()`: from then on it resets every connection. */
 class BlackHole {
@@ -98,11 +100,15 @@ describe('tenant fairness (issue 17)', () => {
   });
 
   type Created = { createEndpoint: { endpoint: { id: string } } };
-  const create = (token: string, url: string): Promise<GqlResponse<Created>> => gql<Created>(t.graphqlUrl, CREATE, { input: { url } }, token);
+  const create = (token: string, url: string): Promise<GqlResponse<Created>> =>
+    gql<Created>(t.graphqlUrl, CREATE, { input: { url } }, token);
   const endpointCount = async (tenantId: string): Promise<number> =>
     Number((await dataSource.query('SELECT count(*)::int AS n FROM endpoints WHERE tenant_id = $1', [tenantId]))[0].n);
   const statusCounts = async (tenantId: string): Promise<Record<string, number>> => {
-    const rows: { status: string; n: number }[] = await dataSource.query('SELECT status, count(*)::int AS n FROM deliveries WHERE tenant_id = $1 GROUP BY status', [tenantId]);
+    const rows: { status: string; n: number }[] = await dataSource.query(
+      'SELECT status, count(*)::int AS n FROM deliveries WHERE tenant_id = $1 GROUP BY status',
+      [tenantId],
+    );
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   };
 
@@ -110,13 +116,19 @@ describe('tenant fairness (issue 17)', () => {
     it(`lets exactly ${MAX_ENDPOINTS} of ${MAX_ENDPOINTS + 20} concurrent creates through, and refuses the rest with LIMIT_EXCEEDED`, async () => {
       const tenantId = newTenantId();
       const token = adminToken({ tenantId });
-      const results = await Promise.all(Array.from({ length: MAX_ENDPOINTS + 20 }, (_, i) => create(token, `${healthy.url}/${i}`)));
+      const results = await Promise.all(
+        Array.from({ length: MAX_ENDPOINTS + 20 }, (_, i) => create(token, `${healthy.url}/${i}`)),
+      );
       const created = results.filter((r) => !r.errors && r.data?.createEndpoint);
       const refused = results.filter((r) => r.errors);
       expect(created).toHaveLength(MAX_ENDPOINTS);
       expect(refused).toHaveLength(20);
       for (const r of refused) {
-        expect(r.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reasonCode: 'LIMIT_EXCEEDED', limit: MAX_ENDPOINTS });
+        expect(r.errors?.[0].extensions).toMatchObject({
+          code: 'BAD_USER_INPUT',
+          reasonCode: 'LIMIT_EXCEEDED',
+          limit: MAX_ENDPOINTS,
+        });
         expect(r.errors?.[0].message).toContain(`at most ${MAX_ENDPOINTS} endpoints`);
       }
       expect(await endpointCount(tenantId)).toBe(MAX_ENDPOINTS);
@@ -129,7 +141,11 @@ describe('tenant fairness (issue 17)', () => {
       // Deleting one frees exactly one place, also when two creates race for it.
       const id = dataOf(created[0]).createEndpoint.endpoint.id;
       dataOf(await gql(t.graphqlUrl, DELETE, { id }, token));
-      const race = await Promise.all([create(token, healthy.url), create(token, healthy.url), create(token, healthy.url)]);
+      const race = await Promise.all([
+        create(token, healthy.url),
+        create(token, healthy.url),
+        create(token, healthy.url),
+      ]);
       expect(race.filter((r) => !r.errors)).toHaveLength(1);
       expect(race.filter((r) => r.errors?.[0].extensions?.reasonCode === 'LIMIT_EXCEEDED')).toHaveLength(2);
       expect(await endpointCount(tenantId)).toBe(MAX_ENDPOINTS);
@@ -139,7 +155,12 @@ describe('tenant fairness (issue 17)', () => {
       const tenantId = newTenantId();
       const token = adminToken({ tenantId });
       for (let i = 0; i < MAX_ENDPOINTS; i++) dataOf(await create(token, `${healthy.url}/s${i}`));
-      const res = await gql(t.graphqlUrl, `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { endpoint { id } } }`, { input: { url: healthy.url, idempotencyKey: 'one-more' } }, token);
+      const res = await gql(
+        t.graphqlUrl,
+        `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { endpoint { id } } }`,
+        { input: { url: healthy.url, idempotencyKey: 'one-more' } },
+        token,
+      );
       expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reasonCode: 'LIMIT_EXCEEDED' });
       expect(await endpointCount(tenantId)).toBe(MAX_ENDPOINTS);
     });
@@ -155,17 +176,33 @@ describe('tenant fairness (issue 17)', () => {
       dataOf(await create(goodToken, healthy.url));
 
       // One publishEvents fans out to every dead endpoint: BAD_EVENTS × DEAD_ENDPOINTS deliveries queued at once.
-      const inputs = Array.from({ length: BAD_EVENTS }, (_, i) => ({ eventType: 'order.created', payload: ORDER(`bad-${i}`) }));
+      const inputs = Array.from({ length: BAD_EVENTS }, (_, i) => ({
+        eventType: 'order.created',
+        payload: ORDER(`bad-${i}`),
+      }));
       dataOf(await gql(t.graphqlUrl, PUBLISH_MANY, { inputs }, badToken));
       const badTotal = BAD_EVENTS * DEAD_ENDPOINTS;
       // The bad tenant's cap is full (and nothing frees it: no attempt can time out during the test) ...
       await waitUntil(async () => hole.open.size >= TENANT_CONCURRENCY, 30_000);
       // ... and the worker has looked at its whole backlog: every job was taken from the queue and parked.
-      await waitUntil(async () => (await t.app.get<Queue>(getQueueToken(QueueName.Deliveries)).getWaitingCount()) === 0, 30_000);
+      await waitUntil(
+        async () => (await t.app.get<Queue>(getQueueToken(QueueName.Deliveries)).getWaitingCount()) === 0,
+        30_000,
+      );
 
       const received = healthy.requests.length;
-      dataOf(await gql(t.graphqlUrl, PUBLISH_MANY, { inputs: [{ eventType: 'order.created', payload: ORDER('good-1') }] }, goodToken));
-      const goodDone = await waitUntil(async () => ((await statusCounts(good)).SUCCEEDED === 1 ? statusCounts(good) : null), 30_000);
+      dataOf(
+        await gql(
+          t.graphqlUrl,
+          PUBLISH_MANY,
+          { inputs: [{ eventType: 'order.created', payload: ORDER('good-1') }] },
+          goodToken,
+        ),
+      );
+      const goodDone = await waitUntil(
+        async () => ((await statusCounts(good)).SUCCEEDED === 1 ? statusCounts(good) : null),
+        30_000,
+      );
       expect(goodDone).toEqual({ SUCCEEDED: 1 });
       expect(healthy.requests.length).toBe(received + 1);
 
@@ -179,12 +216,19 @@ describe('tenant fairness (issue 17)', () => {
       // Positive control: the black hole did hold the bad tenant's attempts; once it resets connections, every bad
       // delivery runs out of attempts (network error, one retry) and ends DEAD_LETTER. None is lost or left behind.
       hole.reset();
-      const final = await waitUntil(async () => {
-        const counts = await statusCounts(bad);
-        return counts.DEAD_LETTER === badTotal ? counts : null;
-      }, 120_000, 250);
+      const final = await waitUntil(
+        async () => {
+          const counts = await statusCounts(bad);
+          return counts.DEAD_LETTER === badTotal ? counts : null;
+        },
+        120_000,
+        250,
+      );
       expect(final).toEqual({ DEAD_LETTER: badTotal });
-      const attempts: { n: number }[] = await dataSource.query('SELECT count(*)::int AS n FROM delivery_attempts WHERE tenant_id = $1', [bad]);
+      const attempts: { n: number }[] = await dataSource.query(
+        'SELECT count(*)::int AS n FROM delivery_attempts WHERE tenant_id = $1',
+        [bad],
+      );
       expect(attempts[0].n).toBe(badTotal * 2);
     }, 180_000);
   });
@@ -220,7 +264,9 @@ describe('tenant fairness (issue 17)', () => {
       const a = newTenantId();
       dataOf(await create(adminToken({ tenantId: a }), healthy.url));
       // Earlier tests' unfinished rows would share the tick: settle them so it sees only this test's rows.
-      await dataSource.query(`UPDATE deliveries SET status = 'FAILED', next_attempt_at = NULL WHERE status IN ('PENDING','RETRYING','IN_FLIGHT')`);
+      await dataSource.query(
+        `UPDATE deliveries SET status = 'FAILED', next_attempt_at = NULL WHERE status IN ('PENDING','RETRYING','IN_FLIGHT')`,
+      );
       const backlog = new Map<string, string>();
       for (const tenantId of bad) for (const id of await overdueForEach(tenantId, 86_400)) backlog.set(id, tenantId);
       const [lost] = await overdueForEach(a, 7_200);

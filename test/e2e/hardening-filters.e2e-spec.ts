@@ -34,8 +34,10 @@ function nested(depth: number): unknown {
   return value;
 }
 
-const union = (selector: string, count: number): string => `[${Array.from({ length: count }, () => selector).join(',')}]`;
-const manyKeys = (count: number, query: string): Record<string, string> => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, query]));
+const union = (selector: string, count: number): string =>
+  `[${Array.from({ length: count }, () => selector).join(',')}]`;
+const manyKeys = (count: number, query: string): Record<string, string> =>
+  Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, query]));
 
 /** About 220 KB: 100,000 leaves, 111,111 nodes. */
 const WIDE = tree(10, 5);
@@ -52,7 +54,11 @@ const REDUCER_ATTACKS: [string, unknown, Record<string, unknown>][] = [
   ['filter selectors with wildcards', WIDE, { x: '$[?@][*][?@][*][?@]' }],
   ['5,000 keys of $..zz', { a: 1 }, manyKeys(5_000, '$..zz')],
   ['1,000 keys of $..zz over 220 KB', WIDE, manyKeys(1_000, '$..zz')],
-  ['nested templates of descendant queries', WIDE, { a: { b: Array.from({ length: 200 }, () => ({ c: ['$..zz', { d: '$..[0]' }] })) } }],
+  [
+    'nested templates of descendant queries',
+    WIDE,
+    { a: { b: Array.from({ length: 200 }, () => ({ c: ['$..zz', { d: '$..[0]' }] })) } },
+  ],
   ['a huge output', { s: 'x'.repeat(100_000) }, { a: '$.s', b: '$.s', c: '$.s' }],
 ];
 
@@ -61,7 +67,11 @@ const FILTER_ATTACKS: [string, unknown, Record<string, unknown>][] = [
   ['nested wildcards', WIDE, { query: '$[*][*][*][*][*]' }],
   ['repeated-index unions', nested(9), { query: `$${union('0', 10).repeat(9)}` }],
   ['filter selectors in a descendant', WIDE, { query: '$..[?@ == 1]', condition: 'v => v.length > 0' }],
-  ['toUpperCase over a big string', STRINGS, { query: '$', condition: 'v => v.list.map(x => v.big.toUpperCase()).length > 0' }],
+  [
+    'toUpperCase over a big string',
+    STRINGS,
+    { query: '$', condition: 'v => v.list.map(x => v.big.toUpperCase()).length > 0' },
+  ],
   ['includes over a big string', STRINGS, { query: '$', condition: 'v => v.list.some(x => v.big.includes("b"))' }],
   ['trim over a big string', STRINGS, { query: '$', condition: 'v => v.list.map(x => v.big.trim()).length > 0' }],
   ['String(array) in a loop', STRINGS, { query: '$', condition: 'v => v.list.map(x => String(v.list)).length > 0' }],
@@ -109,19 +119,31 @@ describe('hardening: filter and reducer work is bounded (issue 17, items 1 and 2
         stopped = true;
         if (child.exitCode === null) child.stdin.write('stop\n');
         await done;
-        const report = JSON.parse(out || '{"checks":0,"slow":["the poller wrote no report"]}') as { checks: number; slow: string[]; maxMs?: number; overOneSecond?: number };
-        process.stdout.write(`/health during the attacks: ${report.checks} checks, slowest ${report.maxMs} ms, ${report.overOneSecond} over 1 s\n`);
+        const report = JSON.parse(out || '{"checks":0,"slow":["the poller wrote no report"]}') as {
+          checks: number;
+          slow: string[];
+          maxMs?: number;
+          overOneSecond?: number;
+        };
+        process.stdout.write(
+          `/health during the attacks: ${report.checks} checks, slowest ${report.maxMs} ms, ${report.overOneSecond} over 1 s\n`,
+        );
         health.checks += report.checks;
         health.slow.push(...report.slow);
       },
     };
   }
 
-  const graphql = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, token = attacker): Promise<GqlResponse<T>> =>
-    gql<T>(`${api.url}/graphql`, query, variables, token);
+  const graphql = <T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown>,
+    token = attacker,
+  ): Promise<GqlResponse<T>> => gql<T>(`${api.url}/graphql`, query, variables, token);
 
   async function createEndpoint(url: string): Promise<string> {
-    const created = await graphql<{ createEndpoint: { endpoint: { id: string } } }>(CREATE_ENDPOINT, { input: { url, eventTypes: ['order.created'] } });
+    const created = await graphql<{ createEndpoint: { endpoint: { id: string } } }>(CREATE_ENDPOINT, {
+      input: { url, eventTypes: ['order.created'] },
+    });
     return dataOf(created).createEndpoint.endpoint.id;
   }
 
@@ -144,22 +166,47 @@ describe('hardening: filter and reducer work is bounded (issue 17, items 1 and 2
     });
   }
 
-  it.each(REDUCER_ATTACKS)('validateReducer: %s answers BAD_USER_INPUT, LIMIT_EXCEEDED', async (title, sampleData, reducer) => {
-    expectLimit(await graphql(VALIDATE_REDUCER, { input: { sampleData, reducer } }), title);
-  });
+  it.each(REDUCER_ATTACKS)(
+    'validateReducer: %s answers BAD_USER_INPUT, LIMIT_EXCEEDED',
+    async (title, sampleData, reducer) => {
+      expectLimit(await graphql(VALIDATE_REDUCER, { input: { sampleData, reducer } }), title);
+    },
+  );
 
-  it.each(FILTER_ATTACKS)('validateFilter: %s answers BAD_USER_INPUT, LIMIT_EXCEEDED', async (title, sampleData, filter) => {
-    expectLimit(await graphql(VALIDATE_FILTER, { input: { sampleData, filter } }), title);
-  });
+  it.each(FILTER_ATTACKS)(
+    'validateFilter: %s answers BAD_USER_INPUT, LIMIT_EXCEEDED',
+    async (title, sampleData, filter) => {
+      expectLimit(await graphql(VALIDATE_FILTER, { input: { sampleData, filter } }), title);
+    },
+  );
 
   it('positive control: a big but legitimate filter and reducer still work, with the right output', async () => {
-    const orders = { orders: Array.from({ length: 1_500 }, (_, i) => ({ id: `ord_${i}`, total: i, lines: [{ sku: `SKU-${i}` }] })) };
-    const reduced = dataOf(await graphql(VALIDATE_REDUCER, { input: { sampleData: orders, reducer: { ids: '$..id', last: '$.orders[-1:].id', skus: '$.orders[0:2].lines[*].sku' } } }));
-    const output = reduced.validateReducer as { success: boolean; reducerResult: { ids: string[]; last: string; skus: string[] } };
+    const orders = {
+      orders: Array.from({ length: 1_500 }, (_, i) => ({ id: `ord_${i}`, total: i, lines: [{ sku: `SKU-${i}` }] })),
+    };
+    const reduced = dataOf(
+      await graphql(VALIDATE_REDUCER, {
+        input: {
+          sampleData: orders,
+          reducer: { ids: '$..id', last: '$.orders[-1:].id', skus: '$.orders[0:2].lines[*].sku' },
+        },
+      }),
+    );
+    const output = reduced.validateReducer as {
+      success: boolean;
+      reducerResult: { ids: string[]; last: string; skus: string[] };
+    };
     expect(output.success).toBe(true);
     expect(output.reducerResult.ids).toEqual(orders.orders.map((o) => o.id));
     expect(output.reducerResult).toMatchObject({ last: 'ord_1499', skus: ['SKU-0', 'SKU-1'] });
-    const filtered = dataOf(await graphql(VALIDATE_FILTER, { input: { sampleData: orders, filter: { query: '$.orders[?@.total > 1497].id', condition: 'v => v.includes("ord_1499")' } } }));
+    const filtered = dataOf(
+      await graphql(VALIDATE_FILTER, {
+        input: {
+          sampleData: orders,
+          filter: { query: '$.orders[?@.total > 1497].id', condition: 'v => v.includes("ord_1499")' },
+        },
+      }),
+    );
     expect(filtered.validateFilter).toMatchObject({ success: true, filterResult: true });
   });
 
@@ -170,9 +217,13 @@ describe('hardening: filter and reducer work is bounded (issue 17, items 1 and 2
     const cases: [string, Record<string, unknown>][] = [
       ['repeated-index unions', { reducer: { x: `$${union('0', 10).repeat(9)}` } }],
       ['5,000 reducer keys', { reducer: manyKeys(5_000, '$..zz') }],
-      ['a filter over the step budget on the sample', { filter: { query: '$', condition: `v => ${'[1,2,3,4,5,6,7,8,9,10].map(a => '.repeat(4)}1${')'.repeat(4)}` } }],
+      [
+        'a filter over the step budget on the sample',
+        { filter: { query: '$', condition: `v => ${'[1,2,3,4,5,6,7,8,9,10].map(a => '.repeat(4)}1${')'.repeat(4)}` } },
+      ],
     ];
-    for (const [title, input] of cases) expectLimit(await graphql(SAVE, { endpointId, input: { eventType: 'order.created', ...input } }), title);
+    for (const [title, input] of cases)
+      expectLimit(await graphql(SAVE, { endpointId, input: { eventType: 'order.created', ...input } }), title);
     const stored = await graphql<{ endpoint: { filters: unknown[] } }>(ENDPOINT_FILTERS, { id: endpointId });
     expect(dataOf(stored).endpoint.filters).toEqual([]);
   });
@@ -180,16 +231,33 @@ describe('hardening: filter and reducer work is bounded (issue 17, items 1 and 2
   it('stored attacks at publish: the documented fallback, and every delivery reaches its receiver', async () => {
     const sample = findPlatformEventType('order.created')?.samplePayload as Record<string, unknown>;
     // Extra members are allowed by the schema: the attack's material rides along a valid order.
-    const payload = { ...sample, blob: tree(10, 4), text: 'a'.repeat(100_000), list: Array.from({ length: 2_000 }, (_, i) => i) };
+    const payload = {
+      ...sample,
+      blob: tree(10, 4),
+      text: 'a'.repeat(100_000),
+      list: Array.from({ length: 2_000 }, (_, i) => i),
+    };
     // Reducers that hit a limit deliver the original payload. A filter leaf that hits a limit counts
     // as false, as any failing leaf does, and the budget is shared by the whole filter: no delivery.
     const configs: [string, Record<string, unknown>, boolean][] = [
       ['1,000 keys of $..zz', { reducer: manyKeys(1_000, '$..zz') }, true],
       ['nested slices over the blob', { reducer: { x: '$.blob[::1][::1][::1][*,*]' } }, true],
       ['descendant wildcard', { reducer: { all: '$..*', id: '$.order.id' } }, true],
-      ['a filter with a descendant filter selector', { filter: { query: '$..[?@ == 1]', condition: 'v => v.length > 0' } }, false],
-      ['a filter with toUpperCase in a loop', { filter: { query: '$', condition: 'v => !v.list || v.list.map(x => v.text.toUpperCase()).length > 0' } }, false],
-      ['a plain filter that passes (control)', { filter: { query: '$.order.id', condition: 'v => v.length > 0' } }, true],
+      [
+        'a filter with a descendant filter selector',
+        { filter: { query: '$..[?@ == 1]', condition: 'v => v.length > 0' } },
+        false,
+      ],
+      [
+        'a filter with toUpperCase in a loop',
+        { filter: { query: '$', condition: 'v => !v.list || v.list.map(x => v.text.toUpperCase()).length > 0' } },
+        false,
+      ],
+      [
+        'a plain filter that passes (control)',
+        { filter: { query: '$.order.id', condition: 'v => v.length > 0' } },
+        true,
+      ],
     ];
     const endpoints: { title: string; receiver: Receiver; delivered: boolean }[] = [];
     for (const [title, input, delivered] of configs) {
@@ -203,11 +271,17 @@ describe('hardening: filter and reducer work is bounded (issue 17, items 1 and 2
     dataOf(await graphql(PUBLISH, { input: { eventType: 'order.created', payload } }));
     for (const { title, receiver, delivered } of endpoints.filter((e) => e.delivered)) {
       const [received] = await receiver.waitFor(1, 30_000);
-      expect({ title, delivered, data: (JSON.parse(received.body) as { data: unknown }).data }).toEqual({ title, delivered, data: payload });
+      expect({ title, delivered, data: (JSON.parse(received.body) as { data: unknown }).data }).toEqual({
+        title,
+        delivered,
+        data: payload,
+      });
     }
     // Every delivery there is has arrived: the filtered-out endpoints got nothing.
     await new Promise((r) => setTimeout(r, 500));
-    expect(endpoints.map((e) => [e.title, e.receiver.requests.length])).toEqual(endpoints.map((e) => [e.title, e.delivered ? 1 : 0]));
+    expect(endpoints.map((e) => [e.title, e.receiver.requests.length])).toEqual(
+      endpoints.map((e) => [e.title, e.delivered ? 1 : 0]),
+    );
   }, 90_000);
 
   it('/health answered throughout (5 s liveness; the 1 s figure is printed), and another tenant answers after', async () => {
@@ -219,7 +293,11 @@ describe('hardening: filter and reducer work is bounded (issue 17, items 1 and 2
       signal: AbortSignal.timeout(5_000),
     });
     const body = (await res.json()) as { data?: { endpoints: { totalCount: number } } };
-    expect({ status: res.status, totalCount: body.data?.endpoints.totalCount, withinFiveSeconds: Date.now() - started < 5_000 }).toEqual({
+    expect({
+      status: res.status,
+      totalCount: body.data?.endpoints.totalCount,
+      withinFiveSeconds: Date.now() - started < 5_000,
+    }).toEqual({
       status: 200,
       totalCount: 0,
       withinFiveSeconds: true,

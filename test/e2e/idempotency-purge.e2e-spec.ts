@@ -21,22 +21,32 @@ describe('idempotency key purge', () => {
   afterAll(async () => t?.close());
 
   const keys = async (tenantId: string): Promise<string[]> =>
-    ((await db.query('SELECT key FROM idempotency_keys WHERE tenant_id = $1 ORDER BY key', [tenantId])) as Array<{ key: string }>).map((r) => r.key);
+    (
+      (await db.query('SELECT key FROM idempotency_keys WHERE tenant_id = $1 ORDER BY key', [tenantId])) as Array<{
+        key: string;
+      }>
+    ).map((r) => r.key);
 
   it('deletes expired keys, keeps live ones, and an expired key can be used again', async () => {
     const tenantId = newTenantId();
     const token = adminToken({ tenantId });
-    const create = (key: string, url: string) => gql(t.graphqlUrl, CREATE, { input: { url, eventTypes: ['order.created'], idempotencyKey: key } }, token);
+    const create = (key: string, url: string) =>
+      gql(t.graphqlUrl, CREATE, { input: { url, eventTypes: ['order.created'], idempotencyKey: key } }, token);
     dataOf(await create('old-key', 'https://hooks.example.com/a'));
     dataOf(await create('live-key', 'https://hooks.example.com/b'));
     expect(await keys(tenantId)).toEqual(['live-key', 'old-key']);
 
-    await db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 minute' WHERE tenant_id = $1 AND key = 'old-key'`, [tenantId]);
+    await db.query(
+      `UPDATE idempotency_keys SET expires_at = now() - interval '1 minute' WHERE tenant_id = $1 AND key = 'old-key'`,
+      [tenantId],
+    );
     await waitUntil(async () => (await keys(tenantId)).length === 1, 15_000, 100);
     expect(await keys(tenantId)).toEqual(['live-key']);
 
     // The purged key is free again: other input under it creates a new endpoint instead of CONFLICT.
-    const reused = dataOf(await create('old-key', 'https://hooks.example.com/c')) as { createEndpoint: { endpoint: { url: string } } };
+    const reused = dataOf(await create('old-key', 'https://hooks.example.com/c')) as {
+      createEndpoint: { endpoint: { url: string } };
+    };
     expect(reused.createEndpoint.endpoint.url).toBe('https://hooks.example.com/c');
     // Control: the live key still guards its first input.
     expect(errorCode(await create('live-key', 'https://hooks.example.com/d'))).toBe('CONFLICT');

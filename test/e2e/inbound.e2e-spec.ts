@@ -9,7 +9,8 @@ import { subscribe } from '../support/ws-client';
 
 const CREATE_INTEGRATION = `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { id provider name inboundPath isActive createdAt } }`;
 const CREATE_ENDPOINT = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { endpoint { id } secret } }`;
-const EVENT_FIELDS = 'id integrationId provider eventCode externalId status attempts lastError jsonData headers receivedAt processedAt producedEventId';
+const EVENT_FIELDS =
+  'id integrationId provider eventCode externalId status attempts lastError jsonData headers receivedAt processedAt producedEventId';
 const INBOUND_EVENT = `query($id: ID!) { inboundEvent(id: $id) { ${EVENT_FIELDS} } }`;
 const INBOUND_EVENTS = `query($filter: InboundEventFilter!, $orderBy: InboundEventOrder, $first: Int, $after: String) {
   inboundEvents(filter: $filter, orderBy: $orderBy, first: $first, after: $after) { totalCount edges { cursor node { id status attempts eventCode } } pageInfo { hasNextPage endCursor } } }`;
@@ -31,7 +32,6 @@ interface InboundEventView {
   eventCode: string;
 }
 
-
 jest.setTimeout(30_000);
 
 describe('inbound webhooks (real signed requests to the running app)', () => {
@@ -49,19 +49,33 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
   const post = (path: string, body: Buffer | string, headers: Record<string, string>): Promise<Response> =>
     fetch(`${t.url}${path}`, { method: 'POST', headers, body });
   const sign = (raw: Buffer | string, key = secret): string => createHmac('sha256', key).update(raw).digest('base64');
-  const postFaire = (path: string, body: unknown, topic = 'ORDER_CREATED', extra: Record<string, string> = {}): Promise<Response> => {
+  const postFaire = (
+    path: string,
+    body: unknown,
+    topic = 'ORDER_CREATED',
+    extra: Record<string, string> = {},
+  ): Promise<Response> => {
     const raw = Buffer.from(JSON.stringify(body));
-    return post(path, raw, { 'content-type': 'application/json', 'x-faire-webhook-topic': topic, 'x-faire-hmac-sha256': sign(raw), ...extra });
+    return post(path, raw, {
+      'content-type': 'application/json',
+      'x-faire-webhook-topic': topic,
+      'x-faire-hmac-sha256': sign(raw),
+      ...extra,
+    });
   };
   const createFaire = async (token = adminA, name = 'Faire shop'): Promise<{ id: string; inboundPath: string }> =>
-    dataOf(await gql(t.graphqlUrl, CREATE_INTEGRATION, { input: { provider: 'faire', name, webhookSecret: secret } }, token)).createIntegration;
-  const event = async (id: string, token = adminA): Promise<InboundEventView> => dataOf(await gql(t.graphqlUrl, INBOUND_EVENT, { id }, token)).inboundEvent;
+    dataOf(
+      await gql(t.graphqlUrl, CREATE_INTEGRATION, { input: { provider: 'faire', name, webhookSecret: secret } }, token),
+    ).createIntegration;
+  const event = async (id: string, token = adminA): Promise<InboundEventView> =>
+    dataOf(await gql(t.graphqlUrl, INBOUND_EVENT, { id }, token)).inboundEvent;
   const eventWith = (id: string, predicate: (e: InboundEventView) => boolean): Promise<InboundEventView> =>
     waitUntil(async () => {
       const e = await event(id);
       return predicate(e) ? e : null;
     });
-  const stats = async (integrationId: string): Promise<Record<string, number>> => dataOf(await gql(t.graphqlUrl, STATS, { id: integrationId }, adminA)).inboundEventStats;
+  const stats = async (integrationId: string): Promise<Record<string, number>> =>
+    dataOf(await gql(t.graphqlUrl, STATS, { id: integrationId }, adminA)).inboundEventStats;
   const settle = (ms = 600): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
   beforeAll(async () => {
@@ -69,8 +83,18 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
     receiverA = await Receiver.start();
     receiverB = await Receiver.start();
     faire = await createFaire();
-    const endpointA = await gql(t.graphqlUrl, CREATE_ENDPOINT, { input: { url: receiverA.url, eventTypes: ['order.created'], channels: [`shop:${brandId}`] } }, adminA);
-    const endpointB = await gql(t.graphqlUrl, CREATE_ENDPOINT, { input: { url: receiverB.url, eventTypes: ['order.created'] } }, adminB);
+    const endpointA = await gql(
+      t.graphqlUrl,
+      CREATE_ENDPOINT,
+      { input: { url: receiverA.url, eventTypes: ['order.created'], channels: [`shop:${brandId}`] } },
+      adminA,
+    );
+    const endpointB = await gql(
+      t.graphqlUrl,
+      CREATE_ENDPOINT,
+      { input: { url: receiverB.url, eventTypes: ['order.created'] } },
+      adminB,
+    );
     dataOf(endpointA);
     dataOf(endpointB);
   });
@@ -109,7 +133,11 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
       await live.close();
 
       const [delivered] = await receiverA.waitFor(1);
-      const payload = JSON.parse(delivered.body) as { id: string; type: string; data: { order: { id: string }; shop_id: string } };
+      const payload = JSON.parse(delivered.body) as {
+        id: string;
+        type: string;
+        data: { order: { id: string }; shop_id: string };
+      };
       expect(payload.type).toBe('order.created');
       expect(payload.id).toBe(processed.producedEventId);
       expect(payload.data.order.id).toBe(orderId);
@@ -141,10 +169,28 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
 
     it('reprocessing a PROCESSED event publishes nothing new; processInboundEvent leaves it alone', async () => {
       const before = await event(firstId);
-      const noop = dataOf(await gql(t.graphqlUrl, `mutation($id: ID!) { processInboundEvent(id: $id) { status attempts } }`, { id: firstId }, adminA)).processInboundEvent;
+      const noop = dataOf(
+        await gql(
+          t.graphqlUrl,
+          `mutation($id: ID!) { processInboundEvent(id: $id) { status attempts } }`,
+          { id: firstId },
+          adminA,
+        ),
+      ).processInboundEvent;
       expect(noop).toEqual({ status: 'PROCESSED', attempts: before.attempts });
-      const again = dataOf(await gql(t.graphqlUrl, `mutation($id: ID!) { reprocessInboundEvent(id: $id) { status attempts producedEventId } }`, { id: firstId }, adminA)).reprocessInboundEvent;
-      expect(again).toEqual({ status: 'PROCESSED', attempts: before.attempts + 1, producedEventId: before.producedEventId });
+      const again = dataOf(
+        await gql(
+          t.graphqlUrl,
+          `mutation($id: ID!) { reprocessInboundEvent(id: $id) { status attempts producedEventId } }`,
+          { id: firstId },
+          adminA,
+        ),
+      ).reprocessInboundEvent;
+      expect(again).toEqual({
+        status: 'PROCESSED',
+        attempts: before.attempts + 1,
+        producedEventId: before.producedEventId,
+      });
       await settle(1000);
       expect(receiverA.requests).toHaveLength(1);
     });
@@ -155,14 +201,23 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
       const integration = await createFaire(adminA, 'sweeper');
       const ids: string[] = [];
       for (const n of [1, 2]) {
-        const res = await postFaire(integration.inboundPath, faireOrder(`bo_sweep_${n}_${randomUUID().slice(0, 6)}`, 'b_sweep'));
+        const res = await postFaire(
+          integration.inboundPath,
+          faireOrder(`bo_sweep_${n}_${randomUUID().slice(0, 6)}`, 'b_sweep'),
+        );
         ids.push(((await res.json()) as { id: string }).id);
       }
       for (const id of ids) await eventWith(id, (e) => e.status === 'PROCESSED');
       const ds = t.app.get(DataSource);
       // As if the queue had lost the first one's job, and a worker had died holding the second for 6 minutes.
-      await ds.query(`UPDATE inbound_events SET status = 'PENDING', processed_at = NULL, updated_at = now() - interval '1 minute' WHERE id = $1`, [ids[0]]);
-      await ds.query(`UPDATE inbound_events SET status = 'PROCESSING', processed_at = NULL, updated_at = now() - interval '6 minutes' WHERE id = $1`, [ids[1]]);
+      await ds.query(
+        `UPDATE inbound_events SET status = 'PENDING', processed_at = NULL, updated_at = now() - interval '1 minute' WHERE id = $1`,
+        [ids[0]],
+      );
+      await ds.query(
+        `UPDATE inbound_events SET status = 'PROCESSING', processed_at = NULL, updated_at = now() - interval '6 minutes' WHERE id = $1`,
+        [ids[1]],
+      );
       for (const id of ids) {
         const done = await eventWith(id, (e) => e.status === 'PROCESSED');
         expect(done.attempts).toBe(2);
@@ -173,33 +228,55 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
   describe('refusals store nothing', () => {
     let integration: { id: string; inboundPath: string };
     const body = Buffer.from(JSON.stringify(faireOrder('bo_refused', 'b_refused')));
-    const good = (): Record<string, string> => ({ 'content-type': 'application/json', 'x-faire-webhook-topic': 'ORDER_CREATED', 'x-faire-hmac-sha256': sign(body) });
+    const good = (): Record<string, string> => ({
+      'content-type': 'application/json',
+      'x-faire-webhook-topic': 'ORDER_CREATED',
+      'x-faire-hmac-sha256': sign(body),
+    });
 
     beforeAll(async () => {
       integration = await createFaire(adminA, 'refusals');
     });
 
     it('401 on a bad or a missing signature, with reasonCode SIGNATURE_INVALID', async () => {
-      const bad = await post(integration.inboundPath, body, { ...good(), 'x-faire-hmac-sha256': sign(body, 'another-secret') });
+      const bad = await post(integration.inboundPath, body, {
+        ...good(),
+        'x-faire-hmac-sha256': sign(body, 'another-secret'),
+      });
       expect(bad.status).toBe(401);
       expect(await bad.json()).toEqual({
-        error: { code: 'UNAUTHENTICATED', reasonCode: 'SIGNATURE_INVALID', message: 'invalid signature: signature does not match the body' },
+        error: {
+          code: 'UNAUTHENTICATED',
+          reasonCode: 'SIGNATURE_INVALID',
+          message: 'invalid signature: signature does not match the body',
+        },
       });
       const { 'x-faire-hmac-sha256': _dropped, ...unsigned } = good();
       const missing = await post(integration.inboundPath, body, unsigned);
       expect(missing.status).toBe(401);
-      expect(await missing.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED', reasonCode: 'SIGNATURE_INVALID', message: expect.stringMatching(/missing/) } });
+      expect(await missing.json()).toMatchObject({
+        error: { code: 'UNAUTHENTICATED', reasonCode: 'SIGNATURE_INVALID', message: expect.stringMatching(/missing/) },
+      });
     });
 
     it('404 for an unknown integration, another provider, an unknown provider and an inactive integration', async () => {
       const unknown = await post(`/inbound/faire/${randomUUID()}`, body, good());
       expect(unknown.status).toBe(404);
-      expect(await unknown.json()).toEqual({ error: { code: 'NOT_FOUND', reasonCode: 'INTEGRATION_NOT_FOUND', message: 'unknown or inactive integration' } });
+      expect(await unknown.json()).toEqual({
+        error: { code: 'NOT_FOUND', reasonCode: 'INTEGRATION_NOT_FOUND', message: 'unknown or inactive integration' },
+      });
       expect((await post('/inbound/faire/not-a-uuid', body, good())).status).toBe(404);
       expect((await post(`/inbound/generic/${integration.id}`, body, good())).status).toBe(404);
       expect((await post(`/inbound/shopify/${integration.id}`, body, good())).status).toBe(404);
       const inactive = await createFaire(adminA, 'inactive');
-      dataOf(await gql(t.graphqlUrl, `mutation($id: ID!) { deactivateIntegration(id: $id) { isActive } }`, { id: inactive.id }, adminA));
+      dataOf(
+        await gql(
+          t.graphqlUrl,
+          `mutation($id: ID!) { deactivateIntegration(id: $id) { isActive } }`,
+          { id: inactive.id },
+          adminA,
+        ),
+      );
       expect((await post(inactive.inboundPath, body, good())).status).toBe(404);
       expect((await stats(inactive.id)).total).toBe(0);
     });
@@ -218,7 +295,9 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
       expect(await notJson.json()).toMatchObject({ error: { code: 'BAD_REQUEST', reasonCode: 'BODY_NOT_JSON' } });
       const res = await post(integration.inboundPath, body, { ...good(), 'content-type': 'text/plain' });
       expect(res.status).toBe(415);
-      expect(await res.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', reasonCode: 'CONTENT_TYPE_NOT_JSON' } });
+      expect(await res.json()).toMatchObject({
+        error: { code: 'UNSUPPORTED_MEDIA_TYPE', reasonCode: 'CONTENT_TYPE_NOT_JSON' },
+      });
     });
 
     it('stored none of them', async () => {
@@ -245,54 +324,116 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
     });
 
     it('marks a handler failure FAILED; retryFailedInboundEvents retries it until 3 attempts and then leaves it alone', async () => {
-      const broken = { ...faireOrder(`bo_${randomUUID().slice(0, 10)}`, brandId), items: [{ id: 'oi_1', sku: 'X', quantity: 'twelve' }] };
+      const broken = {
+        ...faireOrder(`bo_${randomUUID().slice(0, 10)}`, brandId),
+        items: [{ id: 'oi_1', sku: 'X', quantity: 'twelve' }],
+      };
       const res = await postFaire(integration.inboundPath, broken);
       failedId = ((await res.json()) as { id: string }).id;
       const failed = await eventWith(failedId, (e) => e.status === 'FAILED');
       expect(failed.attempts).toBe(1);
       expect(failed.lastError).toMatch(/items\[0\]\.quantity/);
 
-      expect(dataOf(await gql(t.graphqlUrl, RETRY_FAILED, { id: integration.id }, adminA)).retryFailedInboundEvents).toEqual({ processed: 0, failed: 1, skipped: 0 });
+      expect(
+        dataOf(await gql(t.graphqlUrl, RETRY_FAILED, { id: integration.id }, adminA)).retryFailedInboundEvents,
+      ).toEqual({ processed: 0, failed: 1, skipped: 0 });
       expect((await event(failedId)).attempts).toBe(2);
-      expect(dataOf(await gql(t.graphqlUrl, RETRY_FAILED, { id: integration.id }, adminA)).retryFailedInboundEvents).toEqual({ processed: 0, failed: 1, skipped: 0 });
+      expect(
+        dataOf(await gql(t.graphqlUrl, RETRY_FAILED, { id: integration.id }, adminA)).retryFailedInboundEvents,
+      ).toEqual({ processed: 0, failed: 1, skipped: 0 });
       expect((await event(failedId)).attempts).toBe(3);
-      expect(dataOf(await gql(t.graphqlUrl, RETRY_FAILED, { id: integration.id }, adminA)).retryFailedInboundEvents).toEqual({ processed: 0, failed: 0, skipped: 0 });
+      expect(
+        dataOf(await gql(t.graphqlUrl, RETRY_FAILED, { id: integration.id }, adminA)).retryFailedInboundEvents,
+      ).toEqual({ processed: 0, failed: 0, skipped: 0 });
       expect(await event(failedId)).toMatchObject({ status: 'FAILED', attempts: 3 });
     });
 
     it('lists with filter, order and cursor, and counts by status', async () => {
-      expect(await stats(integration.id)).toEqual({ total: 2, pending: 0, processing: 0, processed: 0, failed: 1, skipped: 1 });
+      expect(await stats(integration.id)).toEqual({
+        total: 2,
+        pending: 0,
+        processing: 0,
+        processed: 0,
+        failed: 1,
+        skipped: 1,
+      });
       const filter = { integrationId: integration.id };
-      const first = dataOf(await gql(t.graphqlUrl, INBOUND_EVENTS, { filter, orderBy: { field: 'ATTEMPTS', direction: 'DESC' }, first: 1 }, adminA)).inboundEvents;
+      const first = dataOf(
+        await gql(
+          t.graphqlUrl,
+          INBOUND_EVENTS,
+          { filter, orderBy: { field: 'ATTEMPTS', direction: 'DESC' }, first: 1 },
+          adminA,
+        ),
+      ).inboundEvents;
       expect(first.totalCount).toBe(2);
       expect(first.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([failedId]);
       expect(first.pageInfo.hasNextPage).toBe(true);
-      const second = dataOf(await gql(t.graphqlUrl, INBOUND_EVENTS, { filter, orderBy: { field: 'ATTEMPTS', direction: 'DESC' }, first: 1, after: first.pageInfo.endCursor }, adminA)).inboundEvents;
+      const second = dataOf(
+        await gql(
+          t.graphqlUrl,
+          INBOUND_EVENTS,
+          { filter, orderBy: { field: 'ATTEMPTS', direction: 'DESC' }, first: 1, after: first.pageInfo.endCursor },
+          adminA,
+        ),
+      ).inboundEvents;
       expect(second.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([skippedId]);
       expect(second.pageInfo.hasNextPage).toBe(false);
-      const asc = dataOf(await gql(t.graphqlUrl, INBOUND_EVENTS, { filter: { ...filter, status: ['SKIPPED'] }, orderBy: { field: 'PROCESSED_AT', direction: 'ASC' } }, adminA)).inboundEvents;
+      const asc = dataOf(
+        await gql(
+          t.graphqlUrl,
+          INBOUND_EVENTS,
+          { filter: { ...filter, status: ['SKIPPED'] }, orderBy: { field: 'PROCESSED_AT', direction: 'ASC' } },
+          adminA,
+        ),
+      ).inboundEvents;
       expect(asc.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([skippedId]);
-      const wrongOrder = await gql(t.graphqlUrl, INBOUND_EVENTS, { filter, orderBy: { field: 'STATUS', direction: 'ASC' }, after: first.pageInfo.endCursor }, adminA);
+      const wrongOrder = await gql(
+        t.graphqlUrl,
+        INBOUND_EVENTS,
+        { filter, orderBy: { field: 'STATUS', direction: 'ASC' }, after: first.pageInfo.endCursor },
+        adminA,
+      );
       expect(errorCode(wrongOrder)).toBe('BAD_USER_INPUT');
-      expect(errorCode(await gql(t.graphqlUrl, INBOUND_EVENTS, { filter, after: 'not-a-cursor' }, adminA))).toBe('BAD_USER_INPUT');
+      expect(errorCode(await gql(t.graphqlUrl, INBOUND_EVENTS, { filter, after: 'not-a-cursor' }, adminA))).toBe(
+        'BAD_USER_INPUT',
+      );
       const byDefault = dataOf(await gql(t.graphqlUrl, INBOUND_EVENTS, { filter }, adminA)).inboundEvents;
       expect(byDefault.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([failedId, skippedId]);
     });
 
     it('bulk reprocesses by ids and by filter; dry runs change nothing; neither or both selections are BAD_USER_INPUT', async () => {
-      const dry = dataOf(await gql(t.graphqlUrl, BULK_REPROCESS, { input: { eventIds: [skippedId], dryRun: true } }, adminA)).bulkReprocessInboundEvents;
+      const dry = dataOf(
+        await gql(t.graphqlUrl, BULK_REPROCESS, { input: { eventIds: [skippedId], dryRun: true } }, adminA),
+      ).bulkReprocessInboundEvents;
       expect(dry).toEqual({ affected: 1, trackedJob: null });
       expect((await event(skippedId)).attempts).toBe(1);
 
-      const byIds = dataOf(await gql(t.graphqlUrl, BULK_REPROCESS, { input: { eventIds: [skippedId] } }, adminA)).bulkReprocessInboundEvents;
+      const byIds = dataOf(
+        await gql(t.graphqlUrl, BULK_REPROCESS, { input: { eventIds: [skippedId] } }, adminA),
+      ).bulkReprocessInboundEvents;
       expect(byIds.affected).toBe(1);
       expect(await event(skippedId)).toMatchObject({ status: 'SKIPPED', attempts: 2 });
 
       const filter = { integrationId: integration.id, status: ['FAILED'] };
-      const dryFilter = dataOf(await gql(t.graphqlUrl, BULK_REPROCESS, { input: { applyToAll: true, integrationId: integration.id, filter, dryRun: true } }, adminA)).bulkReprocessInboundEvents;
+      const dryFilter = dataOf(
+        await gql(
+          t.graphqlUrl,
+          BULK_REPROCESS,
+          { input: { applyToAll: true, integrationId: integration.id, filter, dryRun: true } },
+          adminA,
+        ),
+      ).bulkReprocessInboundEvents;
       expect(dryFilter.affected).toBe(1);
       expect((await event(failedId)).attempts).toBe(3);
-      const byFilter = dataOf(await gql(t.graphqlUrl, BULK_REPROCESS, { input: { applyToAll: true, integrationId: integration.id, filter } }, adminA)).bulkReprocessInboundEvents;
+      const byFilter = dataOf(
+        await gql(
+          t.graphqlUrl,
+          BULK_REPROCESS,
+          { input: { applyToAll: true, integrationId: integration.id, filter } },
+          adminA,
+        ),
+      ).bulkReprocessInboundEvents;
       expect(byFilter.affected).toBe(1);
       expect(await event(failedId)).toMatchObject({ status: 'FAILED', attempts: 4 });
       expect((await event(skippedId)).attempts).toBe(2);
@@ -306,7 +447,10 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
       ];
       for (const [input, reasonCode] of refusals) {
         const res = await gql(t.graphqlUrl, BULK_REPROCESS, { input }, adminA);
-        expect({ input, extensions: res.errors?.[0]?.extensions }).toMatchObject({ input, extensions: { code: 'BAD_USER_INPUT', reasonCode } });
+        expect({ input, extensions: res.errors?.[0]?.extensions }).toMatchObject({
+          input,
+          extensions: { code: 'BAD_USER_INPUT', reasonCode },
+        });
       }
     });
 
@@ -317,20 +461,47 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
       expect(errorCode(refused)).toBe('UNPROCESSABLE');
       expect(refused.errors?.[0]).toMatchObject({
         message: 'confirmation must be exactly YES; nothing was deleted',
-        extensions: { code: 'UNPROCESSABLE', field: 'confirmation', reason: 'DELETE_NOT_CONFIRMED', reasonCode: 'DELETE_NOT_CONFIRMED' },
+        extensions: {
+          code: 'UNPROCESSABLE',
+          field: 'confirmation',
+          reason: 'DELETE_NOT_CONFIRMED',
+          reasonCode: 'DELETE_NOT_CONFIRMED',
+        },
       });
-      expect(errorCode(await gql(t.graphqlUrl, `mutation($id: ID!) { deleteAllInboundEvents(integrationId: $id, confirmation: "Y") { deleted } }`, { id: integration.id }, adminA))).toBe('UNPROCESSABLE');
-      expect(dataOf(await gql(t.graphqlUrl, BULK_DELETE, { input: { ...input, confirmation: '', dryRun: true } }, adminA)).bulkDeleteInboundEvents).toEqual({ deleted: 2 });
+      expect(
+        errorCode(
+          await gql(
+            t.graphqlUrl,
+            `mutation($id: ID!) { deleteAllInboundEvents(integrationId: $id, confirmation: "Y") { deleted } }`,
+            { id: integration.id },
+            adminA,
+          ),
+        ),
+      ).toBe('UNPROCESSABLE');
+      expect(
+        dataOf(await gql(t.graphqlUrl, BULK_DELETE, { input: { ...input, confirmation: '', dryRun: true } }, adminA))
+          .bulkDeleteInboundEvents,
+      ).toEqual({ deleted: 2 });
       expect(await stats(integration.id)).toEqual(before);
 
-      expect(dataOf(await gql(t.graphqlUrl, BULK_DELETE, { input: { eventIds: [skippedId], confirmation: 'YES' } }, adminA)).bulkDeleteInboundEvents).toEqual({ deleted: 1 });
+      expect(
+        dataOf(await gql(t.graphqlUrl, BULK_DELETE, { input: { eventIds: [skippedId], confirmation: 'YES' } }, adminA))
+          .bulkDeleteInboundEvents,
+      ).toEqual({ deleted: 1 });
       const gone = await gql(t.graphqlUrl, INBOUND_EVENT, { id: skippedId }, adminA);
       expect(gone.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', reasonCode: 'INBOUND_EVENT_NOT_FOUND' });
-      const all = await gql(t.graphqlUrl, `mutation($id: ID!) { deleteAllInboundEvents(integrationId: $id, confirmation: "YES") { deleted } }`, { id: integration.id }, adminA);
+      const all = await gql(
+        t.graphqlUrl,
+        `mutation($id: ID!) { deleteAllInboundEvents(integrationId: $id, confirmation: "YES") { deleted } }`,
+        { id: integration.id },
+        adminA,
+      );
       expect(dataOf(all).deleteAllInboundEvents).toEqual({ deleted: 1 });
       expect((await stats(integration.id)).total).toBe(0);
 
-      const audit = dataOf(await gql(t.graphqlUrl, `{ auditLogs(first: 20) { edges { node { action targetId metadata } } } }`, {}, adminA)).auditLogs.edges as { node: { action: string; metadata: { count?: number } } }[];
+      const audit = dataOf(
+        await gql(t.graphqlUrl, `{ auditLogs(first: 20) { edges { node { action targetId metadata } } } }`, {}, adminA),
+      ).auditLogs.edges as { node: { action: string; metadata: { count?: number } } }[];
       expect(audit.find((e) => e.node.action === 'inbound_event.bulk_deleted')?.node.metadata.count).toBe(1);
       expect(audit.find((e) => e.node.action === 'inbound_event.all_deleted')?.node.metadata.count).toBe(1);
     });
@@ -342,7 +513,9 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
       const res = await postFaire(integration.inboundPath, faireOrder(`bo_${randomUUID().slice(0, 10)}`, brandId));
       const { id } = (await res.json()) as { id: string };
 
-      const listB = dataOf(await gql(t.graphqlUrl, '{ integrations { id } }', {}, adminB)).integrations as { id: string }[];
+      const listB = dataOf(await gql(t.graphqlUrl, '{ integrations { id } }', {}, adminB)).integrations as {
+        id: string;
+      }[];
       expect(listB.map((i) => i.id)).not.toContain(integration.id);
       const asB: [string, Record<string, unknown>][] = [
         ['query($id: ID!) { integration(id: $id) { id } }', { id: integration.id }],
@@ -355,22 +528,48 @@ describe('inbound webhooks (real signed requests to the running app)', () => {
         [STATS, { id: integration.id }],
         ['mutation($id: ID!) { reprocessInboundEvent(id: $id) { id } }', { id }],
         ['mutation($id: ID!) { processInboundEvent(id: $id) { id } }', { id }],
-        ['mutation($id: ID!) { processPendingInboundEvents(integrationId: $id) { processed } }', { id: integration.id }],
+        [
+          'mutation($id: ID!) { processPendingInboundEvents(integrationId: $id) { processed } }',
+          { id: integration.id },
+        ],
         [RETRY_FAILED, { id: integration.id }],
-        ['mutation($id: ID!) { deleteAllInboundEvents(integrationId: $id, confirmation: "YES") { deleted } }', { id: integration.id }],
-        [BULK_REPROCESS, { input: { applyToAll: true, integrationId: integration.id, filter: { integrationId: integration.id } } }],
+        [
+          'mutation($id: ID!) { deleteAllInboundEvents(integrationId: $id, confirmation: "YES") { deleted } }',
+          { id: integration.id },
+        ],
+        [
+          BULK_REPROCESS,
+          { input: { applyToAll: true, integrationId: integration.id, filter: { integrationId: integration.id } } },
+        ],
       ];
-      for (const [query, variables] of asB) expect([query, errorCode(await gql(t.graphqlUrl, query, variables, adminB))]).toEqual([query, 'NOT_FOUND']);
-      const bulk = dataOf(await gql(t.graphqlUrl, BULK_DELETE, { input: { eventIds: [id], confirmation: 'YES' } }, adminB)).bulkDeleteInboundEvents;
+      for (const [query, variables] of asB)
+        expect([query, errorCode(await gql(t.graphqlUrl, query, variables, adminB))]).toEqual([query, 'NOT_FOUND']);
+      const bulk = dataOf(
+        await gql(t.graphqlUrl, BULK_DELETE, { input: { eventIds: [id], confirmation: 'YES' } }, adminB),
+      ).bulkDeleteInboundEvents;
       expect(bulk).toEqual({ deleted: 0 });
 
-      const live = subscribe(t.wsUrl, adminB, 'subscription($id: ID!) { inboundEventUpdated(integrationId: $id) { id } }', { id: integration.id });
+      const live = subscribe(
+        t.wsUrl,
+        adminB,
+        'subscription($id: ID!) { inboundEventUpdated(integrationId: $id) { id } }',
+        { id: integration.id },
+      );
       await waitUntil(async () => live.errors.length > 0);
       expect(JSON.stringify(live.errors)).toContain('NOT_FOUND');
       await live.close();
 
       expect((await event(id)).id).toBe(id);
-      expect(dataOf(await gql(t.graphqlUrl, 'query($id: ID!) { integration(id: $id) { isActive } }', { id: integration.id }, adminA)).integration.isActive).toBe(true);
+      expect(
+        dataOf(
+          await gql(
+            t.graphqlUrl,
+            'query($id: ID!) { integration(id: $id) { isActive } }',
+            { id: integration.id },
+            adminA,
+          ),
+        ).integration.isActive,
+      ).toBe(true);
     });
   });
 });

@@ -8,7 +8,11 @@ import { spawn } from 'node:child_process';
 import { DataSource } from 'typeorm';
 import { canConnect } from '../../scripts/dev-services';
 import { queryReturning } from '../../src/database/returning';
-import { HELD_RETENTION_DAYS, RECONCILE_PER_ENDPOINT, ReconcilerService } from '../../src/deliveries/reconciler.service';
+import {
+  HELD_RETENTION_DAYS,
+  RECONCILE_PER_ENDPOINT,
+  ReconcilerService,
+} from '../../src/deliveries/reconciler.service';
 import { createTestApp, TestApp } from '../support/app';
 import { recordEnqueues } from '../support/enqueue-spy';
 import { dataOf, gql } from '../support/graphql-client';
@@ -39,11 +43,17 @@ describe('reconciler fairness', () => {
   });
 
   async function endpointFor(tenantId: string, receiver: Receiver): Promise<string> {
-    return dataOf(await gql(t.graphqlUrl, CREATE, { input: { url: receiver.url } }, adminToken({ tenantId }))).createEndpoint.endpoint.id;
+    return dataOf(await gql(t.graphqlUrl, CREATE, { input: { url: receiver.url } }, adminToken({ tenantId })))
+      .createEndpoint.endpoint.id;
   }
 
   /** Deliveries whose job is gone: PENDING in Postgres, due `ageSeconds` ago, nothing in Redis. */
-  async function overdueDeliveries(tenantId: string, endpointId: string, count: number, ageSeconds: number): Promise<string[]> {
+  async function overdueDeliveries(
+    tenantId: string,
+    endpointId: string,
+    count: number,
+    ageSeconds: number,
+  ): Promise<string[]> {
     const rows: { id: string }[] = await dataSource.query(
       `WITH ev AS (
          INSERT INTO events (id, tenant_id, event_type, payload, channels, created_at)
@@ -68,7 +78,9 @@ describe('reconciler fairness', () => {
     const healthyEndpoint = await endpointFor(a, healthy);
     // Specs run one at a time (runInBand); deliveries earlier specs left unfinished (their apps are closed) would
     // share this tick, so they are settled first and the tick sees only this test's rows.
-    await dataSource.query(`UPDATE deliveries SET status = 'FAILED', next_attempt_at = NULL WHERE status IN ('PENDING','RETRYING','IN_FLIGHT')`);
+    await dataSource.query(
+      `UPDATE deliveries SET status = 'FAILED', next_attempt_at = NULL WHERE status IN ('PENDING','RETRYING','IN_FLIGHT')`,
+    );
     // Both well past the overdue grace (two ticks: 20 minutes here); the backlog is older than A's delivery.
     const backlog = new Set(await overdueDeliveries(z, deadEndpoint, BACKLOG, 86_400));
     const [lost] = await overdueDeliveries(a, healthyEndpoint, 1, 7_200);
@@ -84,12 +96,20 @@ describe('reconciler fairness', () => {
     // And the re-queued job really is delivered.
     const [request] = await healthy.waitFor(1, 15_000);
     const body = JSON.parse(request.body) as { id: string };
-    const [row]: { event_id: string }[] = await dataSource.query('SELECT event_id FROM deliveries WHERE id = $1', [lost]);
+    const [row]: { event_id: string }[] = await dataSource.query('SELECT event_id FROM deliveries WHERE id = $1', [
+      lost,
+    ]);
     expect(body.id).toBe(row.event_id);
-    await waitUntil(async () => {
-      const [status]: { status: string }[] = await dataSource.query('SELECT status FROM deliveries WHERE id = $1', [lost]);
-      return status.status === 'SUCCEEDED';
-    }, 15_000, 100);
+    await waitUntil(
+      async () => {
+        const [status]: { status: string }[] = await dataSource.query('SELECT status FROM deliveries WHERE id = $1', [
+          lost,
+        ]);
+        return status.status === 'SUCCEEDED';
+      },
+      15_000,
+      100,
+    );
   }, 60_000);
 
   it(`a delivery HELD for ${HELD_RETENTION_DAYS} days becomes DEAD_LETTER with that reason; a fresh HELD one is kept and released`, async () => {
@@ -99,18 +119,37 @@ describe('reconciler fairness', () => {
     const endpointId = await endpointFor(a, receiver);
     expect(dataOf(await gql(t.graphqlUrl, TOGGLE, { id: endpointId }, token)).toggleEndpoint.isActive).toBe(false);
     const publish = async (id: string): Promise<string> =>
-      dataOf(await gql(t.graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: { order: { id, status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] } } } }, token)).publishEvent.id;
+      dataOf(
+        await gql(
+          t.graphqlUrl,
+          PUBLISH,
+          {
+            input: {
+              eventType: 'order.created',
+              payload: {
+                order: { id, status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] },
+              },
+            },
+          },
+          token,
+        ),
+      ).publishEvent.id;
     const oldEvent = await publish('held-old');
     const freshEvent = await publish('held-fresh');
     type Row = { id: string; eventId: string; status: string; lastError: string | null; nextAttemptAt: string | null };
     const rows = async (): Promise<Map<string, Row>> => {
-      const edges: { node: Row }[] = dataOf(await gql(t.graphqlUrl, DELIVERIES, { filter: { endpointId } }, token)).deliveries.edges;
+      const edges: { node: Row }[] = dataOf(await gql(t.graphqlUrl, DELIVERIES, { filter: { endpointId } }, token))
+        .deliveries.edges;
       return new Map(edges.map((e) => [e.node.eventId, e.node]));
     };
-    const held = await waitUntil(async () => {
-      const found = await rows();
-      return found.size === 2 && [...found.values()].every((d) => d.status === 'HELD') ? found : null;
-    }, 15_000, 100);
+    const held = await waitUntil(
+      async () => {
+        const found = await rows();
+        return found.size === 2 && [...found.values()].every((d) => d.status === 'HELD') ? found : null;
+      },
+      15_000,
+      100,
+    );
 
     // Held since a little more than the retention: the tick's rule reads created_at (the row has no held_at).
     const old = held.get(oldEvent) as Row;
@@ -124,7 +163,12 @@ describe('reconciler fairness', () => {
     expect(report?.expiredHeld).toBeGreaterThanOrEqual(1); // null would mean the tick did not run (lock held)
 
     const after = await rows();
-    expect(after.get(oldEvent)).toEqual({ ...old, status: 'DEAD_LETTER', lastError: `held for ${HELD_RETENTION_DAYS} days while the endpoint was disabled`, nextAttemptAt: null });
+    expect(after.get(oldEvent)).toEqual({
+      ...old,
+      status: 'DEAD_LETTER',
+      lastError: `held for ${HELD_RETENTION_DAYS} days while the endpoint was disabled`,
+      nextAttemptAt: null,
+    });
     expect(after.get(freshEvent)).toEqual(held.get(freshEvent)); // positive control: the fresh HELD row is untouched
     expect(receiver.requests).toHaveLength(0);
 
@@ -138,15 +182,23 @@ describe('reconciler fairness', () => {
 
   it('a tick with Redis down finishes within its deadline, leaves the rows due, and the app still shuts down', async () => {
     const port = await freePort();
-    const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const redis = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     try {
       await waitUntil(() => canConnect(port), 10_000);
       const own = await createTestApp({ REDIS_URL: `redis://127.0.0.1:${port}`, RECONCILE_INTERVAL_MS: '600000' });
       try {
         const receiver = await receivers.start();
         const a = newTenantId();
-        const endpointId = dataOf(await gql(own.graphqlUrl, CREATE, { input: { url: receiver.url } }, adminToken({ tenantId: a }))).createEndpoint.endpoint.id;
-        await dataSource.query(`UPDATE deliveries SET status = 'FAILED', next_attempt_at = NULL WHERE status IN ('PENDING','RETRYING','IN_FLIGHT')`);
+        const endpointId = dataOf(
+          await gql(own.graphqlUrl, CREATE, { input: { url: receiver.url } }, adminToken({ tenantId: a })),
+        ).createEndpoint.endpoint.id;
+        await dataSource.query(
+          `UPDATE deliveries SET status = 'FAILED', next_attempt_at = NULL WHERE status IN ('PENDING','RETRYING','IN_FLIGHT')`,
+        );
         const [due] = await overdueDeliveries(a, endpointId, 1, 7_200);
         redis.kill('SIGKILL');
         await waitUntil(async () => !(await canConnect(port)), 10_000);
@@ -154,7 +206,9 @@ describe('reconciler fairness', () => {
         // Were the tick to wait for Redis, this would hang past the test's timeout (no wall-clock is asserted).
         const report = await own.app.get(ReconcilerService).reconcile();
         expect(report?.requeued).toBe(1);
-        const [row]: { status: string }[] = await dataSource.query('SELECT status FROM deliveries WHERE id = $1', [due]);
+        const [row]: { status: string }[] = await dataSource.query('SELECT status FROM deliveries WHERE id = $1', [
+          due,
+        ]);
         expect(row.status).toBe('PENDING'); // still due in Postgres: the next tick queues it
       } finally {
         await own.close(); // likewise: a shutdown wedged by the dead Redis fails the test by its timeout

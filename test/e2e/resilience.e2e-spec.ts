@@ -7,7 +7,9 @@ import { subscribe } from '../support/ws-client';
 
 const CREATE = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }`;
 const PUBLISH_MANY = `mutation($inputs: [PublishEventInput!]!) { publishEvents(inputs: $inputs) { id } }`;
-const ORDER = (id: string) => ({ order: { id, status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] } });
+const ORDER = (id: string) => ({
+  order: { id, status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] },
+});
 
 interface Setup {
   api: AppProcess;
@@ -24,8 +26,13 @@ async function setup(api: AppProcess, url: string): Promise<Setup> {
 }
 
 async function publishMany(s: Setup, count: number, prefix: string): Promise<string[]> {
-  const inputs = Array.from({ length: count }, (_, i) => ({ eventType: 'order.created', payload: ORDER(`${prefix}-${i}`) }));
-  return dataOf(await gql(`${s.api.url}/graphql`, PUBLISH_MANY, { inputs }, s.token)).publishEvents.map((e: { id: string }) => e.id);
+  const inputs = Array.from({ length: count }, (_, i) => ({
+    eventType: 'order.created',
+    payload: ORDER(`${prefix}-${i}`),
+  }));
+  return dataOf(await gql(`${s.api.url}/graphql`, PUBLISH_MANY, { inputs }, s.token)).publishEvents.map(
+    (e: { id: string }) => e.id,
+  );
 }
 
 describe('resilience: separate api and worker processes', () => {
@@ -51,7 +58,9 @@ describe('resilience: separate api and worker processes', () => {
     const s = await setup(api, receiver.url);
     const other = await setup(api, receiver.url);
     const wsUrl = `ws://127.0.0.1:${api.port}/graphql`;
-    const live = subscribe(wsUrl, s.token, 'subscription($id: ID) { deliveryUpdated(endpointId: $id) { id status } }', { id: s.endpointId });
+    const live = subscribe(wsUrl, s.token, 'subscription($id: ID) { deliveryUpdated(endpointId: $id) { id status } }', {
+      id: s.endpointId,
+    });
     const spy = subscribe(wsUrl, other.token, 'subscription { deliveryUpdated { id status endpointId } }');
     await new Promise((r) => setTimeout(r, 500));
     const [eventId] = await publishMany(s, 1, 'live');

@@ -418,12 +418,19 @@ describe('tenant event types (real Postgres, Redis and receivers)', () => {
     );
     const order = (amount: number) => ({
       ...sample,
-      order: { ...(sample.order as object), id: `00000000-0000-4000-8000-${String(amount).padStart(12, '0')}`, total: { amount, currency: 'EUR' } },
+      order: {
+        ...(sample.order as object),
+        id: `00000000-0000-4000-8000-${String(amount).padStart(12, '0')}`,
+        total: { amount, currency: 'EUR' },
+      },
     });
     await published(a, 'NEW_CONSUMER_ORDER', order(50));
     const big = await published(a, 'NEW_CONSUMER_ORDER', order(500));
     const requests = await r.waitFor(2);
-    expect(verify(ep.secret, requests[1])).toMatchObject({ id: big.id, data: { orderId: '00000000-0000-4000-8000-000000000500' } });
+    expect(verify(ep.secret, requests[1])).toMatchObject({
+      id: big.id,
+      data: { orderId: '00000000-0000-4000-8000-000000000500' },
+    });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(r.requests).toHaveLength(2);
   });

@@ -13,7 +13,9 @@ import { adminToken, newTenantId } from '../support/tokens';
 const CREATE = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id url } } }`;
 const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`;
 const ATTEMPTS_OF = `query($id: ID!) { delivery(id: $id) { attempts { attemptNumber responseStatus error } } }`;
-const ORDER = { order: { id: 'ord_rebind', status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] } };
+const ORDER = {
+  order: { id: 'ord_rebind', status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] },
+};
 
 describe('fault 6: DNS rebinding between validation and connect (ALLOW_PRIVATE_TARGETS=false)', () => {
   let t: TestApp;
@@ -30,7 +32,10 @@ describe('fault 6: DNS rebinding between validation and connect (ALLOW_PRIVATE_T
   beforeAll(async () => {
     receiver = await Receiver.start();
     t = await createTestApp(
-      { ALLOW_PRIVATE_TARGETS: 'false', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX ?? 'hlt'}f6${Date.now().toString(36)}` },
+      {
+        ALLOW_PRIVATE_TARGETS: 'false',
+        QUEUE_PREFIX: `${process.env.QUEUE_PREFIX ?? 'hlt'}f6${Date.now().toString(36)}`,
+      },
       [{ token: HTTP_RESOLVER, value: stub }],
     );
   });
@@ -53,15 +58,21 @@ describe('fault 6: DNS rebinding between validation and connect (ALLOW_PRIVATE_T
   it('saved while public, re-pointed at 127.0.0.1: every attempt is refused at connect and the receiver gets nothing', async () => {
     const token = adminToken({ tenantId: newTenantId() });
     const port = new URL(receiver.url).port;
-    const created = dataOf(await gql(t.graphqlUrl, CREATE, { input: { url: `http://rebind.example:${port}/hook` } }, token)).createEndpoint;
+    const created = dataOf(
+      await gql(t.graphqlUrl, CREATE, { input: { url: `http://rebind.example:${port}/hook` } }, token),
+    ).createEndpoint;
     expect(lookups).toContain('rebind.example');
 
     answers.set('rebind.example', '127.0.0.1'); // the attacker's DNS now answers loopback
     const before = lookups.length;
-    const eventId = dataOf(await gql(t.graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: ORDER } }, token)).publishEvent.id;
+    const eventId = dataOf(
+      await gql(t.graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: ORDER } }, token),
+    ).publishEvent.id;
     const [d] = await expectSettled(t.graphqlUrl, token, created.endpoint.id, { [eventId]: 'DEAD_LETTER' }, 30_000);
     expect(d.lastError).toMatch(/^blocked: rebind\.example resolves to 127\.0\.0\.1, a loopback address/);
-    const attempts: { error: string; responseStatus: number | null }[] = dataOf(await gql(t.graphqlUrl, ATTEMPTS_OF, { id: d.id }, token)).delivery.attempts;
+    const attempts: { error: string; responseStatus: number | null }[] = dataOf(
+      await gql(t.graphqlUrl, ATTEMPTS_OF, { id: d.id }, token),
+    ).delivery.attempts;
     expect(attempts.length).toBe(d.attemptCount);
     for (const a of attempts) {
       expect(a.responseStatus).toBeNull();
@@ -71,7 +82,14 @@ describe('fault 6: DNS rebinding between validation and connect (ALLOW_PRIVATE_T
     expect(receiver.requests).toHaveLength(0);
     expectReceived(receiver.requests, created.secret, []);
 
-    const verified = dataOf(await gql(t.graphqlUrl, 'mutation($id: ID!) { verifyEndpoint(id: $id) { verified reason } }', { id: created.endpoint.id }, token)).verifyEndpoint;
+    const verified = dataOf(
+      await gql(
+        t.graphqlUrl,
+        'mutation($id: ID!) { verifyEndpoint(id: $id) { verified reason } }',
+        { id: created.endpoint.id },
+        token,
+      ),
+    ).verifyEndpoint;
     expect(verified.verified).toBe(false);
     expect(verified.reason).toMatch(/blocked/);
     expect(receiver.requests).toHaveLength(0);

@@ -10,7 +10,8 @@ const FATAL = ['SIGILL', 'SIGSEGV', 'SIGBUS', 'SIGFPE', 'SIGABRT'] as const;
 
 function exitOf(p: AppProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => {
-    if (p.child.exitCode !== null || p.child.signalCode !== null) resolve({ code: p.child.exitCode, signal: p.child.signalCode });
+    if (p.child.exitCode !== null || p.child.signalCode !== null)
+      resolve({ code: p.child.exitCode, signal: p.child.signalCode });
     else p.child.once('exit', (code, signal) => resolve({ code, signal }));
   });
 }
@@ -30,20 +31,25 @@ describe('fatal signals are never trapped', () => {
     app = await createTestApp();
     // Positive control: the shutdown hooks were registered at all.
     expect(process.listenerCount('SIGTERM')).toBe(termBefore + 1);
-    for (const signal of FATAL) expect({ signal, listeners: process.listenerCount(signal) }).toEqual({ signal, listeners: before[signal] });
+    for (const signal of FATAL)
+      expect({ signal, listeners: process.listenerCount(signal) }).toEqual({ signal, listeners: before[signal] });
   }, 60_000);
 
   it.each([
     ['api', 'SIGILL'],
     ['worker', 'SIGSEGV'],
-  ] as const)('a %s process sent %s dies by that signal instead of trapping it', async (role, signal) => {
-    const p = await startAppProcess(role);
-    processes.push(p);
-    const exit = exitOf(p);
-    p.child.kill(signal);
-    // A trapped signal would run Nest's graceful shutdown and exit with code 0.
-    await expect(exit).resolves.toEqual({ code: null, signal });
-  }, 90_000);
+  ] as const)(
+    'a %s process sent %s dies by that signal instead of trapping it',
+    async (role, signal) => {
+      const p = await startAppProcess(role);
+      processes.push(p);
+      const exit = exitOf(p);
+      p.child.kill(signal);
+      // A trapped signal would run Nest's graceful shutdown and exit with code 0.
+      await expect(exit).resolves.toEqual({ code: null, signal });
+    },
+    90_000,
+  );
 
   it('control: SIGTERM still shuts an api process down cleanly with exit code 0', async () => {
     const p = await startAppProcess('api');

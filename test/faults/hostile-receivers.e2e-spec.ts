@@ -18,7 +18,9 @@ const ATTEMPTS = 4; // DELIVERY_RETRY_SCHEDULE=1s,1s,1s
 const CREATE = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }`;
 const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`;
 const ATTEMPTS_OF = `query($id: ID!) { delivery(id: $id) { status attemptCount lastError lastResponseStatus attempts { attemptNumber startedAt responseStatus responseTimeMs responseBody error } } }`;
-const ORDER = { order: { id: 'ord_fault5', status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] } };
+const ORDER = {
+  order: { id: 'ord_fault5', status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] },
+};
 const MB = 1024 * 1024;
 
 interface Attempt {
@@ -32,7 +34,9 @@ interface Attempt {
 
 /** Resident set size of a process, from /proc. */
 function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.replace(/\D+/g, '') ?? 0) * 1024;
 }
 
@@ -50,8 +54,11 @@ describe('fault 5: hostile receivers', () => {
     const res = dataOf(await gql(graphqlUrl, CREATE, { input: { url } }, token)).createEndpoint;
     return { id: res.endpoint.id, secret: res.secret };
   };
-  const publish = async (): Promise<string> => dataOf(await gql(graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: ORDER } }, token)).publishEvent.id;
-  const attemptsOf = async (deliveryId: string): Promise<Attempt[]> => dataOf(await gql(graphqlUrl, ATTEMPTS_OF, { id: deliveryId }, token)).delivery.attempts;
+  const publish = async (): Promise<string> =>
+    dataOf(await gql(graphqlUrl, PUBLISH, { input: { eventType: 'order.created', payload: ORDER } }, token))
+      .publishEvent.id;
+  const attemptsOf = async (deliveryId: string): Promise<Attempt[]> =>
+    dataOf(await gql(graphqlUrl, ATTEMPTS_OF, { id: deliveryId }, token)).delivery.attempts;
   /** The responder, and how many of its requests the client hung up on before this side had finished answering. */
   const counted = (responder: Responder): { responder: Responder; hungUp: () => number } => {
     let hungUp = 0;
@@ -82,7 +89,11 @@ describe('fault 5: hostile receivers', () => {
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    const env = { REDIS_URL: redis.url, QUEUE_PREFIX: `f5${Date.now().toString(36)}`, DELIVERY_TIMEOUT_MS: String(TIMEOUT_MS) };
+    const env = {
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: `f5${Date.now().toString(36)}`,
+      DELIVERY_TIMEOUT_MS: String(TIMEOUT_MS),
+    };
     const api = await startAppProcess('api', env);
     processes.push(api);
     worker = await startAppProcess('worker', env);
@@ -103,7 +114,9 @@ describe('fault 5: hostile receivers', () => {
     // Each would take far longer than the test to answer (never; about 80 s and 200 s at a byte a second).
     const hostile = [
       counted(() => undefined),
-      counted((_req, res) => trickle(res, 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{"ok":true}')),
+      counted((_req, res) =>
+        trickle(res, 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{"ok":true}'),
+      ),
       counted((_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' });
         res.flushHeaders();
@@ -114,7 +127,9 @@ describe('fault 5: hostile receivers', () => {
     const eps = [await endpoint(silent.url), await endpoint(trickleHead.url), await endpoint(trickleBody.url)];
     const eventId = await publish();
 
-    const settled = await Promise.all(eps.map((e) => expectSettled(graphqlUrl, token, e.id, { [eventId]: 'DEAD_LETTER' }, 40_000)));
+    const settled = await Promise.all(
+      eps.map((e) => expectSettled(graphqlUrl, token, e.id, { [eventId]: 'DEAD_LETTER' }, 40_000)),
+    );
     // Hookline ended every attempt itself, at its deadline (the error below): it hung up on each request while the
     // receiver was still holding or trickling it.
     await waitUntil(async () => hostile.every((h) => h.hungUp() === ATTEMPTS), 10_000);
@@ -131,7 +146,12 @@ describe('fault 5: hostile receivers', () => {
       }
     }
     for (const r of [silent, trickleHead, trickleBody]) expect(r.requests).toHaveLength(ATTEMPTS);
-    for (const [r, e] of [[silent, eps[0]], [trickleHead, eps[1]], [trickleBody, eps[2]]] as const) expectReceived(r.requests, e.secret, []);
+    for (const [r, e] of [
+      [silent, eps[0]],
+      [trickleHead, eps[1]],
+      [trickleBody, eps[2]],
+    ] as const)
+      expectReceived(r.requests, e.secret, []);
   }, 60_000);
 
   it('a 50 MB response body: read up to the cap, SUCCEEDED within the deadline, RSS grows by far less than 100 MB', async () => {
@@ -195,7 +215,11 @@ describe('fault 5: hostile receivers', () => {
     const [meta] = await expectSettled(graphqlUrl, token, eMeta.id, { [eventId]: 'FAILED' });
     const [other] = await expectSettled(graphqlUrl, token, eTarget.id, { [eventId]: 'FAILED' });
     // At once: one attempt, failed on the redirect itself (not a timeout, not a retry).
-    expect(meta).toMatchObject({ attemptCount: 1, lastResponseStatus: 302, lastError: 'HTTP 302 redirect to http://169.254.169.254/latest/meta-data/iam/security-credentials/ not followed' });
+    expect(meta).toMatchObject({
+      attemptCount: 1,
+      lastResponseStatus: 302,
+      lastError: 'HTTP 302 redirect to http://169.254.169.254/latest/meta-data/iam/security-credentials/ not followed',
+    });
     expect(other).toMatchObject({ attemptCount: 1, lastResponseStatus: 307 });
     expect(other.lastError).toMatch(/^HTTP 307 redirect to .* not followed$/);
     expect(toMetadata.requests).toHaveLength(1);

@@ -11,7 +11,10 @@ import { Receiver, waitUntil } from '../support/receiver';
 import { adminToken, newTenantId } from '../support/tokens';
 
 const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`;
-const order = (id: string) => ({ eventType: 'order.created', payload: { order: { id, status: 'paid', currency: 'USD', total: 1, line_items: [{ sku: 'SKU-1', quantity: 1 }] } } });
+const order = (id: string) => ({
+  eventType: 'order.created',
+  payload: { order: { id, status: 'paid', currency: 'USD', total: 1, line_items: [{ sku: 'SKU-1', quantity: 1 }] } },
+});
 const PUBLISHERS = 8;
 
 /**
@@ -51,7 +54,14 @@ describe('fault 4: Postgres stopped during a publish burst', () => {
     processes.push(api, await startAppProcess('worker', env));
     const graphql = `${api.url}/graphql`;
     const token = adminToken({ tenantId: newTenantId() });
-    const created = dataOf(await gql(graphql, 'mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }', { input: { url: receiver.url } }, token)).createEndpoint;
+    const created = dataOf(
+      await gql(
+        graphql,
+        'mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }',
+        { input: { url: receiver.url } },
+        token,
+      ),
+    ).createEndpoint;
 
     // The burst: concurrent publishers, each recording when its call started and what it got back.
     const answers: { id: string | null; startedAt: number }[] = [];
@@ -90,10 +100,14 @@ describe('fault 4: Postgres stopped during a publish burst', () => {
 
     // Everything acknowledged is stored, delivered, final and verifies; no delivery is left unfinished.
     const acknowledged = answers.map((a) => a.id).filter((id): id is string => id !== null);
-    const rows = await waitUntil(async () => {
-      const found = await allDeliveries(graphql, token, { endpointId: created.endpoint.id });
-      return found.length >= acknowledged.length && found.every((d) => d.status === 'SUCCEEDED') ? found : null;
-    }, 90_000, 250);
+    const rows = await waitUntil(
+      async () => {
+        const found = await allDeliveries(graphql, token, { endpointId: created.endpoint.id });
+        return found.length >= acknowledged.length && found.every((d) => d.status === 'SUCCEEDED') ? found : null;
+      },
+      90_000,
+      250,
+    );
     const stored = new Set(rows.map((d) => d.eventId));
     for (const id of acknowledged) expect(stored.has(id)).toBe(true);
     // An event whose commit landed just as Postgres died may exist although its caller saw an error (at least

@@ -16,10 +16,14 @@ import { adminToken, newTenantId } from '../support/tokens';
 const EVENTS = 1_000;
 /** The first attempt of this many events is answered 503, so they are RETRYING (delayed jobs) when Redis dies. */
 const FIRST_TRY_FAILS = 300;
-const ORDER = (id: string) => ({ order: { id, status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] } });
+const ORDER = (id: string) => ({
+  order: { id, status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] },
+});
 
 function redisServer(port: number) {
-  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
 }
 
 describe('fault 3: Redis killed and restarted empty under load', () => {
@@ -58,19 +62,41 @@ describe('fault 3: Redis killed and restarted empty under load', () => {
 
     // Retries wait 5 s, so the failed first tries sit in Redis as delayed jobs when it dies (the worker parks
     // queued jobs over the endpoint's cap in its own memory, which a Redis restart does not touch).
-    const env = { REDIS_URL: redisUrl, QUEUE_PREFIX: `f3${Date.now().toString(36)}`, ENDPOINT_CONCURRENCY: '5', DELIVERY_RETRY_SCHEDULE: '5s,5s,5s' };
+    const env = {
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: `f3${Date.now().toString(36)}`,
+      ENDPOINT_CONCURRENCY: '5',
+      DELIVERY_RETRY_SCHEDULE: '5s,5s,5s',
+    };
     const api = await startAppProcess('api', env);
     processes.push(api);
     const worker = await startAppProcess('worker', env);
     processes.push(worker);
     const graphqlUrl = `${api.url}/graphql`;
     const token = adminToken({ tenantId: newTenantId() });
-    const created = dataOf(await gql(graphqlUrl, `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }`, { input: { url: receiver.url } }, token)).createEndpoint;
+    const created = dataOf(
+      await gql(
+        graphqlUrl,
+        `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }`,
+        { input: { url: receiver.url } },
+        token,
+      ),
+    ).createEndpoint;
 
     const eventIds: string[] = [];
     for (let batch = 0; batch < EVENTS / 100; batch++) {
-      const inputs = Array.from({ length: 100 }, (_, i) => ({ eventType: 'order.created', payload: ORDER(`redis-${batch}-${i}`) }));
-      const published = dataOf(await gql(graphqlUrl, `mutation($inputs: [PublishEventInput!]!) { publishEvents(inputs: $inputs) { id } }`, { inputs }, token)).publishEvents;
+      const inputs = Array.from({ length: 100 }, (_, i) => ({
+        eventType: 'order.created',
+        payload: ORDER(`redis-${batch}-${i}`),
+      }));
+      const published = dataOf(
+        await gql(
+          graphqlUrl,
+          `mutation($inputs: [PublishEventInput!]!) { publishEvents(inputs: $inputs) { id } }`,
+          { inputs },
+          token,
+        ),
+      ).publishEvents;
       eventIds.push(...published.map((e: { id: string }) => e.id));
     }
     expect(eventIds).toHaveLength(EVENTS);
@@ -80,7 +106,10 @@ describe('fault 3: Redis killed and restarted empty under load', () => {
     const probe = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
     await probe.connect();
     const prefix = env.QUEUE_PREFIX;
-    const [waiting, delayed] = await Promise.all([probe.llen(`${prefix}:deliveries:wait`), probe.zcard(`${prefix}:deliveries:delayed`)]);
+    const [waiting, delayed] = await Promise.all([
+      probe.llen(`${prefix}:deliveries:wait`),
+      probe.zcard(`${prefix}:deliveries:delayed`),
+    ]);
     probe.disconnect();
     const deliveredBeforeKill = new Set(receiver.requests.map((r) => r.headers['webhook-id'])).size;
     expect(waiting + delayed).toBeGreaterThanOrEqual(FIRST_TRY_FAILS / 2); // the kill really does catch work in Redis
@@ -95,7 +124,13 @@ describe('fault 3: Redis killed and restarted empty under load', () => {
     expect(await fresh.dbsize()).toBeLessThan(5); // empty: whatever is there now the app wrote since
     fresh.disconnect();
 
-    await expectSettled(graphqlUrl, token, created.endpoint.id, Object.fromEntries(eventIds.map((id) => [id, 'SUCCEEDED'])), 150_000);
+    await expectSettled(
+      graphqlUrl,
+      token,
+      created.endpoint.id,
+      Object.fromEntries(eventIds.map((id) => [id, 'SUCCEEDED'])),
+      150_000,
+    );
     expectReceived(receiver.requests, created.secret, eventIds);
     expect(worker.output()).toMatch(/"msg":"reconciled deliveries".*"requeued":[1-9]/);
     expect(api.child.exitCode).toBeNull();

@@ -11,10 +11,16 @@ import { AppProcess, startAppProcess } from '../support/processes';
 import { ReceivedRequest, Receiver } from '../support/receiver';
 import { adminToken, newTenantId } from '../support/tokens';
 
-const ORDER = { order: { id: 'ord_rotate', status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] } };
+const ORDER = {
+  order: { id: 'ord_rotate', status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] },
+};
 
 function verifyWith(secret: string, req: ReceivedRequest): unknown {
-  return new Webhook(secret).verify(req.body, { 'webhook-id': req.headers['webhook-id'], 'webhook-timestamp': req.headers['webhook-timestamp'], 'webhook-signature': req.headers['webhook-signature'] });
+  return new Webhook(secret).verify(req.body, {
+    'webhook-id': req.headers['webhook-id'],
+    'webhook-timestamp': req.headers['webhook-timestamp'],
+    'webhook-signature': req.headers['webhook-signature'],
+  });
 }
 
 describe('fault 7: secret rotated while a delivery is retrying', () => {
@@ -26,7 +32,11 @@ describe('fault 7: secret rotated while a delivery is retrying', () => {
   beforeAll(async () => {
     redis = await startPrivateRedis();
     // A 3 s retry delay leaves room to rotate between the first and the second attempt.
-    const env = { REDIS_URL: redis.url, QUEUE_PREFIX: `f7${Date.now().toString(36)}`, DELIVERY_RETRY_SCHEDULE: '3s,3s,3s' };
+    const env = {
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: `f7${Date.now().toString(36)}`,
+      DELIVERY_RETRY_SCHEDULE: '3s,3s,3s',
+    };
     const api = await startAppProcess('api', env);
     processes.push(api, await startAppProcess('worker', env));
     graphqlUrl = `${api.url}/graphql`;
@@ -42,12 +52,33 @@ describe('fault 7: secret rotated while a delivery is retrying', () => {
 
   it('the retry carries both signatures; each verifies under its own secret; the first attempt only under the old one', async () => {
     const token = adminToken({ tenantId: newTenantId() });
-    const created = dataOf(await gql(graphqlUrl, `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }`, { input: { url: receiver.url } }, token)).createEndpoint;
+    const created = dataOf(
+      await gql(
+        graphqlUrl,
+        `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }`,
+        { input: { url: receiver.url } },
+        token,
+      ),
+    ).createEndpoint;
     const oldSecret: string = created.secret;
-    const eventId: string = dataOf(await gql(graphqlUrl, `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`, { input: { eventType: 'order.created', payload: ORDER } }, token)).publishEvent.id;
+    const eventId: string = dataOf(
+      await gql(
+        graphqlUrl,
+        `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }`,
+        { input: { eventType: 'order.created', payload: ORDER } },
+        token,
+      ),
+    ).publishEvent.id;
 
     const [first] = await receiver.waitFor(1);
-    const rotated = dataOf(await gql(graphqlUrl, 'mutation($id: ID!) { rotateEndpointSecret(id: $id) { secret previousSecretExpiresAt } }', { id: created.endpoint.id }, token)).rotateEndpointSecret;
+    const rotated = dataOf(
+      await gql(
+        graphqlUrl,
+        'mutation($id: ID!) { rotateEndpointSecret(id: $id) { secret previousSecretExpiresAt } }',
+        { id: created.endpoint.id },
+        token,
+      ),
+    ).rotateEndpointSecret;
     const newSecret: string = rotated.secret;
     expect(newSecret).not.toBe(oldSecret);
     expect(receiver.requests).toHaveLength(1); // rotated while the delivery was waiting for its retry

@@ -15,7 +15,9 @@ import { adminToken, newTenantId } from '../support/tokens';
 
 const CREATE = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }`;
 const PUBLISH_MANY = `mutation($inputs: [PublishEventInput!]!) { publishEvents(inputs: $inputs) { id } }`;
-const ORDER = (id: string) => ({ order: { id, status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] } });
+const ORDER = (id: string) => ({
+  order: { id, status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] },
+});
 /** Long enough that no held attempt times out on its own before the kill; the lease is this plus the 2 s grace. */
 const DELIVERY_TIMEOUT_MS = '8000';
 
@@ -68,15 +70,31 @@ describe('faults 1 and 2: worker SIGKILLed mid-attempt', () => {
       return worker;
     };
     const publish = async (count: number): Promise<string[]> => {
-      const inputs = Array.from({ length: count }, (_, i) => ({ eventType: 'order.created', payload: ORDER(`${tag}-${i}`) }));
-      return dataOf(await gql(graphqlUrl, PUBLISH_MANY, { inputs }, token)).publishEvents.map((e: { id: string }) => e.id);
+      const inputs = Array.from({ length: count }, (_, i) => ({
+        eventType: 'order.created',
+        payload: ORDER(`${tag}-${i}`),
+      }));
+      return dataOf(await gql(graphqlUrl, PUBLISH_MANY, { inputs }, token)).publishEvents.map(
+        (e: { id: string }) => e.id,
+      );
     };
     return { graphqlUrl, token, targets, startWorker, publish };
   }
 
-  async function expectAllSucceeded(graphqlUrl: string, token: string, targets: Target[], eventIds: string[]): Promise<void> {
+  async function expectAllSucceeded(
+    graphqlUrl: string,
+    token: string,
+    targets: Target[],
+    eventIds: string[],
+  ): Promise<void> {
     for (const t of targets) {
-      const rows = await expectSettled(graphqlUrl, token, t.endpointId, Object.fromEntries(eventIds.map((id) => [id, 'SUCCEEDED'])), 90_000);
+      const rows = await expectSettled(
+        graphqlUrl,
+        token,
+        t.endpointId,
+        Object.fromEntries(eventIds.map((id) => [id, 'SUCCEEDED'])),
+        90_000,
+      );
       expect(rows).toHaveLength(eventIds.length);
       expectReceived(t.receiver.requests, t.secret, eventIds);
     }
@@ -114,10 +132,14 @@ describe('faults 1 and 2: worker SIGKILLed mid-attempt', () => {
 
     worker = await startWorker();
     // The second worker makes the same attempts again (from the expired leases), and is killed holding them.
-    const again = await waitUntil(async () => {
-      const repeated = webhookIds(target.receiver.requests.slice(firstHeld.size)).filter((id) => firstHeld.has(id));
-      return repeated.length >= 3 ? repeated : null;
-    }, 60_000, 100);
+    const again = await waitUntil(
+      async () => {
+        const repeated = webhookIds(target.receiver.requests.slice(firstHeld.size)).filter((id) => firstHeld.has(id));
+        return repeated.length >= 3 ? repeated : null;
+      },
+      60_000,
+      100,
+    );
     await worker.kill('SIGKILL');
 
     holding.on = false;

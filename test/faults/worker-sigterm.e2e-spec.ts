@@ -15,7 +15,9 @@ import { adminToken, newTenantId } from '../support/tokens';
 
 const PUBLISH_MANY = `mutation($inputs: [PublishEventInput!]!) { publishEvents(inputs: $inputs) { id } }`;
 const CREATE_ENDPOINT = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }`;
-const ORDER = (id: string) => ({ order: { id, status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] } });
+const ORDER = (id: string) => ({
+  order: { id, status: 'paid', currency: 'USD', total: 10, line_items: [{ sku: 'SKU-1', quantity: 1 }] },
+});
 
 describe('fault 8: SIGTERM to a worker during a burst', () => {
   const processes: AppProcess[] = [];
@@ -40,13 +42,32 @@ describe('fault 8: SIGTERM to a worker during a burst', () => {
     processes.push(api);
     const worker = await startAppProcess('worker', env);
     processes.push(worker);
-    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => worker.child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      worker.child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
 
     const graphqlUrl = `${api.url}/graphql`;
     const token = adminToken({ tenantId: newTenantId() });
-    const created = dataOf(await gql(graphqlUrl, `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }`, { input: { url: receiver.url } }, token)).createEndpoint;
-    const inputs = Array.from({ length: 100 }, (_, i) => ({ eventType: 'order.created', payload: ORDER(`sigterm-${i}`) }));
-    const eventIds: string[] = dataOf(await gql(graphqlUrl, `mutation($inputs: [PublishEventInput!]!) { publishEvents(inputs: $inputs) { id } }`, { inputs }, token)).publishEvents.map((e: { id: string }) => e.id);
+    const created = dataOf(
+      await gql(
+        graphqlUrl,
+        `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { secret endpoint { id } } }`,
+        { input: { url: receiver.url } },
+        token,
+      ),
+    ).createEndpoint;
+    const inputs = Array.from({ length: 100 }, (_, i) => ({
+      eventType: 'order.created',
+      payload: ORDER(`sigterm-${i}`),
+    }));
+    const eventIds: string[] = dataOf(
+      await gql(
+        graphqlUrl,
+        `mutation($inputs: [PublishEventInput!]!) { publishEvents(inputs: $inputs) { id } }`,
+        { inputs },
+        token,
+      ),
+    ).publishEvents.map((e: { id: string }) => e.id);
 
     await receiver.waitFor(10, 30_000);
     worker.child.kill('SIGTERM');
@@ -62,9 +83,18 @@ describe('fault 8: SIGTERM to a worker during a burst', () => {
     expect(beforeRestart).toBeLessThan(100); // the burst really was cut short
 
     processes.push(await startAppProcess('worker', env));
-    await expectSettled(graphqlUrl, token, created.endpoint.id, Object.fromEntries(eventIds.map((id) => [id, 'SUCCEEDED'])), 60_000);
+    await expectSettled(
+      graphqlUrl,
+      token,
+      created.endpoint.id,
+      Object.fromEntries(eventIds.map((id) => [id, 'SUCCEEDED'])),
+      60_000,
+    );
     expectReceived(receiver.requests, created.secret, eventIds);
-    const none = await allDeliveries(graphqlUrl, token, { endpointId: created.endpoint.id, status: ['PENDING', 'IN_FLIGHT', 'RETRYING'] });
+    const none = await allDeliveries(graphqlUrl, token, {
+      endpointId: created.endpoint.id,
+      status: ['PENDING', 'IN_FLIGHT', 'RETRYING'],
+    });
     expect(none).toEqual([]);
 
     // Checked last so that the delivery checks above report on their own: a clean stop is exit code 0, not a
@@ -96,27 +126,51 @@ describe('fault 8: SIGTERM to a worker during a burst', () => {
       }, 100);
     });
     const db = new Client({ connectionString: process.env.DATABASE_URL });
-    const env = { REDIS_URL: redis.url, QUEUE_PREFIX: `f8b${Date.now().toString(36)}`, DELIVERY_TIMEOUT_MS: '3000', TENANT_CONCURRENCY: '50', ENDPOINT_CONCURRENCY: '50' };
+    const env = {
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: `f8b${Date.now().toString(36)}`,
+      DELIVERY_TIMEOUT_MS: '3000',
+      TENANT_CONCURRENCY: '50',
+      ENDPOINT_CONCURRENCY: '50',
+    };
     try {
       const api = await startAppProcess('api', env);
       processes.push(api);
       const graphqlUrl = `${api.url}/graphql`;
       const tenantId = newTenantId();
       const token = adminToken({ tenantId });
-      const created = dataOf(await gql(graphqlUrl, CREATE_ENDPOINT, { input: { url: slow.url } }, token)).createEndpoint;
+      const created = dataOf(
+        await gql(graphqlUrl, CREATE_ENDPOINT, { input: { url: slow.url } }, token),
+      ).createEndpoint;
       const endpointId: string = created.endpoint.id;
       const eventIds: string[] = [];
       for (let batch = 0; batch < 4; batch += 1) {
-        const inputs = Array.from({ length: 100 }, (_, i) => ({ eventType: 'order.created', payload: ORDER(`busy-${batch}-${i}`) }));
-        eventIds.push(...dataOf(await gql(graphqlUrl, PUBLISH_MANY, { inputs }, token)).publishEvents.map((e: { id: string }) => e.id));
+        const inputs = Array.from({ length: 100 }, (_, i) => ({
+          eventType: 'order.created',
+          payload: ORDER(`busy-${batch}-${i}`),
+        }));
+        eventIds.push(
+          ...dataOf(await gql(graphqlUrl, PUBLISH_MANY, { inputs }, token)).publishEvents.map(
+            (e: { id: string }) => e.id,
+          ),
+        );
       }
       await db.connect();
       const countInFlight = async (): Promise<number> =>
-        Number((await db.query(`SELECT count(*) AS n FROM deliveries WHERE tenant_id = $1 AND endpoint_id = $2 AND status = 'IN_FLIGHT'`, [tenantId, endpointId])).rows[0].n);
+        Number(
+          (
+            await db.query(
+              `SELECT count(*) AS n FROM deliveries WHERE tenant_id = $1 AND endpoint_id = $2 AND status = 'IN_FLIGHT'`,
+              [tenantId, endpointId],
+            )
+          ).rows[0].n,
+        );
 
       const worker = await startAppProcess('worker', env);
       processes.push(worker);
-      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => worker.child.once('exit', (code, signal) => resolve({ code, signal })));
+      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        worker.child.once('exit', (code, signal) => resolve({ code, signal })),
+      );
       await slow.waitFor(60, 60_000);
       await db.query('BEGIN');
       await db.query('LOCK TABLE delivery_attempts IN EXCLUSIVE MODE');
@@ -140,11 +194,18 @@ describe('fault 8: SIGTERM to a worker during a burst', () => {
       expect(sentByFirst).toBeLessThan(eventIds.length); // and the burst really was cut short
 
       processes.push(await startAppProcess('worker', env));
-      await expectSettled(graphqlUrl, token, endpointId, Object.fromEntries(eventIds.map((id) => [id, 'SUCCEEDED'])), 120_000);
+      await expectSettled(
+        graphqlUrl,
+        token,
+        endpointId,
+        Object.fromEntries(eventIds.map((id) => [id, 'SUCCEEDED'])),
+        120_000,
+      );
       expectReceived(slow.requests, created.secret, eventIds);
 
       const copies = new Map<string, number>();
-      for (const r of slow.requests) copies.set(r.headers['webhook-id'], (copies.get(r.headers['webhook-id']) ?? 0) + 1);
+      for (const r of slow.requests)
+        copies.set(r.headers['webhook-id'], (copies.get(r.headers['webhook-id']) ?? 0) + 1);
       const attempts = await db.query(
         `SELECT d.event_id, count(*)::int AS made, count(*) FILTER (WHERE a.success)::int AS succeeded
            FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
@@ -152,11 +213,15 @@ describe('fault 8: SIGTERM to a worker during a burst', () => {
         [tenantId, endpointId],
       );
       const recorded = new Map<string, { made: number; succeeded: number }>(attempts.rows.map((r) => [r.event_id, r]));
-      const unexplained = [...copies].filter(([id, n]) => n > (recorded.get(id)?.made ?? 0) || recorded.get(id)?.succeeded !== 1);
+      const unexplained = [...copies].filter(
+        ([id, n]) => n > (recorded.get(id)?.made ?? 0) || recorded.get(id)?.succeeded !== 1,
+      );
       expect(unexplained).toEqual([]);
       const duplicates = [...copies.values()].reduce((sum, n) => sum + n - 1, 0);
       expect(duplicates).toBeLessThanOrEqual(inFlightAtSigterm);
-      process.stdout.write(`worker-sigterm busy writer: ${inFlightAtSigterm} in flight at SIGTERM, ${sentByFirst} sent before the exit, ${duplicates} copies\n`);
+      process.stdout.write(
+        `worker-sigterm busy writer: ${inFlightAtSigterm} in flight at SIGTERM, ${sentByFirst} sent before the exit, ${duplicates} copies\n`,
+      );
       expect(stopped).toEqual({ code: 0, signal: null });
     } finally {
       await db.end().catch(() => undefined);

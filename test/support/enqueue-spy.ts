@@ -5,7 +5,10 @@ import { DeliveryQueue, QueuedDelivery } from '../../src/deliveries/deliveries.q
  * Runs `work` and returns what it returned with every delivery it queued, in order. The jobs still go to the
  * real Redis queue: the spy only watches DeliveryQueue.enqueue, and is removed when `work` ends.
  */
-export async function recordEnqueues<T>(app: INestApplication, work: () => Promise<T>): Promise<{ result: T; enqueued: QueuedDelivery[] }> {
+export async function recordEnqueues<T>(
+  app: INestApplication,
+  work: () => Promise<T>,
+): Promise<{ result: T; enqueued: QueuedDelivery[] }> {
   const queue = app.get(DeliveryQueue);
   const enqueued: QueuedDelivery[] = [];
   const enqueue = queue.enqueue.bind(queue);

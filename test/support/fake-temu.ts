@@ -47,7 +47,10 @@ export class FakeTemu {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const answer = this.handle(Buffer.concat(chunks).toString('utf8'));
-        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)), this.opts.delayMs ?? 0);
+        setTimeout(
+          () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)),
+          this.opts.delayMs ?? 0,
+        );
       });
     });
     return new Promise((resolve) =>
@@ -71,7 +74,8 @@ export class FakeTemu {
     if (params['app_key'] !== this.opts.appKey || params['access_token'] !== this.opts.accessToken) {
       return { success: false, errorCode: 7000002, errorMsg: 'access token is invalid' };
     }
-    if (params['type'] !== 'bg.tmc.message.update') return { success: false, errorCode: 3000001, errorMsg: `unknown type ${String(params['type'])}` };
+    if (params['type'] !== 'bg.tmc.message.update')
+      return { success: false, errorCode: 3000001, errorMsg: `unknown type ${String(params['type'])}` };
     const permit = (params['permitEventCodeList'] as string[] | undefined) ?? [];
     const cancel = (params['cancelEventCodeList'] as string[] | undefined) ?? [];
     const refused = permit.find((code) => this.refuse.has(code));
@@ -90,6 +94,9 @@ export class FakeTemu {
         return key + (typeof value === 'object' ? JSON.stringify(value) : String(value));
       })
       .join('');
-    return createHash('md5').update(`${this.opts.appSecret}${pairs}${this.opts.appSecret}`, 'utf8').digest('hex').toUpperCase();
+    return createHash('md5')
+      .update(`${this.opts.appSecret}${pairs}${this.opts.appSecret}`, 'utf8')
+      .digest('hex')
+      .toUpperCase();
   }
 }

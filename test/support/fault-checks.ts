@@ -21,11 +21,16 @@ const PAGE = `query($filter: DeliveryFilter, $after: String) { deliveries(filter
   edges { node { id eventId endpointId status attemptCount lastError lastResponseStatus } } pageInfo { hasNextPage endCursor } } }`;
 
 /** Every delivery matching the filter, through all pages. */
-export async function allDeliveries(graphqlUrl: string, token: string, filter: Record<string, unknown>): Promise<SettledDelivery[]> {
+export async function allDeliveries(
+  graphqlUrl: string,
+  token: string,
+  filter: Record<string, unknown>,
+): Promise<SettledDelivery[]> {
   const rows: SettledDelivery[] = [];
   let after: string | null = null;
   for (;;) {
-    const page: { edges: { node: SettledDelivery }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = dataOf(await gql(graphqlUrl, PAGE, { filter, after }, token)).deliveries;
+    const page: { edges: { node: SettledDelivery }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } =
+      dataOf(await gql(graphqlUrl, PAGE, { filter, after }, token)).deliveries;
     rows.push(...page.edges.map((e) => e.node));
     if (!page.pageInfo.hasNextPage) return rows;
     after = page.pageInfo.endCursor;
@@ -44,10 +49,14 @@ export async function expectSettled(
   timeoutMs = 30_000,
 ): Promise<SettledDelivery[]> {
   const eventIds = Object.keys(expected);
-  const rows = await waitUntil(async () => {
-    const found = await allDeliveries(graphqlUrl, token, { endpointId });
-    return found.length >= eventIds.length && found.every((d) => !UNFINISHED.includes(d.status)) ? found : null;
-  }, timeoutMs, 200);
+  const rows = await waitUntil(
+    async () => {
+      const found = await allDeliveries(graphqlUrl, token, { endpointId });
+      return found.length >= eventIds.length && found.every((d) => !UNFINISHED.includes(d.status)) ? found : null;
+    },
+    timeoutMs,
+    200,
+  );
   expect(rows.map((d) => d.eventId).sort()).toEqual([...eventIds].sort());
   expect(Object.fromEntries(rows.map((d) => [d.eventId, d.status]))).toEqual(expected);
   return rows;
@@ -62,7 +71,11 @@ export function expectReceived(requests: ReceivedRequest[], secret: string, succ
   for (const id of succeededEventIds) expect(received.has(id)).toBe(true);
   const wh = new Webhook(secret);
   for (const req of requests) {
-    const body = wh.verify(req.body, { 'webhook-id': req.headers['webhook-id'], 'webhook-timestamp': req.headers['webhook-timestamp'], 'webhook-signature': req.headers['webhook-signature'] }) as { id: string };
+    const body = wh.verify(req.body, {
+      'webhook-id': req.headers['webhook-id'],
+      'webhook-timestamp': req.headers['webhook-timestamp'],
+      'webhook-signature': req.headers['webhook-signature'],
+    }) as { id: string };
     expect(body.id).toBe(req.headers['webhook-id']);
   }
 }
@@ -70,7 +83,11 @@ export function expectReceived(requests: ReceivedRequest[], secret: string, succ
 /** A private redis-server on a free port, so a scenario never touches the shared one; stop() kills it by pid. */
 export async function startPrivateRedis(): Promise<{ url: string; stop(): void; process: ChildProcess }> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   await waitUntil(() => canConnect(port), 10_000);
   return { url: `redis://127.0.0.1:${port}`, process: child, stop: () => void child.kill('SIGKILL') };
 }

@@ -26,23 +26,39 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts the service as its own process (APP_ROLE=api or worker), as production runs it. */
-export async function startAppProcess(role: 'api' | 'worker' | 'all', env: Record<string, string> = {}): Promise<AppProcess> {
+export async function startAppProcess(
+  role: 'api' | 'worker' | 'all',
+  env: Record<string, string> = {},
+): Promise<AppProcess> {
   applyTestEnv();
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, [join(process.cwd(), 'node_modules/ts-node/dist/bin.js'), '--transpile-only', 'src/main.ts'], {
-    cwd: process.cwd(),
-    env: { ...process.env, APP_ROLE: role, PORT: String(port), LOG_LEVEL: 'info', MIGRATIONS_RUN: 'false', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(process.cwd(), 'node_modules/ts-node/dist/bin.js'), '--transpile-only', 'src/main.ts'],
+    {
+      cwd: process.cwd(),
+      env: { ...process.env, APP_ROLE: role, PORT: String(port), LOG_LEVEL: 'info', MIGRATIONS_RUN: 'false', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  await waitUntil(async () => {
-    if (child.exitCode !== null) throw new Error(`${role} process exited early: ${out.slice(-2000)}`);
-    return role === 'worker' ? out.includes('worker started') : fetch(`${url}/health`).then((r) => r.ok, () => false);
-  }, 60_000, 200);
+  await waitUntil(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`${role} process exited early: ${out.slice(-2000)}`);
+      return role === 'worker'
+        ? out.includes('worker started')
+        : fetch(`${url}/health`).then(
+            (r) => r.ok,
+            () => false,
+          );
+    },
+    60_000,
+    200,
+  );
   return {
     child,
     url,

@@ -40,7 +40,13 @@ export class Receiver {
       req.on('end', () => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : (v ?? '');
-        const record = { method: req.method ?? '', path: req.url ?? '', headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() };
+        const record = {
+          method: req.method ?? '',
+          path: req.url ?? '',
+          headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          receivedAt: Date.now(),
+        };
         const index = this.requests.push(record) - 1;
         this.openResponses.add(res);
         res.on('close', () => this.openResponses.delete(res));
@@ -72,11 +78,17 @@ export class Receiver {
   }
 }
 
-export const ok = (status = 200, body = '{"ok":true}'): Responder => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(body);
-};
+export const ok =
+  (status = 200, body = '{"ok":true}'): Responder =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+  };
 
-export async function waitUntil<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000, intervalMs = 50): Promise<T> {
+export async function waitUntil<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+  intervalMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | null | undefined | false;
   while (Date.now() < deadline) {

@@ -1,4 +1,13 @@
-import { GraphQLArgument, GraphQLInputType, GraphQLSchema, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType } from 'graphql';
+import {
+  GraphQLArgument,
+  GraphQLInputType,
+  GraphQLSchema,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isScalarType,
+} from 'graphql';
 
 /** A value of the type that passes GraphQL validation, so the request reaches the resolver's guard. */
 export function dummyValue(type: GraphQLInputType, depth = 0): unknown {
@@ -8,7 +17,8 @@ export function dummyValue(type: GraphQLInputType, depth = 0): unknown {
   if (isInputObjectType(type)) {
     const out: Record<string, unknown> = {};
     if (depth > 4) return out;
-    for (const field of Object.values(type.getFields())) if (isNonNullType(field.type)) out[field.name] = dummyValue(field.type, depth + 1);
+    for (const field of Object.values(type.getFields()))
+      if (isNonNullType(field.type)) out[field.name] = dummyValue(field.type, depth + 1);
     return out;
   }
   if (isScalarType(type)) {
@@ -40,7 +50,11 @@ export interface RootField {
 
 export function rootFields(schema: GraphQLSchema): RootField[] {
   const out: RootField[] = [];
-  const roots = [['query', schema.getQueryType()], ['mutation', schema.getMutationType()], ['subscription', schema.getSubscriptionType()]] as const;
+  const roots = [
+    ['query', schema.getQueryType()],
+    ['mutation', schema.getMutationType()],
+    ['subscription', schema.getSubscriptionType()],
+  ] as const;
   for (const [root, type] of roots) {
     if (!type) continue;
     for (const field of Object.values(type.getFields())) out.push({ root, name: field.name, args: field.args });
@@ -49,11 +63,19 @@ export function rootFields(schema: GraphQLSchema): RootField[] {
 }
 
 /** `query Op($a: T!) { field(a: $a) { __typename } }` with dummy variables for every required argument. */
-export function operationFor(field: RootField, schema: GraphQLSchema): { query: string; variables: Record<string, unknown> } {
+export function operationFor(
+  field: RootField,
+  schema: GraphQLSchema,
+): { query: string; variables: Record<string, unknown> } {
   const required = field.args.filter((a) => isNonNullType(a.type));
   const defs = required.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
   const call = required.map((a) => `${a.name}: $${a.name}`).join(', ');
-  const rootType = field.root === 'query' ? schema.getQueryType() : field.root === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const rootType =
+    field.root === 'query'
+      ? schema.getQueryType()
+      : field.root === 'mutation'
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
   const type = rootType!.getFields()[field.name].type;
   let named = type;
   while ('ofType' in named) named = named.ofType as typeof named;

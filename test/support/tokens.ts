@@ -10,11 +10,27 @@ export function newTenantId(): string {
 }
 
 /** An admin JWT as an identity provider would mint it (HS256 with AUTH_JWT_SECRET). */
-export function adminToken(opts: { tenantId: string; permissions?: string[]; sub?: string; expiresInSec?: number; secret?: string }): string {
+export function adminToken(opts: {
+  tenantId: string;
+  permissions?: string[];
+  sub?: string;
+  expiresInSec?: number;
+  secret?: string;
+}): string {
   applyTestEnv();
   const secret = opts.secret ?? loadConfig().jwtSecret;
   const now = Math.floor(Date.now() / 1000);
-  return sign({ sub: opts.sub ?? 'admin@example.com', tenant_id: opts.tenantId, permissions: opts.permissions ?? MANAGE, iat: now, exp: now + (opts.expiresInSec ?? 3600) }, secret, { algorithm: 'HS256' });
+  return sign(
+    {
+      sub: opts.sub ?? 'admin@example.com',
+      tenant_id: opts.tenantId,
+      permissions: opts.permissions ?? MANAGE,
+      iat: now,
+      exp: now + (opts.expiresInSec ?? 3600),
+    },
+    secret,
+    { algorithm: 'HS256' },
+  );
 }
 
 /** A tenant of a test: a fresh id and an admin token for it. */

@@ -11,7 +11,13 @@ export interface LiveSubscription<T> {
 }
 
 /** A real graphql-ws client, authenticated through connectionParams as the contract says. */
-export function subscribe<T = Record<string, any>>(wsUrl: string, token: string | undefined, query: string, variables: Record<string, unknown> = {}): LiveSubscription<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function subscribe<T = Record<string, any>>(
+  wsUrl: string,
+  token: string | undefined,
+  query: string,
+  variables: Record<string, unknown> = {},
+): LiveSubscription<T> {
   const events: T[] = [];
   const errors: unknown[] = [];
   const waiters: { predicate: (e: T) => boolean; resolve: (e: T) => void }[] = [];
@@ -50,8 +56,22 @@ export function subscribe<T = Record<string, any>>(wsUrl: string, token: string 
       const found = events.find(predicate);
       if (found) return Promise.resolve(found);
       return new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching subscription event within ${timeoutMs} ms; got ${JSON.stringify(events)} errors ${JSON.stringify(errors)}`)), timeoutMs);
-        waiters.push({ predicate, resolve: (e) => { clearTimeout(timer); resolve(e); } });
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no matching subscription event within ${timeoutMs} ms; got ${JSON.stringify(events)} errors ${JSON.stringify(errors)}`,
+              ),
+            ),
+          timeoutMs,
+        );
+        waiters.push({
+          predicate,
+          resolve: (e) => {
+            clearTimeout(timer);
+            resolve(e);
+          },
+        });
       });
     },
     async close() {
@@ -62,10 +82,14 @@ export function subscribe<T = Record<string, any>>(wsUrl: string, token: string 
 }
 
 /** Opens a raw graphql-transport-ws socket, to observe what the server does with misbehaving clients. */
-export function rawSocket(wsUrl: string): Promise<{ socket: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
+export function rawSocket(
+  wsUrl: string,
+): Promise<{ socket: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
-    const closed = new Promise<{ code: number; reason: string }>((r) => socket.on('close', (code, reason) => r({ code, reason: reason.toString() })));
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      socket.on('close', (code, reason) => r({ code, reason: reason.toString() })),
+    );
     socket.once('open', () => resolve({ socket, closed }));
     socket.once('error', reject);
   });

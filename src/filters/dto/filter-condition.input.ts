@@ -14,10 +14,16 @@ registerEnumType(FilterLogic, { name: 'FilterLogic' });
  */
 @InputType()
 export class FilterConditionInput {
-  @Field(() => String, { nullable: true, description: 'JSONPath that extracts a value from the payload, e.g. $.order.total' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'JSONPath that extracts a value from the payload, e.g. $.order.total',
+  })
   query?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'JavaScript condition over the extracted value, e.g. (value) => value > 100' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'JavaScript condition over the extracted value, e.g. (value) => value > 100',
+  })
   condition?: string | null;
 
   @Field(() => FilterLogic, { nullable: true, description: 'How nested conditions combine' })

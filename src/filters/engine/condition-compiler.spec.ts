@@ -179,7 +179,9 @@ describe('compileCondition: whitelisted forms', () => {
     expect(run('(items) => items.length >= 2 && items.every(i => i.qty > 1)', items)).toBe(false);
     expect(run('v => v.some(a => v.some(b => a !== b && a.k === b.k))', items)).toBe(false);
     expect(run('v => v.map(v => v * 2)', [1, 2])).toEqual([2, 4]);
-    expect(run('(skus) => skus.filter(s => s.startsWith("SKU-")).map(s => s.length)', ['SKU-1', 'X', 'SKU-22'])).toEqual([5, 6]);
+    expect(
+      run('(skus) => skus.filter(s => s.startsWith("SKU-")).map(s => s.length)', ['SKU-1', 'X', 'SKU-22']),
+    ).toEqual([5, 6]);
   });
 
   it.each<[string, unknown, unknown]>([
@@ -293,7 +295,9 @@ describe('compileCondition: limits', () => {
 
   it('refuses a deep expression without brackets (unary chain, long operator chain)', () => {
     expect(compileError(`v => ${'- '.repeat(40)}v`).message).toMatch(/expression is nested deeper than 32 levels/);
-    expect(compileError(`v => ${Array.from({ length: 40 }, () => 'v').join(' + ')}`).message).toMatch(/nested deeper than 32/);
+    expect(compileError(`v => ${Array.from({ length: 40 }, () => 'v').join(' + ')}`).message).toMatch(
+      /nested deeper than 32/,
+    );
   });
 
   it('counts steps for every node and iteration and stops at the budget', () => {
@@ -310,6 +314,11 @@ describe('compileCondition: limits', () => {
     const big = 'x'.repeat(40_000);
     expect(run('v => v.length', big)).toBe(40_000);
     expect(() => run('v => v + v', big)).toThrow(/string longer than 65536 characters/);
-    expect(() => run('v => String(v)', Array.from({ length: 30_000 }, () => 'abc'))).toThrow(/string longer than 65536/);
+    expect(() =>
+      run(
+        'v => String(v)',
+        Array.from({ length: 30_000 }, () => 'abc'),
+      ),
+    ).toThrow(/string longer than 65536/);
   });
 });

@@ -75,18 +75,24 @@ function prescan(source: string, field: string): void {
         throw rejection(field, i, 'template literals are not supported');
       case '{':
       case '}':
-        throw rejection(field, i, 'blocks, statements and object literals are not supported; write a single expression');
+        throw rejection(
+          field,
+          i,
+          'blocks, statements and object literals are not supported; write a single expression',
+        );
       case ';':
         throw rejection(field, i, 'statements are not supported; write a single expression');
       case '/':
         if (next === '/' || next === '*') throw rejection(field, i, 'comments are not supported');
-        if (expectOperand) throw rejection(field, i, 'regular expressions are not supported; use includes, startsWith or endsWith');
+        if (expectOperand)
+          throw rejection(field, i, 'regular expressions are not supported; use includes, startsWith or endsWith');
         break;
       case '.':
         if (next === '.' && source[i + 2] === '.') throw rejection(field, i, 'spread syntax is not supported');
         break;
       case '=':
-        if (!'=!<>'.includes(prev) && next !== '=' && next !== '>') throw rejection(field, i, 'assignment is not supported');
+        if (!'=!<>'.includes(prev) && next !== '=' && next !== '>')
+          throw rejection(field, i, 'assignment is not supported');
         break;
       case '+':
       case '-':

@@ -21,8 +21,8 @@ const sentinelHolder = globalThis as unknown as Record<string, unknown>;
 
 function snapshot(payload: unknown): Snapshot {
   return {
-    prototypes: [Object.prototype, Array.prototype, Function.prototype, String.prototype, Number.prototype].map((proto) =>
-      Reflect.ownKeys(proto).map(String).sort(),
+    prototypes: [Object.prototype, Array.prototype, Function.prototype, String.prototype, Number.prototype].map(
+      (proto) => Reflect.ownKeys(proto).map(String).sort(),
     ),
     globals: Reflect.ownKeys(globalThis).map(String).sort(),
     sentinel: structuredClone(sentinelHolder[SENTINEL_KEY]),
@@ -171,7 +171,9 @@ describe('escape attempts that can only be seen at run time make the leaf false'
       kind: 'run',
       result: false,
       explanation: expect.stringMatching(/evaluation step limit of 10000 exceeded$/),
-      limit: expect.objectContaining({ details: expect.objectContaining({ reasonCode: 'LIMIT_EXCEEDED', limit: 10_000 }) }),
+      limit: expect.objectContaining({
+        details: expect.objectContaining({ reasonCode: 'LIMIT_EXCEEDED', limit: 10_000 }),
+      }),
     });
     expect(snapshot(payload)).toEqual(before);
   });
@@ -237,7 +239,9 @@ describe('escape attempts through JSONPath and reducers', () => {
     const started = Date.now();
     // A frozen clock: the node limit is asserted, not the deadline, which a loaded machine could hit first.
     const budget = new StepBudget(FilterLimits.maxReducerSteps, { field: 'reducer', now: () => 0 });
-    expect(() => compileReducer({ all: '$..*' }).apply(payload, budget)).toThrow(/^reducer: a JSONPath query produced more than 10000 nodes/);
+    expect(() => compileReducer({ all: '$..*' }).apply(payload, budget)).toThrow(
+      /^reducer: a JSONPath query produced more than 10000 nodes/,
+    );
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(snapshot(null)).toEqual(before);
     expect(payload.rows).toHaveLength(50_000);
@@ -251,13 +255,19 @@ describe('the engine source', () => {
     .map((name) => ({ name, text: readFileSync(join(__dirname, name), 'utf8') }));
 
   it('exists where this test expects it', () => {
-    expect(sources.map((s) => s.name)).toEqual(expect.arrayContaining(['condition-compiler.ts', 'json-path.ts', 'filter.ts']));
+    expect(sources.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['condition-compiler.ts', 'json-path.ts', 'filter.ts']),
+    );
   });
 
-  it.each([/\beval\s*\(/, /new\s+Function\b/, /\bFunction\s*\(/, /from\s+'vm'|require\('vm'\)|node:vm/, /isolated-vm/, /jsonpath-plus|from\s+'jsonpath'/])(
-    'never uses %s',
-    (pattern) => {
-      for (const { name, text } of sources) expect({ name, uses: pattern.test(text) }).toEqual({ name, uses: false });
-    },
-  );
+  it.each([
+    /\beval\s*\(/,
+    /new\s+Function\b/,
+    /\bFunction\s*\(/,
+    /from\s+'vm'|require\('vm'\)|node:vm/,
+    /isolated-vm/,
+    /jsonpath-plus|from\s+'jsonpath'/,
+  ])('never uses %s', (pattern) => {
+    for (const { name, text } of sources) expect({ name, uses: pattern.test(text) }).toEqual({ name, uses: false });
+  });
 });

@@ -20,7 +20,16 @@ function evaluate(filter: CompiledFilter, payload: unknown): { result: boolean; 
 }
 
 const order = (total: number, extra: Record<string, unknown> = {}): unknown => ({
-  order: { total, currency: 'EUR', country: 'US', line_items: [{ sku: 'SKU-1', qty: 1 }, { sku: 'SKU-2', qty: 2 }], ...extra },
+  order: {
+    total,
+    currency: 'EUR',
+    country: 'US',
+    line_items: [
+      { sku: 'SKU-1', qty: 1 },
+      { sku: 'SKU-2', qty: 2 },
+    ],
+    ...extra,
+  },
 });
 
 describe('compileFilter: the issue example', () => {
@@ -58,10 +67,14 @@ describe('compileFilter: extracted values', () => {
   it('passes one match as the value, several as an array, none as undefined', () => {
     const single = compileFilter({ query: '$.order.country', condition: 'v => ["US","CA"].includes(v)' });
     expect(evaluate(single, order(1)).result).toBe(true);
-    const several = compileFilter({ query: '$.order.line_items[*].sku', condition: 'v => Array.isArray(v) && v.length === 2' });
+    const several = compileFilter({
+      query: '$.order.line_items[*].sku',
+      condition: 'v => Array.isArray(v) && v.length === 2',
+    });
     expect(evaluate(several, order(1))).toEqual({
       result: true,
-      explanation: '$.order.line_items[*].sku extracted ["SKU-1","SKU-2"], v => Array.isArray(v) && v.length === 2 returned true',
+      explanation:
+        '$.order.line_items[*].sku extracted ["SKU-1","SKU-2"], v => Array.isArray(v) && v.length === 2 returned true',
     });
     const none = compileFilter({ query: '$.order.coupon', condition: 'v => v === undefined' });
     expect(evaluate(none, order(1)).result).toBe(true);
@@ -151,7 +164,8 @@ describe('compileFilter: AND / OR trees', () => {
     const or = compileFilter({ logic: 'OR', conditions: tree.conditions });
     expect(evaluate(or, order(5))).toEqual({
       result: true,
-      explanation: 'OR passed at conditions[1]: OR passed at conditions[0]: $.order.country extracted "US", v => ["US","CA"].includes(v) returned true',
+      explanation:
+        'OR passed at conditions[1]: OR passed at conditions[0]: $.order.country extracted "US", v => ["US","CA"].includes(v) returned true',
     });
   });
 
@@ -204,7 +218,8 @@ describe('compileFilter: run-time errors make the leaf false', () => {
     const leaf = compileFilter({ query: '$.sku', condition: '(sku) => sku.startsWith("SKU-")' });
     expect(evaluate(leaf, { sku: 42 })).toEqual({
       result: false,
-      explanation: '$.sku extracted 42, (sku) => sku.startsWith("SKU-") failed (counted as false): startsWith() needs a string, got number',
+      explanation:
+        '$.sku extracted 42, (sku) => sku.startsWith("SKU-") failed (counted as false): startsWith() needs a string, got number',
     });
     // The OR still passes when another child passes.
     expect(evaluate(filter, { sku: 42, fallback: 1 }).result).toBe(true);
@@ -244,7 +259,11 @@ describe('compileFilter: invalid filters name the failing node', () => {
       'filter.conditions[1].condition',
       /parse error at position 10/,
     ],
-    [{ conditions: [{ conditions: [{ query: '$[' }] }] }, 'filter.conditions[0].conditions[0].query', /invalid JSONPath at position 2/],
+    [
+      { conditions: [{ conditions: [{ query: '$[' }] }] },
+      'filter.conditions[0].conditions[0].query',
+      /invalid JSONPath at position 2/,
+    ],
     [{ query: '$.a', conditions: [] }, 'filter', /either query\/condition .* or conditions/],
     [{ condition: 'v => 1', conditions: [{ query: '$' }] }, 'filter', /not both/],
     [{ logic: 'XOR', conditions: [] }, 'filter.logic', /must be AND or OR/],

@@ -95,10 +95,18 @@ export function compileFilter(node: FilterNode): CompiledFilter {
 /** Recursion is bounded: the depth is checked before descending. */
 function compileNode(node: unknown, field: string, depth: number, counter: { nodes: number }): CompiledNode {
   if (depth > FilterLimits.maxFilterDepth) {
-    throw new FilterLimitError(field, `filter is nested deeper than ${FilterLimits.maxFilterDepth} levels`, FilterLimits.maxFilterDepth);
+    throw new FilterLimitError(
+      field,
+      `filter is nested deeper than ${FilterLimits.maxFilterDepth} levels`,
+      FilterLimits.maxFilterDepth,
+    );
   }
   if (++counter.nodes > FilterLimits.maxFilterNodes) {
-    throw new FilterLimitError(field, `filter has more than ${FilterLimits.maxFilterNodes} nodes`, FilterLimits.maxFilterNodes);
+    throw new FilterLimitError(
+      field,
+      `filter has more than ${FilterLimits.maxFilterNodes} nodes`,
+      FilterLimits.maxFilterNodes,
+    );
   }
   // Any object, not only plain ones: a validation pipe may hand over input class instances.
   if (typeof node !== 'object' || node === null || Array.isArray(node)) {
@@ -106,7 +114,10 @@ function compileNode(node: unknown, field: string, depth: number, counter: { nod
   }
   for (const key of Object.keys(node)) {
     if (!NODE_KEYS.has(key)) {
-      throw new FilterShapeError(field, `unknown field "${truncate(key, 40)}"; expected query, condition, logic or conditions`);
+      throw new FilterShapeError(
+        field,
+        `unknown field "${truncate(key, 40)}"; expected query, condition, logic or conditions`,
+      );
     }
   }
   const { query, condition, logic, conditions } = node as Record<string, unknown>;
@@ -119,7 +130,8 @@ function compileNode(node: unknown, field: string, depth: number, counter: { nod
       throw new FilterShapeError(field, 'a node has either query/condition (a leaf) or conditions (a group), not both');
     }
     const path = query === undefined || query === null ? null : compileJsonPath(query, `${field}.query`);
-    const compiled = condition === undefined || condition === null ? null : compileCondition(condition, `${field}.condition`);
+    const compiled =
+      condition === undefined || condition === null ? null : compileCondition(condition, `${field}.condition`);
     return {
       kind: 'leaf',
       path,
@@ -235,7 +247,9 @@ function explain(outcome: Outcome, payload: unknown): string {
 function explainGroup(outcome: GroupOutcome, payload: unknown): string {
   const { logic, children } = outcome.group;
   if (outcome.child === undefined) {
-    return logic === 'AND' ? 'AND passed: no conditions (an empty AND is true)' : 'OR failed: no conditions (an empty OR is false)';
+    return logic === 'AND'
+      ? 'AND passed: no conditions (an empty AND is true)'
+      : 'OR failed: no conditions (an empty OR is false)';
   }
   const child = explain(outcome.child, payload);
   const at = `conditions[${outcome.index}]`;
@@ -255,9 +269,11 @@ function explainLeaf(outcome: LeafOutcome, payload: unknown): string {
   if (condition === null) {
     return outcome.passed ? `${queryLabel} matched ${preview(outcome.extracted)}` : `${queryLabel} matched nothing`;
   }
-  const subject = path === null ? `the payload ${preview(payload)}` : `${queryLabel} extracted ${preview(outcome.extracted)}`;
+  const subject =
+    path === null ? `the payload ${preview(payload)}` : `${queryLabel} extracted ${preview(outcome.extracted)}`;
   if (outcome.error !== undefined) return `${subject}, ${conditionLabel} failed (counted as false): ${outcome.error}`;
   const returned = outcome.returned;
-  const shown = typeof returned === 'boolean' ? String(returned) : `${preview(returned)} (${outcome.passed ? 'truthy' : 'falsy'})`;
+  const shown =
+    typeof returned === 'boolean' ? String(returned) : `${preview(returned)} (${outcome.passed ? 'truthy' : 'falsy'})`;
   return `${subject}, ${conditionLabel} returned ${shown}`;
 }

@@ -19,7 +19,8 @@ interface Case {
 
 const CTS = join(process.cwd(), 'node_modules/jsonpath-rfc9535/src/__tests__/jsonpath-compliance-test-suite/cts.json');
 const { tests } = JSON.parse(readFileSync(CTS, 'utf8')) as { tests: Case[] };
-const BY_DESIGN = /regular expressions are not supported|descendant segments \(\.\.\) are not supported inside filter|singular absolute query/;
+const BY_DESIGN =
+  /regular expressions are not supported|descendant segments \(\.\.\) are not supported inside filter|singular absolute query/;
 
 describe('JSONPath Compliance Test Suite', () => {
   const valid = tests.filter((t) => t.invalid_selector !== true);

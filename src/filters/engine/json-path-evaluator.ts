@@ -43,7 +43,8 @@ interface RelativeQuery {
   readonly segments: readonly PathSegment[];
 }
 
-type SingularStep = { readonly kind: 'name'; readonly name: string } | { readonly kind: 'index'; readonly index: number };
+type SingularStep =
+  { readonly kind: 'name'; readonly name: string } | { readonly kind: 'index'; readonly index: number };
 
 type Comparable =
   | { readonly kind: 'literal'; readonly value: unknown }
@@ -77,18 +78,29 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function unsupported(field: string, what: unknown): never {
-  throw new JsonPathNotAllowedError(field, `unsupported JSONPath construct ${typeof what === 'string' ? what : 'node'}`);
+  throw new JsonPathNotAllowedError(
+    field,
+    `unsupported JSONPath construct ${typeof what === 'string' ? what : 'node'}`,
+  );
 }
 
 export function toSegments(segments: unknown, field: string): PathSegment[] {
   if (!Array.isArray(segments)) unsupported(field, 'segments');
   return (segments as unknown[]).map((segment) => {
-    if (!isRecord(segment) || (segment.type !== 'ChildSegment' && segment.type !== 'DescendantSegment') || !isRecord(segment.node)) {
+    if (
+      !isRecord(segment) ||
+      (segment.type !== 'ChildSegment' && segment.type !== 'DescendantSegment') ||
+      !isRecord(segment.node)
+    ) {
       return unsupported(field, isRecord(segment) ? segment.type : undefined);
     }
     const node = segment.node;
-    const selectors = node.type === 'BracketedSelection' && Array.isArray(node.selectors) ? (node.selectors as unknown[]) : [node];
-    return { descendant: segment.type === 'DescendantSegment', selectors: selectors.map((selector) => toSelector(selector, field)) };
+    const selectors =
+      node.type === 'BracketedSelection' && Array.isArray(node.selectors) ? (node.selectors as unknown[]) : [node];
+    return {
+      descendant: segment.type === 'DescendantSegment',
+      selectors: selectors.map((selector) => toSelector(selector, field)),
+    };
   });
 }
 
@@ -105,7 +117,12 @@ function toSelector(node: unknown, field: string): PathSelector {
     case 'WildcardSelector':
       return { kind: 'wildcard' };
     case 'SliceSelector':
-      return { kind: 'slice', start: optionalNumber(node.start), end: optionalNumber(node.end), step: optionalNumber(node.step) };
+      return {
+        kind: 'slice',
+        start: optionalNumber(node.start),
+        end: optionalNumber(node.end),
+        step: optionalNumber(node.step),
+      };
     case 'FilterSelector':
       return { kind: 'filter', test: toLogical(node.value, field) };
   }
@@ -121,23 +138,34 @@ function toLogical(node: unknown, field: string): Logical {
   switch (node.type) {
     case 'LogicalOrExpr':
     case 'LogicalAndExpr':
-      return { kind: node.type === 'LogicalOrExpr' ? 'or' : 'and', left: toLogical(node.left, field), right: toLogical(node.right, field) };
+      return {
+        kind: node.type === 'LogicalOrExpr' ? 'or' : 'and',
+        left: toLogical(node.left, field),
+        right: toLogical(node.right, field),
+      };
     case 'LogicalNotExpr':
       return { kind: 'not', operand: toLogical(node.expression, field) };
     case 'TestExpr': {
       const expression = node.expression;
-      if (isRecord(expression) && expression.type === 'FilterQuery') return { kind: 'exists', query: toFilterQuery(expression, field) };
+      if (isRecord(expression) && expression.type === 'FilterQuery')
+        return { kind: 'exists', query: toFilterQuery(expression, field) };
       return { kind: 'call', call: toCall(expression, field) };
     }
     case 'ComparisonExpr':
-      return { kind: 'compare', op: node.op as ComparisonOp, left: toComparable(node.left, field), right: toComparable(node.right, field) };
+      return {
+        kind: 'compare',
+        op: node.op as ComparisonOp,
+        left: toComparable(node.left, field),
+        right: toComparable(node.right, field),
+      };
   }
   return unsupported(field, node.type);
 }
 
 function toFilterQuery(node: Record<string, unknown>, field: string): RelativeQuery {
   const value = node.value;
-  if (!isRecord(value) || (value.type !== 'RelQuery' && value.type !== 'JsonPathQuery')) return unsupported(field, 'filter query');
+  if (!isRecord(value) || (value.type !== 'RelQuery' && value.type !== 'JsonPathQuery'))
+    return unsupported(field, 'filter query');
   return { absolute: value.type === 'JsonPathQuery', segments: toSegments(value.segments, field) };
 }
 
@@ -148,7 +176,11 @@ function toComparable(node: unknown, field: string): Comparable {
       return { kind: 'literal', value: node.value };
     case 'RelSingularQuery':
     case 'AbsSingularQuery':
-      return { kind: 'singular', absolute: node.type === 'AbsSingularQuery', steps: toSingularSteps(node.segments, field) };
+      return {
+        kind: 'singular',
+        absolute: node.type === 'AbsSingularQuery',
+        steps: toSingularSteps(node.segments, field),
+      };
     case 'FunctionExpr':
       return { kind: 'call', call: toCall(node, field) };
   }
@@ -160,7 +192,8 @@ function toSingularSteps(segments: unknown, field: string): SingularStep[] {
   return (segments as unknown[]).map((segment) => {
     const node = isRecord(segment) ? segment.node : undefined;
     if (!isRecord(node)) return unsupported(field, undefined);
-    if ((node.type === 'NameSelector' || node.type === 'MemberNameShorthand') && typeof node.value === 'string') return { kind: 'name', name: node.value };
+    if ((node.type === 'NameSelector' || node.type === 'MemberNameShorthand') && typeof node.value === 'string')
+      return { kind: 'name', name: node.value };
     // The parser wraps an index here: { type: 'IndexSelector', selector: { type: 'IndexSelector', value } }.
     const inner = isRecord(node.selector) ? node.selector : node;
     if (node.type === 'IndexSelector' && typeof inner.value === 'number') return { kind: 'index', index: inner.value };
@@ -169,7 +202,8 @@ function toSingularSteps(segments: unknown, field: string): SingularStep[] {
 }
 
 function toCall(node: unknown, field: string): Call {
-  if (!isRecord(node) || node.type !== 'FunctionExpr' || typeof node.name !== 'string') return unsupported(field, 'function');
+  if (!isRecord(node) || node.type !== 'FunctionExpr' || typeof node.name !== 'string')
+    return unsupported(field, 'function');
   const args = Array.isArray(node.arguments) ? (node.arguments as unknown[]) : [];
   return { name: node.name, args: args.map((arg) => toArgument(arg, field)) };
 }
@@ -221,7 +255,13 @@ export function evaluateSegments(
   return run({ root, budget }, segments, root, countMatches, stopAfter);
 }
 
-function run(walk: Walk, segments: readonly PathSegment[], start: unknown, countMatches: boolean, stopAfter: number): unknown[] {
+function run(
+  walk: Walk,
+  segments: readonly PathSegment[],
+  start: unknown,
+  countMatches: boolean,
+  stopAfter: number,
+): unknown[] {
   const { budget } = walk;
   const out: unknown[] = [];
   const values: unknown[] = [start];
@@ -259,7 +299,14 @@ export function throwNodeLimit(budget: StepBudget | undefined): never {
   );
 }
 
-function applySelector(walk: Walk, selector: PathSelector, value: unknown, level: number, values: unknown[], levels: number[]): void {
+function applySelector(
+  walk: Walk,
+  selector: PathSelector,
+  value: unknown,
+  level: number,
+  values: unknown[],
+  levels: number[],
+): void {
   const { budget } = walk;
   switch (selector.kind) {
     case 'name':
@@ -427,7 +474,14 @@ function argument(walk: Walk, node: Argument, current: unknown): unknown {
 
 function isJsonValue(value: unknown): boolean {
   const type = typeof value;
-  return value === null || type === 'string' || type === 'number' || type === 'boolean' || Array.isArray(value) || isPlainObject(value);
+  return (
+    value === null ||
+    type === 'string' ||
+    type === 'number' ||
+    type === 'boolean' ||
+    Array.isArray(value) ||
+    isPlainObject(value)
+  );
 }
 
 /** RFC 9535 length(): code points of a string, elements of an array, members of an object. */

@@ -42,7 +42,7 @@ describe('compileJsonPath', () => {
     '$.a',
     '$.a.b',
     "$['a']['x y']",
-    "$.a[\"q'uote\"]",
+    '$.a["q\'uote"]',
     '$.a.c[0]',
     '$.a.c[-1]',
     '$.a.c[5]',
@@ -204,7 +204,11 @@ describe('the evaluator against jsonpath-rfc9535 on random payloads, for the sha
     for (let i = 0; i < 300; i++) {
       const root = jsonValue(next, 4);
       compiled.forEach((path, q) => {
-        expect({ source: SHAPES[q], root, matches: path.select(root) }).toEqual({ source: SHAPES[q], root, matches: query(root, SHAPES[q]) });
+        expect({ source: SHAPES[q], root, matches: path.select(root) }).toEqual({
+          source: SHAPES[q],
+          root,
+          matches: query(root, SHAPES[q]),
+        });
       });
     }
   });

@@ -35,10 +35,7 @@ export type PathShape =
   | { readonly kind: 'singular'; readonly names: readonly string[] }
   | { readonly kind: 'wildcard'; readonly names: readonly string[]; readonly item: string | null };
 
-type Selector =
-  | { kind: 'name'; name: string }
-  | { kind: 'index'; index: number }
-  | { kind: 'wildcard' };
+type Selector = { kind: 'name'; name: string } | { kind: 'index'; index: number } | { kind: 'wildcard' };
 
 export function compileJsonPath(source: unknown, field: string): CompiledJsonPath {
   if (typeof source !== 'string') throw new JsonPathSyntaxError(field, 'JSONPath must be a string');
@@ -80,7 +77,8 @@ export function compileJsonPath(source: unknown, field: string): CompiledJsonPat
 }
 
 function generalPath(source: string, segments: readonly PathSegment[]): CompiledJsonPath {
-  const select = (root: unknown, budget?: StepBudget): unknown[] => evaluateSegments(segments, root, budget ?? new StepBudget(), true);
+  const select = (root: unknown, budget?: StepBudget): unknown[] =>
+    evaluateSegments(segments, root, budget ?? new StepBudget(), true);
   return { source, select, extract: (root, budget) => toExtracted(select(root, budget)) };
 }
 
@@ -115,7 +113,13 @@ export function ownsPlain(value: object, name: string, onObjectPrototype: boolea
 
 /** isPlainObject(value) && Object.hasOwn(value, name) ? value[name] : NOTHING */
 function ownName(value: unknown, name: string): unknown {
-  if (typeof value !== 'object' || value === null || !(name in value) || !ownsPlain(value, name, name in Object.prototype)) return NOTHING;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    !(name in value) ||
+    !ownsPlain(value, name, name in Object.prototype)
+  )
+    return NOTHING;
   return (value as Record<string, unknown>)[name];
 }
 
@@ -249,7 +253,12 @@ function wildcardCollect(prefix: Walk, name: string | null): Collect {
       budget?.visit(list.length);
       for (let i = 0; i < list.length; i++) {
         const item: unknown = list[i];
-        if (typeof item === 'object' && item !== null && name in item && ownsPlain(item, name, name in Object.prototype)) {
+        if (
+          typeof item === 'object' &&
+          item !== null &&
+          name in item &&
+          ownsPlain(item, name, name in Object.prototype)
+        ) {
           out.push((item as Record<string, unknown>)[name]);
         }
       }
@@ -292,7 +301,12 @@ function wildcardPath(source: string, collect: Collect, shape: PathShape | undef
     budget?.charge(STEP_COST.match * out.length);
     return out;
   };
-  return { source, select, extract: (root, budget) => toExtracted(select(root, budget)), ...(shape === undefined ? {} : { shape }) };
+  return {
+    source,
+    select,
+    extract: (root, budget) => toExtracted(select(root, budget)),
+    ...(shape === undefined ? {} : { shape }),
+  };
 }
 
 /** Child segments of names, indexes and wildcards only; null for anything else. */
@@ -330,14 +344,25 @@ function checkQueryAst(ast: unknown, field: string): void {
     }
     const type = node.type;
     if (type === 'DescendantSegment') {
-      if (inFilter) throw new JsonPathNotAllowedError(field, 'JSONPath descendant segments (..) are not supported inside filter expressions');
-      if (++descendants > 1) throw new JsonPathNotAllowedError(field, 'JSONPath supports at most one descendant segment (..) per query');
+      if (inFilter)
+        throw new JsonPathNotAllowedError(
+          field,
+          'JSONPath descendant segments (..) are not supported inside filter expressions',
+        );
+      if (++descendants > 1)
+        throw new JsonPathNotAllowedError(field, 'JSONPath supports at most one descendant segment (..) per query');
     }
     if (type === 'FunctionExpr' && (node.name === 'match' || node.name === 'search')) {
-      throw new JsonPathNotAllowedError(field, `JSONPath function ${String(node.name)}() is not supported: regular expressions are not supported`);
+      throw new JsonPathNotAllowedError(
+        field,
+        `JSONPath function ${String(node.name)}() is not supported: regular expressions are not supported`,
+      );
     }
     if (type === 'FilterQuery' && isRecord(node.value) && node.value.type === 'JsonPathQuery') {
-      throw new JsonPathNotAllowedError(field, 'JSONPath filters may only use a singular absolute query ($.a.b), not a query returning many nodes');
+      throw new JsonPathNotAllowedError(
+        field,
+        'JSONPath filters may only use a singular absolute query ($.a.b), not a query returning many nodes',
+      );
     }
     const childInFilter = inFilter || type === 'FilterSelector';
     for (const child of Object.values(node)) {

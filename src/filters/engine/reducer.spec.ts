@@ -97,7 +97,9 @@ describe('compileReducer', () => {
     const fits = 'x'.repeat(256 * 1024 - '{"text":""}'.length);
     expect(JSON.stringify(reducer.apply({ text: fits })).length).toBe(256 * 1024);
     expect(() => reducer.apply({ text: `${fits}x` })).toThrow(FilterLimitError);
-    expect(() => reducer.apply({ text: `${fits}x` })).toThrow(/^reducer: output is larger than 262144 characters of JSON/);
+    expect(() => reducer.apply({ text: `${fits}x` })).toThrow(
+      /^reducer: output is larger than 262144 characters of JSON/,
+    );
   });
 
   it('refuses a template larger than 256 KiB', () => {

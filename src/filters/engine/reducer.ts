@@ -31,7 +31,8 @@ type Template =
 const MAX_OUTPUT = FilterLimits.maxReducerOutputChars;
 
 export function compileReducer(reducer: unknown): CompiledReducer {
-  if (!isPlainObject(reducer)) throw new ReducerShapeError('reducer', 'must be a JSON object, e.g. { "id": "$.order.id" }');
+  if (!isPlainObject(reducer))
+    throw new ReducerShapeError('reducer', 'must be a JSON object, e.g. { "id": "$.order.id" }');
   const counter = { queries: 0 };
   const template = compileTemplate(reducer, 'reducer', 0, counter);
   if (jsonSize(reducer, MAX_OUTPUT) > MAX_OUTPUT) {
@@ -59,12 +60,20 @@ function childField(field: string, key: string | number): string {
 /** Recursion is bounded: the depth is checked before descending. */
 function compileTemplate(value: unknown, field: string, depth: number, counter: { queries: number }): Template {
   if (depth > FilterLimits.maxReducerDepth) {
-    throw new FilterLimitError(field, `reducer is nested deeper than ${FilterLimits.maxReducerDepth} levels`, FilterLimits.maxReducerDepth);
+    throw new FilterLimitError(
+      field,
+      `reducer is nested deeper than ${FilterLimits.maxReducerDepth} levels`,
+      FilterLimits.maxReducerDepth,
+    );
   }
   if (typeof value === 'string') {
     if (!value.startsWith('$')) return { kind: 'literal', value };
     if (++counter.queries > FilterLimits.maxReducerQueries) {
-      throw new FilterLimitError(field, `reducer has more than ${FilterLimits.maxReducerQueries} JSONPath queries`, FilterLimits.maxReducerQueries);
+      throw new FilterLimitError(
+        field,
+        `reducer has more than ${FilterLimits.maxReducerQueries} JSONPath queries`,
+        FilterLimits.maxReducerQueries,
+      );
     }
     return { kind: 'query', path: compileJsonPath(value, field) };
   }
@@ -73,14 +82,18 @@ function compileTemplate(value: unknown, field: string, depth: number, counter: 
   }
   if (Array.isArray(value)) {
     const items: unknown[] = value;
-    return { kind: 'array', items: items.map((item, i) => compileTemplate(item, childField(field, i), depth + 1, counter)) };
+    return {
+      kind: 'array',
+      items: items.map((item, i) => compileTemplate(item, childField(field, i), depth + 1, counter)),
+    };
   }
   if (isPlainObject(value)) {
     return {
       kind: 'object',
       entries: Object.keys(value).map((key) => {
         // Assigning "__proto__" would replace the output's prototype instead of adding a key.
-        if (key === '__proto__') throw new ReducerShapeError(childField(field, key), 'the key "__proto__" is not allowed');
+        if (key === '__proto__')
+          throw new ReducerShapeError(childField(field, key), 'the key "__proto__" is not allowed');
         return [key, compileTemplate(value[key], childField(field, key), depth + 1, counter)] as const;
       }),
     };
@@ -130,7 +143,8 @@ export function jsonSize(value: unknown, limit: number): number {
     if (typeof item === 'string') size += item.length > limit ? item.length + 2 : JSON.stringify(item).length;
     else if (typeof item === 'number') size += Number.isFinite(item) ? String(item).length : 4;
     else if (typeof item === 'boolean') size += item ? 4 : 5;
-    else if (item === null || item === undefined || typeof item !== 'object') size += 4; // null, or null in an array
+    else if (item === null || item === undefined || typeof item !== 'object')
+      size += 4; // null, or null in an array
     else if (Array.isArray(item)) {
       size += 2 + Math.max(0, item.length - 1);
       for (let i = item.length - 1; i >= 0 && size <= limit; i--) stack.push(item[i]);

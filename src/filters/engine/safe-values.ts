@@ -59,7 +59,8 @@ export function toStr(value: unknown, budget: StepBudget, depth = 0): string {
   if (typeof value === 'string') return value;
   if (isPrimitive(value)) return String(value);
   if (Array.isArray(value)) {
-    if (depth >= MAX_COERCION_DEPTH) throw new ConditionRuntimeError('array is nested too deeply to convert to a string');
+    if (depth >= MAX_COERCION_DEPTH)
+      throw new ConditionRuntimeError('array is nested too deeply to convert to a string');
     let out = '';
     let charged = 0;
     for (let i = 0; i < value.length; i++) {

@@ -14,7 +14,8 @@ import { FilterLimits } from './limits';
 import { compileReducer } from './reducer';
 import { StepBudget } from './step-budget';
 
-const frozen = (limit: number = FilterLimits.maxSteps, field = 'filter'): StepBudget => new StepBudget(limit, { field, now: () => 0 });
+const frozen = (limit: number = FilterLimits.maxSteps, field = 'filter'): StepBudget =>
+  new StepBudget(limit, { field, now: () => 0 });
 
 function limitError(run: () => unknown): FilterLimitError {
   try {
@@ -42,7 +43,11 @@ describe('queries whose matches multiply stop at a limit, inside the walk', () =
 
   it('refuses the issue example when compiling: ten repeated indexes nine levels deep', () => {
     const error = limitError(() => compileJsonPath(`$${tenZeros.repeat(9)}`, 'reducer.x'));
-    expect(error.details).toMatchObject({ field: 'reducer.x', reasonCode: 'LIMIT_EXCEEDED', limit: FilterLimits.maxQueryNodes });
+    expect(error.details).toMatchObject({
+      field: 'reducer.x',
+      reasonCode: 'LIMIT_EXCEEDED',
+      limit: FilterLimits.maxQueryNodes,
+    });
     expect(error.message).toMatch(/unions can make up to 1000000000 nodes/);
     // Four levels (10^4) compile; with a descendant segment after them they stop at the node limit.
     const four = compileJsonPath(`$${tenZeros.repeat(4)}..*`, 'q');
@@ -80,9 +85,13 @@ describe('queries whose matches multiply stop at a limit, inside the walk', () =
   it('deep equality inside filters is charged too', () => {
     const big = { a: tree(8, 6), b: tree(8, 6) };
     const budget = frozen(1_000_000);
-    expect(limitError(() => compileJsonPath('$[?@.a == @.b]', 'q').select({ x: big }, budget)).message).toMatch(/visited more than/);
+    expect(limitError(() => compileJsonPath('$[?@.a == @.b]', 'q').select({ x: big }, budget)).message).toMatch(
+      /visited more than/,
+    );
     // Equal small values still compare equal.
-    expect(compileJsonPath('$[?@.a == @.b]', 'q').select({ x: { a: [1, { c: 'd' }], b: [1, { c: 'd' }] } })).toEqual([{ a: [1, { c: 'd' }], b: [1, { c: 'd' }] }]);
+    expect(compileJsonPath('$[?@.a == @.b]', 'q').select({ x: { a: [1, { c: 'd' }], b: [1, { c: 'd' }] } })).toEqual([
+      { a: [1, { c: 'd' }], b: [1, { c: 'd' }] },
+    ]);
   });
 
   it('the filter step budget stops the same shapes in a filter, and the leaf is false with the reason', () => {
@@ -111,29 +120,58 @@ describe('queries whose matches multiply stop at a limit, inside the walk', () =
       '$..[?@ == 1]',
       '$[?count(@[*][*]) > 1]',
     ]) {
-      expect({ source, matches: compileJsonPath(source, 'q').select(small) }).toEqual({ source, matches: query(small, source) });
+      expect({ source, matches: compileJsonPath(source, 'q').select(small) }).toEqual({
+        source,
+        matches: query(small, source),
+      });
     }
-    for (const source of ['$.d.f[1:5:2]', '$.d.f[5:1:-2]', '$.d.f[-1:-4:-1]', '$.a[?@ > 4]', '$..f[*]', '$..[?@.b == 1].c[*]', '$["a","d"][0,"e"]']) {
-      expect({ source, matches: compileJsonPath(source, 'q').select(doc) }).toEqual({ source, matches: query(doc, source) });
+    for (const source of [
+      '$.d.f[1:5:2]',
+      '$.d.f[5:1:-2]',
+      '$.d.f[-1:-4:-1]',
+      '$.a[?@ > 4]',
+      '$..f[*]',
+      '$..[?@.b == 1].c[*]',
+      '$["a","d"][0,"e"]',
+    ]) {
+      expect({ source, matches: compileJsonPath(source, 'q').select(doc) }).toEqual({
+        source,
+        matches: query(doc, source),
+      });
     }
   });
 });
 
 describe('reducers pay for their queries', () => {
   /** About 230 KB of orders, as in the issue's stored-reducer measurement. */
-  const payload = { orders: Array.from({ length: 1_500 }, (_, i) => ({ id: `ord_${i}`, total: i, lines: [{ sku: `SKU-${i}`, qty: 1 }, { sku: 'X', qty: 2 }] })) };
+  const payload = {
+    orders: Array.from({ length: 1_500 }, (_, i) => ({
+      id: `ord_${i}`,
+      total: i,
+      lines: [
+        { sku: `SKU-${i}`, qty: 1 },
+        { sku: 'X', qty: 2 },
+      ],
+    })),
+  };
 
   it('refuses more than 1,000 query leaves when compiling', () => {
     const keys = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, '$..zz']));
     const error = limitError(() => compileReducer(keys));
     expect(error.details).toMatchObject({ reasonCode: 'LIMIT_EXCEEDED', limit: FilterLimits.maxReducerQueries });
-    const inArrays = { a: Array.from({ length: 600 }, () => '$.x'), b: { c: Array.from({ length: 401 }, () => ['$.y']) } };
+    const inArrays = {
+      a: Array.from({ length: 600 }, () => '$.x'),
+      b: { c: Array.from({ length: 401 }, () => ['$.y']) },
+    };
     expect(limitError(() => compileReducer(inArrays)).message).toMatch(/more than 1000 JSONPath queries/);
   });
 
   it.each<[string, Record<string, unknown>]>([
     ['1,000 keys of $..zz', Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`k${i}`, '$..zz']))],
-    ['nested templates of $..id', { a: { b: { c: Array.from({ length: 300 }, () => ({ id: '$..id', n: ['$..total'] })) } } }],
+    [
+      'nested templates of $..id',
+      { a: { b: { c: Array.from({ length: 300 }, () => ({ id: '$..id', n: ['$..total'] })) } } },
+    ],
     ['arrays of wildcard queries', { all: Array.from({ length: 500 }, () => '$.orders[*].lines[*].sku') }],
   ])('%s over a 230 KB payload stops at the visit or match budget', (_name, template) => {
     const budget = frozen(FilterLimits.maxReducerSteps, 'reducer');
@@ -144,13 +182,19 @@ describe('reducers pay for their queries', () => {
 
   it('a huge output stops at 256 KiB as it is produced', () => {
     const template = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`copy${i}`, '$.orders']));
-    expect(limitError(() => compileReducer(template).apply(payload, frozen(FilterLimits.maxReducerSteps, 'reducer'))).message).toMatch(
-      /output is larger than 262144/,
-    );
+    expect(
+      limitError(() => compileReducer(template).apply(payload, frozen(FilterLimits.maxReducerSteps, 'reducer')))
+        .message,
+    ).toMatch(/output is larger than 262144/);
   });
 
   it('a legitimate reducer over the same payload still works, $..id included (positive control)', () => {
-    const reducer = compileReducer({ ids: '$..id', first: '$.orders[0].id', skus: '$.orders[0:3].lines[0].sku', count: 'n' });
+    const reducer = compileReducer({
+      ids: '$..id',
+      first: '$.orders[0].id',
+      skus: '$.orders[0:3].lines[0].sku',
+      count: 'n',
+    });
     const output = reducer.apply(payload, frozen(FilterLimits.maxReducerSteps, 'reducer')) as Record<string, unknown>;
     expect(output.ids).toHaveLength(1_500);
     expect(output).toMatchObject({ first: 'ord_0', skus: ['SKU-0', 'SKU-1', 'SKU-2'], count: 'n' });
@@ -193,22 +237,25 @@ describe('string methods cost their length', () => {
   });
 
   it('case mapping past 64 KiB is refused before the string is built', () => {
-    expect(limitError(() => run('v => v.toUpperCase()', 'x'.repeat(70_000))).message).toMatch(/string longer than 65536/);
+    expect(limitError(() => run('v => v.toUpperCase()', 'x'.repeat(70_000))).message).toMatch(
+      /string longer than 65536/,
+    );
     // ß maps to SS: the result is checked too.
-    expect(limitError(() => run('v => v.toUpperCase()', 'ß'.repeat(40_000))).message).toMatch(/string longer than 65536/);
+    expect(limitError(() => run('v => v.toUpperCase()', 'ß'.repeat(40_000))).message).toMatch(
+      /string longer than 65536/,
+    );
   });
 
   it('the same methods on ordinary strings give the JavaScript results (positive control)', () => {
-    expect(run('v => [v.toUpperCase(), v.toLowerCase(), v.trim(), v.includes("b"), v.indexOf("c"), v.startsWith(" A"), v.endsWith("c ")]', ' Abc ')).toEqual([
-      ' ABC ',
-      ' abc ',
-      'Abc',
-      true,
-      3,
-      true,
-      true,
-    ]);
-    expect(run('v => String(v) + "!" + Number("12") + Date.parse("2025-01-01T00:00:00Z")', [1, [2, 3]])).toBe('1,2,3!121735689600000');
+    expect(
+      run(
+        'v => [v.toUpperCase(), v.toLowerCase(), v.trim(), v.includes("b"), v.indexOf("c"), v.startsWith(" A"), v.endsWith("c ")]',
+        ' Abc ',
+      ),
+    ).toEqual([' ABC ', ' abc ', 'Abc', true, 3, true, true]);
+    expect(run('v => String(v) + "!" + Number("12") + Date.parse("2025-01-01T00:00:00Z")', [1, [2, 3]])).toBe(
+      '1,2,3!121735689600000',
+    );
   });
 });
 
@@ -247,6 +294,13 @@ describe('the wall-clock deadline, with an injected clock', () => {
     let now = 0;
     const budget = new StepBudget(FilterLimits.maxSteps, { now: () => (now += 10) });
     const condition = compileCondition('v => v.map(x => v.map(y => y))', 'c');
-    expect(limitError(() => condition.run(Array.from({ length: 90 }, (_, i) => i), budget)).message).toMatch(/took longer than 50 ms/);
+    expect(
+      limitError(() =>
+        condition.run(
+          Array.from({ length: 90 }, (_, i) => i),
+          budget,
+        ),
+      ).message,
+    ).toMatch(/took longer than 50 ms/);
   });
 });
