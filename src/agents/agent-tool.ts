@@ -47,6 +47,14 @@ export const READ_HINTS: ToolHints = {
   openWorldHint: false,
 };
 
+/** A write that is neither destructive nor idempotent (create, update, test, replay, recover). */
+export const WRITE_HINTS: ToolHints = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: false,
+  openWorldHint: false,
+};
+
 /** The permission a principal lacks for a tool, or null when it may call it. */
 export function missingPermission(principal: Principal, access: ToolAccess): Permission | null {
   if (access === ToolAccess.Read) return mayRead(principal) ? null : Permission.ReadWebhooks;

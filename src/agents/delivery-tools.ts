@@ -16,12 +16,11 @@ import {
   pageArgs,
   pageOf,
   READ_HINTS,
+  WRITE_HINTS,
   ToolAccess,
   uuidArg,
 } from './agent-tool';
 import { deliveryShape, DeliveryResult, toDelivery } from './webhook-shapes';
-
-const WRITE = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false };
 
 function line(d: DeliveryResult): string {
   const last = d.lastResponseStatus === null ? (d.lastError ?? 'no answer yet') : `HTTP ${d.lastResponseStatus}`;
@@ -58,7 +57,7 @@ export class DeliveryTools {
         "Sends a test event (the sample of the event type, or of the webhook's first type) to the webhook, signed " +
         'like any delivery, and returns the delivery. get_webhook_logs shows how it went.',
       access: ToolAccess.Manage,
-      hints: { ...WRITE, openWorldHint: true },
+      hints: { ...WRITE_HINTS, openWorldHint: true },
       input: {
         id: uuidArg('webhook'),
         eventType: z.string().optional().describe('The event type whose sample is sent'),
@@ -166,7 +165,7 @@ export class DeliveryTools {
       title: 'Replay a delivery',
       description: 'Sends a FAILED or DEAD_LETTER delivery again, as a new delivery to the same webhook.',
       access: ToolAccess.Manage,
-      hints: { ...WRITE, openWorldHint: true },
+      hints: { ...WRITE_HINTS, openWorldHint: true },
       input: { id: uuidArg('delivery') },
       output: { delivery: deliveryShape },
       run: async (p, a) => {
@@ -184,7 +183,7 @@ export class DeliveryTools {
         'Replays every FAILED or DEAD_LETTER delivery of the webhook since the time (not yet replayed) as a ' +
         'tracked background job. Without confirm: true it only counts what would be replayed.',
       access: ToolAccess.Manage,
-      hints: { ...WRITE, openWorldHint: true },
+      hints: { ...WRITE_HINTS, openWorldHint: true },
       input: {
         id: uuidArg('webhook'),
         since: isoDateArg('Replay deliveries created from this time'),

@@ -15,13 +15,12 @@ import {
   pageArgs,
   pageOf,
   READ_HINTS,
+  WRITE_HINTS,
   ToolAccess,
   uuidArg,
 } from './agent-tool';
 import { asInput } from './tool-input';
 import { toWebhook, Webhook, webhookShape } from './webhook-shapes';
-
-const WRITE = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false };
 
 const eventTypesArg = z
   .array(z.string())
@@ -95,7 +94,7 @@ export class WebhookTools {
         'Creates a webhook that receives the given event types at the URL (https, or http on port 80, 443 or ' +
         '1024-65535; public addresses only). Returns the signing secret, shown only now and on rotation.',
       access: ToolAccess.Manage,
-      hints: WRITE,
+      hints: WRITE_HINTS,
       input: {
         url: z.string().describe('Where deliveries are POSTed'),
         eventTypes: eventTypesArg.optional(),
@@ -126,7 +125,7 @@ export class WebhookTools {
       title: 'Update a webhook',
       description: 'Changes the given fields of a webhook; absent fields stay as they are, null clears.',
       access: ToolAccess.Manage,
-      hints: { ...WRITE, idempotentHint: true },
+      hints: { ...WRITE_HINTS, idempotentHint: true },
       input: {
         id: uuidArg('webhook'),
         url: z.string().optional().describe('New URL (the same rules as create_webhook)'),
@@ -154,7 +153,7 @@ export class WebhookTools {
         'Deletes a webhook with its deliveries and filters, for good. Without confirm: true it only previews ' +
         'what would be deleted and changes nothing.',
       access: ToolAccess.Manage,
-      hints: { ...WRITE, destructiveHint: true, idempotentHint: true },
+      hints: { ...WRITE_HINTS, destructiveHint: true, idempotentHint: true },
       input: {
         id: uuidArg('webhook'),
         confirm: z.boolean().optional().describe('true deletes; anything else only previews'),
@@ -185,7 +184,7 @@ export class WebhookTools {
       title: 'Enable or disable a webhook',
       description: 'Flips isActive: a disabled webhook holds its deliveries, and sends them when it is enabled again.',
       access: ToolAccess.Manage,
-      hints: WRITE,
+      hints: WRITE_HINTS,
       input: { id: uuidArg('webhook') },
       output: { webhook: webhookShape },
       run: async (p, a) => {
