@@ -60,12 +60,16 @@ export class FilterIntegrationMismatchError extends BadUserInputError {
 }
 
 /**
- * Why POST /inbound/{provider}/{integrationId} refused a callback. These are answered by the receiver itself (not
+ * Why POST /inbound/{provider}/{integrationId} (or POST /inbound/faire) refused a callback. These are answered by the receiver itself (not
  * thrown), in the shape DomainExceptionFilter gives REST errors: `{ error: { code, message, reasonCode } }`.
  */
 export enum InboundRefusalReason {
   /** 404: no active integration of that provider has this id. */
   IntegrationNotFound = 'INTEGRATION_NOT_FOUND',
+  /** 401, POST /inbound/faire: no X-Faire-Brand-Token header. */
+  BrandTokenMissing = 'BRAND_TOKEN_MISSING',
+  /** 404, POST /inbound/faire: no active Faire integration has this brand token. */
+  BrandTokenUnknown = 'BRAND_TOKEN_UNKNOWN',
   /** 415: content-type is not application/json. */
   ContentTypeNotJson = 'CONTENT_TYPE_NOT_JSON',
   /** 401: the provider's signature is missing, malformed or does not match the raw body (message says which). */

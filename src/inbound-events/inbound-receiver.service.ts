@@ -3,9 +3,10 @@ import { findUnstorableText, replaceUnstorable, storableCopy } from '../common/g
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { IntegrationsService } from '../integrations/integrations.service';
-import type { InboundRequest } from '../integrations/providers';
+import { IntegrationsService, type IntegrationWithSecrets } from '../integrations/integrations.service';
+import type { InboundRequest, ProviderAdapter } from '../integrations/providers';
 import { getProviderAdapter } from '../integrations/providers';
+import { FAIRE_BRAND_TOKEN_HEADER, FAIRE_PROVIDER } from '../integrations/providers/faire/faire.adapter';
 import { InboundEventEntity, InboundEventStatus } from './inbound-event.entity';
 import { InboundEventsQueue } from './inbound-events.queue';
 import { InboundProcessingService } from './inbound-processing.service';
@@ -48,17 +49,45 @@ export class InboundReceiverService {
     private readonly processing: InboundProcessingService,
   ) {}
 
-  /** Verifies the raw body, stores the event PENDING (once per provider event id) and queues its processing. */
+  /** POST /inbound/{provider}/{integrationId}: the path names the integration, and its signature is always required. */
   async receive(provider: string, integrationId: string, callback: InboundCallback): Promise<InboundReceipt> {
     const adapter = getProviderAdapter(provider);
     const found = adapter ? await this.integrations.findActiveForCallback(provider, integrationId) : null;
     if (!adapter || !found)
       return refuse(404, 'NOT_FOUND', Reason.IntegrationNotFound, 'unknown or inactive integration');
+    return this.accept(adapter, found, callback, true, () => this.receive(provider, integrationId, callback));
+  }
+
+  /**
+   * POST /inbound/faire: X-Faire-Brand-Token names the integration and authenticates the callback; the
+   * X-Faire-Hmac-SHA256 signature is required as well when the integration has a webhookSecret.
+   */
+  async receiveFaire(callback: InboundCallback): Promise<InboundReceipt> {
+    const adapter = getProviderAdapter(FAIRE_PROVIDER);
+    if (!adapter) throw new Error('the faire adapter is not registered');
+    const brandToken = callback.headers[FAIRE_BRAND_TOKEN_HEADER]?.trim();
+    if (!brandToken)
+      return refuse(401, 'UNAUTHENTICATED', Reason.BrandTokenMissing, 'missing X-Faire-Brand-Token header');
+    const found = await this.integrations.findActiveByBrandToken(brandToken);
+    if (!found)
+      return refuse(404, 'NOT_FOUND', Reason.BrandTokenUnknown, 'no active Faire integration has this brand token');
+    const signed = found.secrets.webhookSecret != null;
+    return this.accept(adapter, found, callback, signed, () => this.receiveFaire(callback));
+  }
+
+  /** Verifies the raw body, stores the event PENDING (once per provider event id) and queues its processing. */
+  private async accept(
+    adapter: ProviderAdapter,
+    found: IntegrationWithSecrets,
+    callback: InboundCallback,
+    signatureRequired: boolean,
+    again: () => Promise<InboundReceipt>,
+  ): Promise<InboundReceipt> {
     if (!callback.contentType || !JSON_CONTENT_TYPE.test(callback.contentType)) {
       return refuse(415, 'UNSUPPORTED_MEDIA_TYPE', Reason.ContentTypeNotJson, 'content-type must be application/json');
     }
     const request: InboundRequest = { rawBody: callback.rawBody, headers: callback.headers };
-    const verified = adapter.verify(request, found.secrets);
+    const verified = signatureRequired ? adapter.verify(request, found.secrets) : { ok: true as const };
     if (!verified.ok)
       return refuse(401, 'UNAUTHENTICATED', Reason.SignatureInvalid, `invalid signature: ${verified.reason}`);
 
@@ -84,7 +113,7 @@ export class InboundReceiverService {
     const row = {
       tenantId: integration.tenantId,
       integrationId: integration.id,
-      provider,
+      provider: adapter.provider,
       eventCode: replaceUnstorable(eventCode),
       externalId: externalId === null ? null : replaceUnstorable(externalId),
       status: InboundEventStatus.PENDING,
@@ -102,7 +131,7 @@ export class InboundReceiverService {
         select: { id: true },
       });
       if (existing) return { status: 200, body: { id: existing.id, duplicate: true } };
-      return this.receive(provider, integrationId, callback); // the first copy was deleted meanwhile
+      return again(); // the first copy was deleted meanwhile
     }
     const stored = await this.events.findOneByOrFail({ id });
     await this.processing.notify(stored);

@@ -9,6 +9,13 @@ import { InboundCallback, InboundReceiverService } from './inbound-receiver.serv
 export class InboundController {
   constructor(private readonly receiver: InboundReceiverService) {}
 
+  /** Faire's single webhook URL per brand: X-Faire-Brand-Token names the integration. */
+  @Post('faire')
+  async receiveFaire(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const receipt = await this.receiver.receiveFaire(toCallback(req));
+    res.status(receipt.status).json(receipt.body);
+  }
+
   @Post(':provider/:integrationId')
   async receive(
     @Param('provider') provider: string,

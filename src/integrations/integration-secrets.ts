@@ -6,13 +6,14 @@ import type { ProviderSecrets } from './providers';
 const TEMU_MIN_SECRET_BYTES = 16;
 
 /**
- * What each provider needs to verify its callbacks, checked at create/update so that a misconfigured
+ * What each provider needs to verify its callbacks (Faire: a webhookSecret, a brand token, or both), checked at create/update so that a misconfigured
  * integration fails there rather than answering 401 to every callback.
  */
 export async function checkProviderSecrets(
   provider: string,
   secrets: ProviderSecrets,
   allowPrivateTargets: boolean,
+  hasBrandToken = false,
 ): Promise<void> {
   const credentials = secrets.credentials ?? {};
   if (provider === 'temu') {
@@ -28,6 +29,10 @@ export async function checkProviderSecrets(
     if (Buffer.byteLength(appSecret, 'utf8') < TEMU_MIN_SECRET_BYTES) {
       throw new ProviderSecretTooShortError('credentials.appSecret', TEMU_MIN_SECRET_BYTES);
     }
+  } else if (provider === 'faire') {
+    // A brand token alone authenticates callbacks to POST /inbound/faire; the per-integration path needs the secret.
+    if (!secrets.webhookSecret && !hasBrandToken)
+      throw new ProviderSecretMissingError('webhookSecret', 'is required for faire (or give brandToken)');
   } else if (!secrets.webhookSecret) {
     throw new ProviderSecretMissingError('webhookSecret', `is required for ${provider}`);
   }

@@ -2,6 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 
 @Entity({ name: 'integrations' })
 @Index('idx_integrations_tenant_created', ['tenantId', 'createdAt', 'id'])
+@Index('uq_integrations_brand_token_hash', ['brandTokenHash'], { unique: true, where: 'brand_token_hash IS NOT NULL' })
 export class IntegrationEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -26,6 +27,13 @@ export class IntegrationEntity {
   /** SecretBox of the credentials JSON (API keys, base URL); never selected by default, never in GraphQL. */
   @Column('text', { name: 'credentials_encrypted', nullable: true, select: false })
   credentialsEncrypted: string | null;
+
+  /**
+   * Faire: hex SHA-256 of the brand token its callbacks to POST /inbound/faire carry; never selected by default,
+   * never in GraphQL. Unique across tenants (that route names no tenant).
+   */
+  @Column('text', { name: 'brand_token_hash', nullable: true, select: false })
+  brandTokenHash: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;

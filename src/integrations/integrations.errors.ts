@@ -1,5 +1,6 @@
 import {
   BadUserInputError,
+  ConflictError,
   LimitExceededError,
   NotFoundError,
   UnprocessableError,
@@ -77,5 +78,25 @@ export class ProviderCredentialMissingError extends UnprocessableError {
 export class ProviderRequestFailedError extends UnprocessableError {
   constructor(message: string, eventCode: string) {
     super(message, { eventCode, reasonCode: 'PROVIDER_REQUEST_FAILED' });
+  }
+}
+
+/** brandToken on an integration whose provider is not Faire (only Faire identifies a brand by a token). */
+export class BrandTokenNotSupportedError extends BadUserInputError {
+  constructor(provider: string) {
+    super('brandToken', `is only for Faire integrations, not ${provider}`, { reasonCode: 'BRAND_TOKEN_NOT_SUPPORTED' });
+  }
+}
+
+/**
+ * The brand token is already another integration's (of any tenant: POST /inbound/faire names none, so the token
+ * alone must find one integration). Nothing was changed.
+ */
+export class BrandTokenInUseError extends ConflictError {
+  constructor() {
+    super('brandToken is already set on another integration; nothing was changed', {
+      field: 'brandToken',
+      reasonCode: 'BRAND_TOKEN_IN_USE',
+    });
   }
 }

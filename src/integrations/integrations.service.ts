@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, QueryFailedError, Repository } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { Principal } from '../auth/principal';
 import { SecretBox } from '../common/crypto/secret-box';
@@ -8,10 +8,18 @@ import { isUuid } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CreateIntegrationInput } from './dto/create-integration.input';
 import { UpdateIntegrationInput } from './dto/update-integration.input';
+import { brandTokenMatches, hashBrandToken, isPlausibleBrandToken } from './brand-token';
 import { checkProviderSecrets } from './integration-secrets';
 import { IntegrationEntity } from './integration.entity';
-import { CredentialsTooLargeError, IntegrationNotFoundError, UnknownProviderError } from './integrations.errors';
+import {
+  BrandTokenInUseError,
+  BrandTokenNotSupportedError,
+  CredentialsTooLargeError,
+  IntegrationNotFoundError,
+  UnknownProviderError,
+} from './integrations.errors';
 import { getProviderAdapter, type ProviderSecrets } from './providers';
+import { FAIRE_PROVIDER } from './providers/faire/faire.adapter';
 
 export interface IntegrationWithSecrets {
   integration: IntegrationEntity;
@@ -27,6 +35,21 @@ function checkCredentialsSize(credentials: Record<string, unknown> | null | unde
   if (credentials == null) return;
   const size = Buffer.byteLength(JSON.stringify(credentials), 'utf8');
   if (size > MAX_CREDENTIALS_BYTES) throw new CredentialsTooLargeError(size, MAX_CREDENTIALS_BYTES);
+}
+
+function checkBrandTokenProvider(provider: string, brandToken: string | null | undefined): void {
+  if (brandToken != null && provider !== FAIRE_PROVIDER) throw new BrandTokenNotSupportedError(provider);
+}
+
+const UNIQUE_VIOLATION = '23505';
+const BRAND_TOKEN_INDEX = 'uq_integrations_brand_token_hash';
+
+/** The unique index decides between two integrations given one brand token, racing or not. */
+function brandTokenConflict(error: unknown): never {
+  const driverError = error instanceof QueryFailedError ? (error.driverError as Record<string, unknown>) : {};
+  if (driverError.code === UNIQUE_VIOLATION && driverError.constraint === BRAND_TOKEN_INDEX)
+    throw new BrandTokenInUseError();
+  throw error;
 }
 
 @Injectable()
@@ -45,12 +68,14 @@ export class IntegrationsService {
   async create(principal: Principal, input: CreateIntegrationInput): Promise<IntegrationEntity> {
     if (!getProviderAdapter(input.provider)) throw new UnknownProviderError(input.provider);
     checkCredentialsSize(input.credentials);
+    checkBrandTokenProvider(input.provider, input.brandToken);
     const secrets: ProviderSecrets = {
       webhookSecret: input.webhookSecret ?? null,
       credentials: input.credentials ?? null,
     };
-    await checkProviderSecrets(input.provider, secrets, this.config.allowPrivateTargets);
-    return this.dataSource.transaction(async (manager) => {
+    await checkProviderSecrets(input.provider, secrets, this.config.allowPrivateTargets, input.brandToken != null);
+    const brandTokenHash = input.brandToken != null ? hashBrandToken(input.brandToken) : null;
+    const created = this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(IntegrationEntity);
       const saved = await repo.save(
         repo.create({
@@ -58,6 +83,7 @@ export class IntegrationsService {
           provider: input.provider,
           name: input.name,
           isActive: true,
+          brandTokenHash,
           ...this.encrypt(secrets),
         }),
       );
@@ -70,6 +96,7 @@ export class IntegrationsService {
       );
       return saved;
     });
+    return created.catch(brandTokenConflict);
   }
 
   list(tenantId: string): Promise<IntegrationEntity[]> {
@@ -102,23 +129,42 @@ export class IntegrationsService {
     return found ? { integration: found, secrets: this.decrypt(found) } : null;
   }
 
+  /**
+   * POST /inbound/faire: the active Faire integration, of any tenant, whose brand token this is (found by its
+   * SHA-256, then compared in constant time). Null for a malformed, unknown or inactive one (the caller answers 404).
+   */
+  async findActiveByBrandToken(brandToken: string): Promise<IntegrationWithSecrets | null> {
+    if (!isPlausibleBrandToken(brandToken)) return null;
+    const found = await this.withSecrets()
+      .where('i.brand_token_hash = :hash AND i.provider = :provider AND i.is_active', {
+        hash: hashBrandToken(brandToken),
+        provider: FAIRE_PROVIDER,
+      })
+      .getOne();
+    if (!found?.brandTokenHash || !brandTokenMatches(found.brandTokenHash, brandToken)) return null;
+    return { integration: found, secrets: this.decrypt(found) };
+  }
+
   async update(principal: Principal, id: string, input: UpdateIntegrationInput): Promise<IntegrationEntity> {
     checkCredentialsSize(input.credentials);
     const { integration, secrets } = await this.findWithSecrets(principal.tenantId, id);
+    checkBrandTokenProvider(integration.provider, input.brandToken);
     const next: ProviderSecrets = {
       webhookSecret: input.webhookSecret ?? secrets.webhookSecret ?? null,
       credentials: input.credentials ?? secrets.credentials ?? null,
     };
-    if (input.webhookSecret != null || input.credentials != null)
-      await checkProviderSecrets(integration.provider, next, this.config.allowPrivateTargets);
+    const hasBrandToken = input.brandToken != null || integration.brandTokenHash != null;
+    if (input.webhookSecret != null || input.credentials != null || input.brandToken != null)
+      await checkProviderSecrets(integration.provider, next, this.config.allowPrivateTargets, hasBrandToken);
     const changes: Partial<IntegrationEntity> = {
       ...(input.name != null ? { name: input.name } : {}),
       ...(input.isActive != null ? { isActive: input.isActive } : {}),
       ...(input.webhookSecret != null ? { webhookSecretEncrypted: this.encrypt(next).webhookSecretEncrypted } : {}),
       ...(input.credentials != null ? { credentialsEncrypted: this.encrypt(next).credentialsEncrypted } : {}),
+      ...(input.brandToken != null ? { brandTokenHash: hashBrandToken(input.brandToken) } : {}),
     };
     const changed = Object.keys(input).filter((key) => input[key as keyof UpdateIntegrationInput] != null);
-    return this.dataSource.transaction(async (manager) => {
+    const updated = this.dataSource.transaction(async (manager) => {
       if (Object.keys(changes).length > 0)
         await manager.getRepository(IntegrationEntity).update({ tenantId: principal.tenantId, id }, changes);
       await this.audit.record(
@@ -130,6 +176,7 @@ export class IntegrationsService {
       );
       return manager.getRepository(IntegrationEntity).findOneByOrFail({ tenantId: principal.tenantId, id });
     });
+    return updated.catch(brandTokenConflict);
   }
 
   async deactivate(principal: Principal, id: string): Promise<IntegrationEntity> {
@@ -158,7 +205,9 @@ export class IntegrationsService {
   }
 
   private withSecrets() {
-    return this.integrations.createQueryBuilder('i').addSelect(['i.webhookSecretEncrypted', 'i.credentialsEncrypted']);
+    return this.integrations
+      .createQueryBuilder('i')
+      .addSelect(['i.webhookSecretEncrypted', 'i.credentialsEncrypted', 'i.brandTokenHash']);
   }
 
   private encrypt(

@@ -1,6 +1,7 @@
 import { Field, InputType } from '@nestjs/graphql';
-import { IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { JsonScalar } from '../../common/graphql/scalars';
+import { BRAND_TOKEN_MAX_LENGTH, BRAND_TOKEN_MIN_LENGTH, BRAND_TOKEN_PATTERN } from '../brand-token';
 
 @InputType()
 export class CreateIntegrationInput {
@@ -30,4 +31,14 @@ export class CreateIntegrationInput {
   @IsOptional()
   @IsObject()
   credentials?: Record<string, unknown> | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Faire: the brand token Faire sends in X-Faire-Brand-Token (stored as a hash, never returned)',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(BRAND_TOKEN_MIN_LENGTH, BRAND_TOKEN_MAX_LENGTH)
+  @Matches(BRAND_TOKEN_PATTERN, { message: 'brandToken must be printable ASCII without spaces' })
+  brandToken?: string | null;
 }

@@ -1,6 +1,7 @@
 import { Field, InputType } from '@nestjs/graphql';
-import { IsBoolean, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { JsonScalar } from '../../common/graphql/scalars';
+import { BRAND_TOKEN_MAX_LENGTH, BRAND_TOKEN_MIN_LENGTH, BRAND_TOKEN_PATTERN } from '../brand-token';
 
 /** Absent fields stay as they are; secrets are replaced, never read back. */
 @InputType()
@@ -24,6 +25,16 @@ export class UpdateIntegrationInput {
   @IsOptional()
   @IsObject()
   credentials?: Record<string, unknown> | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Faire: replaces the brand token (stored as a hash, never returned)',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(BRAND_TOKEN_MIN_LENGTH, BRAND_TOKEN_MAX_LENGTH)
+  @Matches(BRAND_TOKEN_PATTERN, { message: 'brandToken must be printable ASCII without spaces' })
+  brandToken?: string | null;
 
   @Field(() => Boolean, { nullable: true })
   @IsOptional()

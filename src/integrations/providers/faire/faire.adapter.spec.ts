@@ -125,6 +125,15 @@ describe('FaireAdapter.extract', () => {
     expect(adapter.extract(req, faireOrder)).toEqual({ eventCode: 'ORDER_CREATED', externalId: 'wh_evt_123' });
   });
 
+  it('takes the topic from the older X-Faire-Topic when X-Faire-Webhook-Topic is absent or empty', () => {
+    const legacy = signed(faireOrder, { 'x-faire-topic': 'ORDER_UPDATED', 'x-faire-webhook-id': 'wh_2' });
+    expect(adapter.extract(legacy, faireOrder)).toEqual({ eventCode: 'ORDER_UPDATED', externalId: 'wh_2' });
+    const both = signed(faireOrder, { 'x-faire-webhook-topic': 'ORDER_CREATED', 'x-faire-topic': 'ORDER_UPDATED' });
+    expect(adapter.extract(both, faireOrder).eventCode).toBe('ORDER_CREATED');
+    const empty = signed(faireOrder, { 'x-faire-webhook-topic': ' ', 'x-faire-topic': 'ORDER_FULFILLED' });
+    expect(adapter.extract(empty, faireOrder).eventCode).toBe('ORDER_FULFILLED');
+  });
+
   it('falls back to body event_id, then topic + id + updated_at', () => {
     const req = signed(faireOrder, { 'x-faire-webhook-topic': 'ORDER_UPDATED' });
     expect(adapter.extract(req, { ...faireOrder, event_id: 'evt_9' }).externalId).toBe('evt_9');
@@ -288,5 +297,89 @@ describe('FaireAdapter.normalise', () => {
       expect.arrayContaining(['ORDER_CREATED', 'PRODUCT_UPDATED', 'INVENTORY_UPDATED']),
     );
     expect(adapter.signatureHeaderNames()).toContain('x-faire-hmac-sha256');
+  });
+});
+
+describe('FaireAdapter.normalise: envelopes', () => {
+  const { brand_id: _brand, ...order } = faireOrder;
+  const product = {
+    id: 'p_mug12oz',
+    name: 'Ceramic mug 12 oz',
+    options: [{ id: 'po_mug12oz_blue', sku: 'MUG-CER-12OZ-BLU', wholesale_price_cents: 1200 }],
+  };
+  const inventories = [{ sku: 'MUG-CER-12OZ-BLU', current_quantity: 128 }];
+  const brand = { brand_id: 'b_4kd82mf0ps' };
+  const expected = {
+    order: { id: 'bo_9x7k2m1q4z', number: 'WZ8XQ2NJ', subtotal: 273 },
+    product: { id: 'p_mug12oz', title: 'Ceramic mug 12 oz', variants: [{ sku: 'MUG-CER-12OZ-BLU', price: 12 }] },
+  };
+
+  it.each([
+    ['bare', { ...order, ...brand }],
+    ['under order', { ...brand, order }],
+    ['under data', { ...brand, data: order }],
+    ['under data.order', { ...brand, data: { order } }],
+    ['under data.order, brand inside data', { event_id: 'e_1', data: { ...brand, order } }],
+    ['under data.order, brand on the order', { data: { order: { ...order, ...brand } } }],
+  ])('normalises an order %s to the same order.created', (_shape, body) => {
+    const [event] = events(adapter.normalise('ORDER_CREATED', body));
+    expect(event).toMatchObject({
+      eventType: 'order.created',
+      channels: ['shop:b_4kd82mf0ps'],
+      orderingKey: 'order:bo_9x7k2m1q4z',
+      payload: { shop_id: 'b_4kd82mf0ps', order: expected.order },
+    });
+    expectValid(event!);
+  });
+
+  it.each([
+    ['bare', { ...product, ...brand }],
+    ['under product', { ...brand, product }],
+    ['under data', { ...brand, data: product }],
+    ['under data.product', { ...brand, data: { product } }],
+  ])('normalises a product %s to the same product.updated', (_shape, body) => {
+    const [event] = events(adapter.normalise('PRODUCT_UPDATED', body));
+    expect(event).toMatchObject({
+      eventType: 'product.updated',
+      channels: ['shop:b_4kd82mf0ps'],
+      payload: { shop_id: 'b_4kd82mf0ps', product: expected.product },
+    });
+    expectValid(event!);
+  });
+
+  it.each([
+    ['bare list', { ...brand, inventories }],
+    ['bare item', { ...brand, ...inventories[0] }],
+    ['under data (list)', { ...brand, data: { inventories } }],
+    ['under data (item)', { ...brand, data: inventories[0] }],
+    ['under inventory', { ...brand, inventory: { items: inventories } }],
+    ['under data.inventory', { data: { ...brand, inventory: { inventories } } }],
+  ])('normalises inventory %s to the same inventory.updated', (_shape, body) => {
+    const [event, ...rest] = events(adapter.normalise('INVENTORY_UPDATED', body));
+    expect(rest).toEqual([]);
+    expect(event).toMatchObject({
+      eventType: 'inventory.updated',
+      channels: ['shop:b_4kd82mf0ps'],
+      payload: { shop_id: 'b_4kd82mf0ps', inventory: { sku: 'MUG-CER-12OZ-BLU', available: 128 } },
+    });
+    expectValid(event!);
+  });
+
+  it('fails an unrecognised shape with an error naming the missing field', () => {
+    expect(() => adapter.normalise('ORDER_CREATED', { ...brand, payload: { order } })).toThrow(
+      'Faire ORDER_CREATED: body.id is required and must be an id',
+    );
+    expect(() => adapter.normalise('ORDER_CREATED', { data: { order: { ...order, id: undefined } } })).toThrow(
+      'Faire ORDER_CREATED: body.data.order.id is required and must be an id',
+    );
+    expect(() => adapter.normalise('PRODUCT_CREATED', { data: { item: product } })).toThrow(
+      'Faire PRODUCT_CREATED: body.data.id is required and must be an id',
+    );
+    expect(() => adapter.normalise('INVENTORY_UPDATED', { data: { stock: 3 } })).toThrow(
+      'Faire INVENTORY_UPDATED: body.data.sku is required (or product_option_id)',
+    );
+    expect(() => adapter.normalise('ORDER_CREATED', { data: 'order' })).toThrow(
+      'Faire ORDER_CREATED: body.data must be an object',
+    );
   });
 });

@@ -1,12 +1,14 @@
 /**
- * Faire: one endpoint receives every event; the topic is in `X-Faire-Webhook-Topic`.
+ * Faire: one endpoint receives every event; the topic is in `X-Faire-Webhook-Topic` (older senders:
+ * `X-Faire-Topic`). Callbacks to `POST /inbound/faire` also carry `X-Faire-Brand-Token`, which finds the integration.
  * Signature: HMAC-SHA256 of the raw body keyed with the integration's webhookSecret, in
  * `X-Faire-Hmac-SHA256`, base64 (hex accepted too).
  *
  * External id (dedupe): header `X-Faire-Webhook-Id`, else body `event_id`, else
  * `<topic>:<body id>[:<updated_at>]` (updated_at keeps distinct updates of one order apart), else null.
  *
- * Payload shapes assumed (Faire's v2 objects; bare or wrapped as `{ order | product | data: {...} }`):
+ * Payload shapes assumed (Faire's v2 objects; bare, or wrapped as `{ order | product | inventory | data }` or
+ * `{ data: { order | product | inventory } }`):
  * - order: `{ id: 'bo_…', display_id, state: NEW|PROCESSING|PRE_TRANSIT|IN_TRANSIT|DELIVERED|BACKORDERED|CANCELED,
  *   brand_id, retailer_id, items: [{ id, sku, product_id, product_option_id, product_name, quantity,
  *   price: { amount_minor, currency } | price_cents }], address: { name, address1, city, state_code, postal_code,
@@ -29,8 +31,13 @@ import {
 } from '../provider-adapter';
 import { decodeSha256Digest, digestsEqual, hmacSha256 } from '../signature';
 
+export const FAIRE_PROVIDER = 'faire';
 export const FAIRE_SIGNATURE_HEADER = 'x-faire-hmac-sha256';
 export const FAIRE_TOPIC_HEADER = 'x-faire-webhook-topic';
+/** What older senders name the topic header. */
+export const FAIRE_LEGACY_TOPIC_HEADER = 'x-faire-topic';
+/** Identifies the brand on callbacks to POST /inbound/faire (hashed and looked up by integrations/). */
+export const FAIRE_BRAND_TOKEN_HEADER = 'x-faire-brand-token';
 export const FAIRE_EVENT_ID_HEADER = 'x-faire-webhook-id';
 
 type Resource = 'order' | 'product' | 'inventory';
@@ -72,7 +79,7 @@ const ORDER_STATUS: Record<string, string> = {
 };
 
 export class FaireAdapter implements ProviderAdapter {
-  readonly provider = 'faire';
+  readonly provider = FAIRE_PROVIDER;
 
   verify(req: InboundRequest, secrets: ProviderSecrets): VerifyResult {
     const secret = secrets.webhookSecret;
@@ -88,7 +95,11 @@ export class FaireAdapter implements ProviderAdapter {
 
   extract(req: InboundRequest, body: unknown): { eventCode: string; externalId: string | null } {
     const record = isRecord(body) ? body : {};
-    const eventCode = req.headers[FAIRE_TOPIC_HEADER] ?? stringField(record, 'topic') ?? UNKNOWN_EVENT_CODE;
+    const eventCode =
+      nonEmpty(req.headers[FAIRE_TOPIC_HEADER]) ??
+      nonEmpty(req.headers[FAIRE_LEGACY_TOPIC_HEADER]) ??
+      stringField(record, 'topic') ??
+      UNKNOWN_EVENT_CODE;
     const headerId = req.headers[FAIRE_EVENT_ID_HEADER];
     if (headerId) return { eventCode, externalId: headerId };
     const eventId = stringField(record, 'event_id');
@@ -121,7 +132,7 @@ export class FaireAdapter implements ProviderAdapter {
   }
 
   signatureHeaderNames(): string[] {
-    return [FAIRE_SIGNATURE_HEADER, 'x-faire-brand-token'];
+    return [FAIRE_SIGNATURE_HEADER, FAIRE_BRAND_TOKEN_HEADER];
   }
 }
 
@@ -129,15 +140,24 @@ function publish(events: NormalisedEvent[]): NormaliseResult {
   return { kind: 'publish', events };
 }
 
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
 function stringField(record: JsonObject, key: string): string | undefined {
   const value = record[key];
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** The resource itself: bare, or wrapped in `{ <resource> | data: {...} }` next to envelope fields. */
+/**
+ * The resource itself: bare, or wrapped as `{ <resource> }`, `{ data }` or `{ data: { <resource> } }` next to
+ * envelope fields. The brand is the outermost `brand_id`. A shape that is none of these fails on the first field
+ * the resource needs, read from the body itself (`body.id is required`).
+ */
 function unwrap(root: PayloadReader, resource: Resource): { item: PayloadReader; shopId: string | undefined } {
-  const item = root.optObject(resource) ?? root.optObject('data') ?? root;
-  return { item, shopId: root.optId('brand_id') ?? item.optId('brand_id') };
+  const data = root.optObject('data');
+  const item = root.optObject(resource) ?? data?.optObject(resource) ?? data ?? root;
+  return { item, shopId: root.optId('brand_id') ?? data?.optId('brand_id') ?? item.optId('brand_id') };
 }
 
 function channelsFor(shopId: string | undefined): string[] {
@@ -277,9 +297,11 @@ function normaliseProduct(eventType: string, root: PayloadReader): NormalisedEve
 }
 
 function normaliseInventory(eventType: string, root: PayloadReader): NormalisedEvent[] {
-  const shopId = root.optId('brand_id');
-  const items = root.optObjects('inventories', 'items') ?? [root.optObject('data') ?? root];
-  const updatedAt = root.optString('updated_at');
+  const { item: container, shopId } = root.has('inventories', 'items')
+    ? { item: root, shopId: root.optId('brand_id') }
+    : unwrap(root, 'inventory');
+  const items = container.optObjects('inventories', 'items') ?? [container];
+  const updatedAt = container.optString('updated_at') ?? root.optString('updated_at');
   return items.map((item) => {
     const variantId = item.optId('product_option_id', 'variant_id');
     const sku = item.optString('sku') ?? variantId ?? item.fail('sku', 'is required (or product_option_id)');
