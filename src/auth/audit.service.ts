@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Page, paginate } from '../common/graphql/pagination';
+import { deletedCount, purgeInBatches, PurgeResult, untilEmpty } from '../common/purge-batches';
 import { AuditLogEntity } from './audit-log.entity';
 import { Principal } from './principal';
 
@@ -61,5 +62,17 @@ export class AuditService {
     if (args.action) qb.andWhere('a.action = :action', { action: args.action });
     if (args.targetId) qb.andWhere('a.target_id = :targetId', { targetId: args.targetId });
     return paginate(qb, 'a', args, (e) => e);
+  }
+
+  /** Deletes a tenant's entries older than the cut-off (retention), at most `batchSize` a statement. */
+  purgeBefore(tenantId: string, before: Date, batchSize: number, onBatch?: (n: number) => void): Promise<PurgeResult> {
+    return purgeInBatches(async () => {
+      const result: unknown = await this.logs.query(
+        `DELETE FROM audit_logs WHERE ctid = ANY(ARRAY(
+           SELECT ctid FROM audit_logs WHERE tenant_id = $1 AND created_at < $2 LIMIT $3))`,
+        [tenantId, before, batchSize],
+      );
+      return untilEmpty(deletedCount(result));
+    }, onBatch);
   }
 }
