@@ -4,6 +4,32 @@ export interface PurgeResult {
   statements: number;
 }
 
+/** Where one tenant's purge stops: its rows from before this moment may go. */
+export interface TenantCutoff {
+  tenantId: string;
+  before: Date;
+}
+
+/** A page of cut-offs as a relation `c(tenant_id, before)` in SQL, bound as $1 and $2 by `cutoffParams`. */
+export const CUTOFFS_SQL = 'unnest($1::text[], $2::timestamptz[]) AS c(tenant_id, before)';
+
+export function cutoffParams(cutoffs: TenantCutoff[]): [string[], Date[]] {
+  return [cutoffs.map((c) => c.tenantId), cutoffs.map((c) => c.before)];
+}
+
+/** The cut-offs of the tenants a "which of these have anything due" query named, in their order. */
+export function onlyDue(cutoffs: TenantCutoff[], rows: { tenant_id: string }[]): TenantCutoff[] {
+  const due = new Set(rows.map((r) => r.tenant_id));
+  return cutoffs.filter((c) => due.has(c.tenantId));
+}
+
+/** Adds one purge's counts to a running total. */
+export function addPurge(total: PurgeResult, more: PurgeResult): PurgeResult {
+  total.deleted += more.deleted;
+  total.statements += more.statements;
+  return total;
+}
+
 /** One bounded statement of a purge: the rows it removed, and whether there may be more to look at. */
 export interface PurgeBatch {
   deleted: number;

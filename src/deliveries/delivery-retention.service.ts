@@ -1,10 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PurgeBatch, purgeInBatches, PurgeResult, untilEmpty } from '../common/purge-batches';
+import {
+  addPurge,
+  cutoffParams,
+  CUTOFFS_SQL,
+  onlyDue,
+  PurgeBatch,
+  purgeInBatches,
+  PurgeResult,
+  TenantCutoff,
+  untilEmpty,
+} from '../common/purge-batches';
 import { FINAL_STATUSES } from './delivery.entity';
 
-/** What one tenant's delivery purge removed: deliveries (with their attempts, counted apart) and events. */
+/** What a delivery purge removed: deliveries (with their attempts, counted apart) and events. */
 export interface DeliveryPurgeResult {
   deliveries: PurgeResult;
   attempts: number;
@@ -21,33 +31,70 @@ export interface DeliveryPurgeProgress {
 const FIRST_EVENT = { createdAt: new Date(0), id: '00000000-0000-0000-0000-000000000000' };
 
 /**
- * Deletes a tenant's finished deliveries, their attempts and the events left with no delivery, by a cut-off, in
- * bounded statements. The retention sweep (`retention/`) decides the cut-off; this owns the SQL of these tables.
+ * Deletes tenants' finished deliveries, their attempts and the events left with no delivery, by a cut-off per
+ * tenant, in bounded statements. The retention sweep (`retention/`) decides the cut-offs; this owns the SQL.
  */
 @Injectable()
 export class DeliveryRetention {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** One statement finds which tenants of the page have anything due; only those get the per-tenant batches. */
   async purge(
-    tenantId: string,
-    before: Date,
+    cutoffs: TenantCutoff[],
     batchSize: number,
     progress: DeliveryPurgeProgress = {},
   ): Promise<DeliveryPurgeResult> {
-    let attempts = 0;
-    const deliveries = await purgeInBatches(async () => {
-      const batch = await this.purgeFinishedBatch(tenantId, before, batchSize);
-      attempts += batch.attempts;
-      progress.attempts?.(batch.attempts);
-      return untilEmpty(batch.deliveries);
-    }, progress.deliveries);
-    let after = FIRST_EVENT;
-    const events = await purgeInBatches(async () => {
-      const batch = await this.purgeEventsBatch(tenantId, before, batchSize, after);
-      if (batch.last) after = batch.last;
-      return batch;
-    }, progress.events);
-    return { deliveries, attempts, events };
+    const result: DeliveryPurgeResult = {
+      deliveries: { deleted: 0, statements: 0 },
+      attempts: 0,
+      events: { deleted: 0, statements: 0 },
+    };
+    for (const { tenantId, before } of await this.withFinishedDue(cutoffs)) {
+      addPurge(
+        result.deliveries,
+        await purgeInBatches(async () => {
+          const batch = await this.purgeFinishedBatch(tenantId, before, batchSize);
+          result.attempts += batch.attempts;
+          progress.attempts?.(batch.attempts);
+          return untilEmpty(batch.deliveries);
+        }, progress.deliveries),
+      );
+    }
+    for (const { tenantId, before } of await this.withEventsDue(cutoffs)) {
+      let after = FIRST_EVENT;
+      addPurge(
+        result.events,
+        await purgeInBatches(async () => {
+          const batch = await this.purgeEventsBatch(tenantId, before, batchSize, after);
+          if (batch.last) after = batch.last;
+          return batch;
+        }, progress.events),
+      );
+    }
+    return result;
+  }
+
+  private async withFinishedDue(cutoffs: TenantCutoff[]): Promise<TenantCutoff[]> {
+    if (cutoffs.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT c.tenant_id FROM ${CUTOFFS_SQL}
+        WHERE EXISTS (SELECT 1 FROM deliveries d
+                       WHERE d.tenant_id = c.tenant_id AND d.status = ANY($3) AND d.updated_at < c.before)`,
+      [...cutoffParams(cutoffs), FINAL_STATUSES],
+    )) as { tenant_id: string }[];
+    return onlyDue(cutoffs, rows);
+  }
+
+  private async withEventsDue(cutoffs: TenantCutoff[]): Promise<TenantCutoff[]> {
+    if (cutoffs.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT c.tenant_id FROM ${CUTOFFS_SQL}
+        WHERE EXISTS (SELECT 1 FROM events e
+                       WHERE e.tenant_id = c.tenant_id AND e.created_at < c.before
+                         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id))`,
+      cutoffParams(cutoffs),
+    )) as { tenant_id: string }[];
+    return onlyDue(cutoffs, rows);
   }
 
   /**

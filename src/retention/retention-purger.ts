@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../auth/audit.service';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
-import { PurgeResult } from '../common/purge-batches';
+import { addPurge, PurgeResult, TenantCutoff } from '../common/purge-batches';
 import { DeliveryRetention } from '../deliveries/delivery-retention.service';
 import { InboundRetention } from '../inbound-events/inbound-retention.service';
 import { RetainedTable, RetentionMetrics } from './retention-metrics';
@@ -16,9 +16,14 @@ export function emptyReport(): SweepReport {
   return report;
 }
 
-function add(report: SweepReport, table: RetainedTable, result: PurgeResult): void {
-  report[table].deleted += result.deleted;
-  report[table].statements += result.statements;
+/** A tenant and where its policy cuts. */
+export interface TenantCutoffs {
+  tenantId: string;
+  cutoffs: RetentionCutoffs;
+}
+
+function per(page: TenantCutoffs[], pick: (c: RetentionCutoffs) => Date): TenantCutoff[] {
+  return page.map(({ tenantId, cutoffs }) => ({ tenantId, before: pick(cutoffs) }));
 }
 
 /**
@@ -35,31 +40,31 @@ export class RetentionPurger {
     private readonly metrics: RetentionMetrics,
   ) {}
 
-  /** Deliveries first, so that events left without one go in the same sweep. */
-  async purgeTenant(tenantId: string, cutoffs: RetentionCutoffs, batchSize: number, report: SweepReport) {
+  /** A page of tenants. Deliveries first, so that events left without one go in the same sweep. */
+  async purgePage(page: TenantCutoffs[], batchSize: number, report: SweepReport): Promise<void> {
     const counted = (table: RetainedTable) => (n: number) => this.metrics.statement(table, n);
-    const delivered = await this.deliveries.purge(tenantId, cutoffs.deliveriesBefore, batchSize, {
-      deliveries: counted(RetainedTable.Deliveries),
-      attempts: (n) => this.metrics.rowsAlongside(RetainedTable.DeliveryAttempts, n),
-      events: counted(RetainedTable.Events),
-    });
-    add(report, RetainedTable.Deliveries, delivered.deliveries);
-    add(report, RetainedTable.DeliveryAttempts, { deleted: delivered.attempts, statements: 0 });
-    add(report, RetainedTable.Events, delivered.events);
-    const inbound = await this.inbound.purge(
-      tenantId,
-      cutoffs.inboundEventsBefore,
+    const delivered = await this.deliveries.purge(
+      per(page, (c) => c.deliveriesBefore),
       batchSize,
-      counted(RetainedTable.InboundEvents),
+      {
+        deliveries: counted(RetainedTable.Deliveries),
+        attempts: (n) => this.metrics.rowsAlongside(RetainedTable.DeliveryAttempts, n),
+        events: counted(RetainedTable.Events),
+      },
     );
-    add(report, RetainedTable.InboundEvents, inbound);
-    const audit = await this.audit.purgeBefore(
-      tenantId,
-      cutoffs.auditLogBefore,
-      batchSize,
-      counted(RetainedTable.AuditLogs),
+    addPurge(report[RetainedTable.Deliveries], delivered.deliveries);
+    addPurge(report[RetainedTable.DeliveryAttempts], { deleted: delivered.attempts, statements: 0 });
+    addPurge(report[RetainedTable.Events], delivered.events);
+    const inbound = per(page, (c) => c.inboundEventsBefore);
+    addPurge(
+      report[RetainedTable.InboundEvents],
+      await this.inbound.purge(inbound, batchSize, counted(RetainedTable.InboundEvents)),
     );
-    add(report, RetainedTable.AuditLogs, audit);
+    const audit = per(page, (c) => c.auditLogBefore);
+    addPurge(
+      report[RetainedTable.AuditLogs],
+      await this.audit.purgeBefore(audit, batchSize, counted(RetainedTable.AuditLogs)),
+    );
   }
 
   /** Idempotency keys are kept 24 h whatever the tenant's policy, so they are purged across tenants at once. */
@@ -67,6 +72,6 @@ export class RetentionPurger {
     const result = await this.idempotency.purgeExpired(now, batchSize, (n) =>
       this.metrics.statement(RetainedTable.IdempotencyKeys, n),
     );
-    add(report, RetainedTable.IdempotencyKeys, result);
+    addPurge(report[RetainedTable.IdempotencyKeys], result);
   }
 }

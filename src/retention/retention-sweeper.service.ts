@@ -10,7 +10,7 @@ import { RetentionPolicies } from './retention-policies.service';
 import { emptyReport, RetentionPurger, SweepReport } from './retention-purger';
 import { cutoffsAt } from './retention-rules';
 
-/** Tenants read (with their policies) a page at a time. */
+/** Tenants read (with their policies) a page at a time; each owner then asks once which of them have anything due. */
 const TENANT_PAGE = 500;
 
 /**
@@ -82,8 +82,8 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationSh
       const ids = await this.tenants.listIds(after, TENANT_PAGE);
       if (ids.length === 0) break;
       const policies = await this.policies.getMany(ids);
-      for (const [tenantId, policy] of policies)
-        await this.purger.purgeTenant(tenantId, cutoffsAt(policy, now), batchSize, report);
+      const page = [...policies].map(([tenantId, policy]) => ({ tenantId, cutoffs: cutoffsAt(policy, now) }));
+      await this.purger.purgePage(page, batchSize, report);
       after = ids[ids.length - 1];
     }
     await this.purger.purgeIdempotencyKeys(now, batchSize, report);
