@@ -19,6 +19,7 @@ import { FiltersModule } from './filters/filters.module';
 import { InboundEventsModule } from './inbound-events/inbound-events.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { RegistrationsModule } from './registrations/registrations.module';
+import { RetentionModule } from './retention/retention.module';
 
 export const FEATURE_MODULES = [
   EventTypesModule,
@@ -28,6 +29,7 @@ export const FEATURE_MODULES = [
   InboundEventsModule,
   IntegrationsModule,
   RegistrationsModule,
+  RetentionModule,
 ];
 
 @Module({})

@@ -3,6 +3,17 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Page, paginate } from '../common/graphql/pagination';
+import {
+  addPurge,
+  cutoffParams,
+  CUTOFFS_SQL,
+  deletedCount,
+  onlyDue,
+  purgeInBatches,
+  PurgeResult,
+  TenantCutoff,
+  untilEmpty,
+} from '../common/purge-batches';
 import { AuditLogEntity } from './audit-log.entity';
 import { Principal } from './principal';
 
@@ -61,5 +72,28 @@ export class AuditService {
     if (args.action) qb.andWhere('a.action = :action', { action: args.action });
     if (args.targetId) qb.andWhere('a.target_id = :targetId', { targetId: args.targetId });
     return paginate(qb, 'a', args, (e) => e);
+  }
+
+  /** Deletes entries older than each tenant's cut-off (retention); only tenants with any get batches. */
+  async purgeBefore(cutoffs: TenantCutoff[], batchSize: number, onBatch?: (n: number) => void): Promise<PurgeResult> {
+    const total: PurgeResult = { deleted: 0, statements: 0 };
+    if (cutoffs.length === 0) return total;
+    const due = (await this.logs.query(
+      `SELECT c.tenant_id FROM ${CUTOFFS_SQL}
+        WHERE EXISTS (SELECT 1 FROM audit_logs a WHERE a.tenant_id = c.tenant_id AND a.created_at < c.before)`,
+      cutoffParams(cutoffs),
+    )) as { tenant_id: string }[];
+    for (const { tenantId, before } of onlyDue(cutoffs, due)) {
+      const purged = await purgeInBatches(async () => {
+        const result: unknown = await this.logs.query(
+          `DELETE FROM audit_logs WHERE ctid = ANY(ARRAY(
+             SELECT ctid FROM audit_logs WHERE tenant_id = $1 AND created_at < $2 LIMIT $3))`,
+          [tenantId, before, batchSize],
+        );
+        return untilEmpty(deletedCount(result));
+      }, onBatch);
+      addPurge(total, purged);
+    }
+    return total;
   }
 }

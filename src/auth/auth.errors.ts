@@ -74,10 +74,10 @@ export class PermissionNotDeclaredError extends ForbiddenError {
   }
 }
 
-/** An @AdminOnly() operation (API key management) called with an API key. */
+/** An @AdminOnly() operation (API key management, the retention policy) called with an API key. */
 export class AdminOnlyError extends ForbiddenError {
   constructor() {
-    super('only an admin JWT may manage API keys', { reasonCode: 'ADMIN_ONLY' });
+    super('only an admin JWT may call this operation, not an API key', { reasonCode: 'ADMIN_ONLY' });
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { MoreThan, Repository } from 'typeorm';
 import { TenantEntity } from './tenant.entity';
 
 @Injectable()
@@ -24,5 +24,16 @@ export class TenantsService {
 
   async exists(tenantId: string): Promise<boolean> {
     return (await this.tenants.countBy({ id: tenantId })) > 0;
+  }
+
+  /** Tenant ids in id order after `after`, a page at a time (for work that visits every tenant). */
+  async listIds(after: string | null, limit: number): Promise<string[]> {
+    const rows = await this.tenants.find({
+      select: { id: true },
+      where: after === null ? {} : { id: MoreThan(after) },
+      order: { id: 'ASC' },
+      take: limit,
+    });
+    return rows.map((r) => r.id);
   }
 }

@@ -11,6 +11,10 @@ export enum AppRole {
   All = 'all',
 }
 
+/** The bounds of every retention period, in days (the env defaults and a tenant's own policy alike). */
+export const RETENTION_MIN_DAYS = 1;
+export const RETENTION_MAX_DAYS = 3650;
+
 const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' || value === true ? true : value === 'false' || value === false ? false : value;
 
@@ -64,11 +68,33 @@ class EnvSchema {
   @Matches(/^[a-z0-9_:-]{1,40}$/)
   QUEUE_PREFIX = 'hookline';
 
-  /** How often expired idempotency keys (24 h) are deleted, in bounded batches. */
+  /** Retention defaults, for every tenant that has not set its own policy: days kept after a row is finished. */
+  @IsInt()
+  @Min(RETENTION_MIN_DAYS)
+  @Max(RETENTION_MAX_DAYS)
+  RETENTION_DELIVERIES_DAYS = 30;
+
+  @IsInt()
+  @Min(RETENTION_MIN_DAYS)
+  @Max(RETENTION_MAX_DAYS)
+  RETENTION_INBOUND_DAYS = 30;
+
+  @IsInt()
+  @Min(RETENTION_MIN_DAYS)
+  @Max(RETENTION_MAX_DAYS)
+  RETENTION_AUDIT_DAYS = 365;
+
+  /** How often the retention sweep (worker role) deletes what is past the policies, and expired idempotency keys. */
+  @IsInt()
+  @Min(200)
+  @Max(604_800_000)
+  RETENTION_INTERVAL_MS = 3_600_000;
+
+  /** Rows one retention statement deletes at most (each statement is its own short transaction). */
   @IsInt()
   @Min(100)
-  @Max(86_400_000)
-  IDEMPOTENCY_PURGE_INTERVAL_MS = 3_600_000;
+  @Max(50_000)
+  RETENTION_BATCH_SIZE = 5_000;
 
   /** Attempts are I/O-bound: many in flight per process, and larger claim/record batches in Postgres. */
   @IsInt()
@@ -161,7 +187,13 @@ export interface AppConfig {
   wsMaxSocketsPerCredential: number;
   wsConnectionInitTimeoutMs: number;
   jwtMaxLifetimeSeconds: number;
-  idempotencyPurgeIntervalMs: number;
+  retention: {
+    deliveriesDays: number;
+    inboundEventsDays: number;
+    auditLogDays: number;
+    intervalMs: number;
+    batchSize: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -179,7 +211,11 @@ const NUMERIC = [
   'WS_MAX_SOCKETS_PER_CREDENTIAL',
   'WS_CONNECTION_INIT_TIMEOUT_MS',
   'JWT_MAX_LIFETIME_SECONDS',
-  'IDEMPOTENCY_PURGE_INTERVAL_MS',
+  'RETENTION_DELIVERIES_DAYS',
+  'RETENTION_INBOUND_DAYS',
+  'RETENTION_AUDIT_DAYS',
+  'RETENTION_INTERVAL_MS',
+  'RETENTION_BATCH_SIZE',
 ] as const;
 
 /** Reads and validates the environment; throws ConfigError with one line naming the variable. */
@@ -236,7 +272,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     tenantConcurrency: env.TENANT_CONCURRENCY,
     maxEndpointsPerTenant: env.MAX_ENDPOINTS_PER_TENANT,
     reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
-    idempotencyPurgeIntervalMs: env.IDEMPOTENCY_PURGE_INTERVAL_MS,
     leaseGraceMs: env.DELIVERY_LEASE_GRACE_MS,
     logLevel: env.LOG_LEVEL as AppConfig['logLevel'],
     dataDir,
@@ -244,6 +279,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     wsMaxSocketsPerCredential: env.WS_MAX_SOCKETS_PER_CREDENTIAL,
     wsConnectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
     jwtMaxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
+    retention: {
+      deliveriesDays: env.RETENTION_DELIVERIES_DAYS,
+      inboundEventsDays: env.RETENTION_INBOUND_DAYS,
+      auditLogDays: env.RETENTION_AUDIT_DAYS,
+      intervalMs: env.RETENTION_INTERVAL_MS,
+      batchSize: env.RETENTION_BATCH_SIZE,
+    },
   };
 }
 

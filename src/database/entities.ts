@@ -14,6 +14,7 @@ import { InboundEventEntity } from '../inbound-events/inbound-event.entity';
 import { IntegrationEntity } from '../integrations/integration.entity';
 import { TemuWebhookEntity } from '../integrations/temu-webhook.entity';
 import { WebhookRegistrationEntity } from '../registrations/webhook-registration.entity';
+import { RetentionPolicyEntity } from '../retention/retention-policy.entity';
 
 /** Every table the app maps; feature modules add theirs here. */
 export const ENTITIES = [
@@ -33,4 +34,5 @@ export const ENTITIES = [
   TemuWebhookEntity,
   InboundEventEntity,
   WebhookRegistrationEntity,
+  RetentionPolicyEntity,
 ];

@@ -1,7 +1,8 @@
+import { AdvisoryLock } from '../common/advisory-lock';
 import { createDataSource } from './data-source';
 
 /** Any number of processes may boot at once: an advisory lock lets one of them run the migrations. */
-const MIGRATION_LOCK_ID = 727_100_001;
+const MIGRATION_LOCK_ID = AdvisoryLock.Migrations;
 
 export async function runMigrations(databaseUrl: string): Promise<string[]> {
   const dataSource = createDataSource(databaseUrl);

@@ -13,6 +13,7 @@ import { FiltersModule } from '../filters/filters.module';
 import { DeliveriesResolver, EventFieldsResolver } from './deliveries.resolver';
 import { DeliveryAttemptEntity } from './delivery-attempt.entity';
 import { DeliveryQueries } from './delivery-queries.service';
+import { DeliveryRetention } from './delivery-retention.service';
 import { DeliveryRecovery } from './delivery-recovery.service';
 import { DeliveryStatistics } from './delivery-statistics.service';
 import { DeliveryEntity } from './delivery.entity';
@@ -58,6 +59,7 @@ import { ReconcilerService } from './reconciler.service';
     EventFieldsResolver,
     EndpointStatsResolver,
     EndpointLifecycleListener,
+    DeliveryRetention,
     ...workerOnly(
       DispatchService,
       DispatchProcessor,
@@ -69,6 +71,6 @@ import { ReconcilerService } from './reconciler.service';
       DeadLetterAnnouncer,
     ),
   ],
-  exports: [EventPublisher, DeliveryRecovery, DeliveryQueries, DeliveryStatistics],
+  exports: [EventPublisher, DeliveryRecovery, DeliveryQueries, DeliveryStatistics, DeliveryRetention],
 })
 export class DeliveriesModule {}

@@ -36,6 +36,10 @@ export const DUE_STATUSES = [DeliveryStatus.PENDING, DeliveryStatus.RETRYING];
 @Index('idx_deliveries_lane', ['endpointId', 'orderingKey', 'seq'], { where: 'ordering_key IS NOT NULL' })
 @Index('idx_deliveries_held', ['endpointId', 'seq'], { where: "status = 'HELD'" })
 @Index('idx_deliveries_endpoint_due', ['endpointId', 'nextAttemptAt'], { where: "status IN ('PENDING','RETRYING')" })
+// Retention: a tenant's final deliveries by the time they became final (a final row is never updated again).
+@Index('idx_deliveries_tenant_final', ['tenantId', 'updatedAt'], {
+  where: "status IN ('SUCCEEDED','FAILED','DEAD_LETTER')",
+})
 export class DeliveryEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { InjectDataSource } from '@nestjs/typeorm';
 import { queryReturning } from '../database/returning';
 import { DataSource } from 'typeorm';
+import { AdvisoryLock } from '../common/advisory-lock';
 import { withDeadline } from '../common/deadline';
 import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -11,7 +12,7 @@ import { DeliveryNotifier } from './delivery-notifier';
 import { DeliveryQueue } from './deliveries.queue';
 import { EndpointHealthTracker } from '../endpoints/endpoint-health-tracker.service';
 
-const RECONCILE_LOCK_ID = 727_100_002;
+const RECONCILE_LOCK_ID = AdvisoryLock.DeliveryReconcile;
 export const HELD_RETENTION_DAYS = 7;
 const HELD_EXPIRED_ERROR = `held for ${HELD_RETENTION_DAYS} days while the endpoint was disabled`;
 const BATCH = 1000;

@@ -15,6 +15,10 @@ export enum InboundEventStatus {
 @Index('uq_inbound_events_integration_external', ['integrationId', 'externalId'], { unique: true })
 @Index('idx_inbound_events_tenant_integration_received', ['tenantId', 'integrationId', 'receivedAt', 'id'])
 @Index('idx_inbound_events_integration_status', ['integrationId', 'status'])
+// Retention: a tenant's finished inbound events by the time processing last ended.
+@Index('idx_inbound_events_tenant_finished', ['tenantId', 'updatedAt'], {
+  where: "status IN ('PROCESSED','SKIPPED','FAILED')",
+})
 export class InboundEventEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

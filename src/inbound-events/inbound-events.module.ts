@@ -17,6 +17,7 @@ import { InboundEventQueries } from './inbound-event-queries.service';
 import { InboundOperations } from './inbound-operations.service';
 import { InboundProcessingService } from './inbound-processing.service';
 import { InboundReceiverService } from './inbound-receiver.service';
+import { InboundRetention } from './inbound-retention.service';
 import { InboundSweeperService } from './inbound-sweeper.service';
 import { InboundController } from './inbound.controller';
 
@@ -40,8 +41,9 @@ import { InboundController } from './inbound.controller';
     InboundOperations,
     InboundDeletion,
     InboundEventsResolver,
+    InboundRetention,
     ...workerOnly(InboundEventsProcessor, InboundSweeperService),
   ],
-  exports: [InboundEventQueries],
+  exports: [InboundEventQueries, InboundRetention],
 })
 export class InboundEventsModule {}

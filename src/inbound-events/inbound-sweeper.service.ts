@@ -1,3 +1,4 @@
+import { AdvisoryLock } from '../common/advisory-lock';
 import { withDeadline } from '../common/deadline';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -7,7 +8,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { STALE_PROCESSING_MS } from './inbound-processing.service';
 import { InboundReceiverService } from './inbound-receiver.service';
 
-const SWEEP_LOCK_ID = 727_100_003;
+const SWEEP_LOCK_ID = AdvisoryLock.InboundSweep;
 
 /**
  * Inbound events are stored before they are queued, so Postgres knows what is left to do. On every tick (in

@@ -15,7 +15,7 @@ describe('idempotency key purge', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    t = await createTestApp({ IDEMPOTENCY_PURGE_INTERVAL_MS: '200' });
+    t = await createTestApp({ RETENTION_INTERVAL_MS: '200' });
     db = t.app.get(DataSource);
   }, 60_000);
   afterAll(async () => t?.close());

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
-import { IdempotencyPurger } from './idempotency-purger.service';
 import { IdempotencyService } from './idempotency.service';
 
+/** Idempotency keys; the retention sweep (`retention/`) purges the expired ones. */
 @Module({
   imports: [TypeOrmModule.forFeature([IdempotencyKeyEntity])],
-  providers: [IdempotencyService, IdempotencyPurger],
+  providers: [IdempotencyService],
   exports: [IdempotencyService],
 })
 export class IdempotencyModule {}

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { deletedCount, purgeInBatches, PurgeResult, untilEmpty } from '../purge-batches';
 import { IdempotencyKeyEntity, IdempotencyState } from './idempotency-key.entity';
 import { IdempotencyInFlightError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError } from './idempotency.errors';
 
@@ -193,26 +194,20 @@ export class IdempotencyService {
 
   /**
    * Deletes keys past their 24 h, at most `batchSize` rows a statement (on the expires_at index), so a large
-   * backlog never holds locks or the pool for long. Returns how many rows went.
+   * backlog never holds locks or the pool for long. Run by the retention sweep.
    */
-  async purgeExpired(now: Date = new Date(), batchSize = PURGE_BATCH): Promise<number> {
-    let total = 0;
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      for (;;) {
-        const { affected } = await runner.query(
-          `DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(
-             SELECT ctid FROM idempotency_keys WHERE expires_at < $1 LIMIT $2))`,
-          [now, batchSize],
-          true,
-        );
-        const removed = affected ?? 0;
-        total += removed;
-        // Not `< batchSize`: a concurrent purge in another process can take rows from under a batch.
-        if (removed === 0) return total;
-      }
-    } finally {
-      await runner.release();
-    }
+  async purgeExpired(
+    now: Date = new Date(),
+    batchSize = PURGE_BATCH,
+    onBatch?: (deleted: number) => void,
+  ): Promise<PurgeResult> {
+    return purgeInBatches(async () => {
+      const result: unknown = await this.dataSource.query(
+        `DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(
+           SELECT ctid FROM idempotency_keys WHERE expires_at < $1 LIMIT $2))`,
+        [now, batchSize],
+      );
+      return untilEmpty(deletedCount(result));
+    }, onBatch);
   }
 }
