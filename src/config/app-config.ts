@@ -111,6 +111,12 @@ class EnvSchema {
   @IsString()
   DATA_DIR = '.data';
 
+  /** The service's public base URL, as browsers reach it (portal links); default http://localhost:<PORT>. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^https?:\/\/[^\s#?]{1,500}$/, { message: 'must be an http(s) URL without query or fragment' })
+  PUBLIC_BASE_URL?: string;
+
   /** graphql-ws: live subscriptions one socket may hold. */
   @IsInt()
   @Min(1)
@@ -161,6 +167,8 @@ export interface AppConfig {
   wsMaxSocketsPerCredential: number;
   wsConnectionInitTimeoutMs: number;
   jwtMaxLifetimeSeconds: number;
+  /** No trailing slash. */
+  publicBaseUrl: string;
   idempotencyPurgeIntervalMs: number;
 }
 
@@ -244,6 +252,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     wsMaxSocketsPerCredential: env.WS_MAX_SOCKETS_PER_CREDENTIAL,
     wsConnectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
     jwtMaxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
   };
 }
 
