@@ -268,6 +268,15 @@ describe('portal sessions (booted app, real Postgres + Redis, graphql-ws and MCP
       );
     });
 
+    it("never reaches another tenant's endpoint of the same channel", async () => {
+      const otherTenant = adminToken({ tenantId: newTenantId() });
+      const foreign = dataOf(await createEndpoint([SHOP], otherTenant)).createEndpoint.endpoint.id;
+      expect(dataOf(await api(ENDPOINT, { id: foreign }, otherTenant)).endpoint.id).toBe(foreign);
+      expect(errorCode(await api(ENDPOINT, { id: foreign }, shop))).toBe('NOT_FOUND');
+      const ids = dataOf(await api(ENDPOINTS, {}, shop)).endpoints.edges.map((e: Json) => e.node.id);
+      expect(ids).not.toContain(foreign);
+    });
+
     it("changes nothing of another channel's endpoint: every write by id is NOT_FOUND", async () => {
       const before = dataOf(await api(ENDPOINT, { id: otherEndpoint })).endpoint;
       const writes = [
