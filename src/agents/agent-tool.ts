@@ -1,6 +1,8 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { MissingPermissionError, OutsideChannelScopeError } from '../auth/auth.errors';
 import { mayRead, Permission, Principal } from '../auth/principal';
+import { DomainError } from '../common/errors/domain-error';
 import { MAX_PAGE_SIZE } from '../common/graphql/pagination';
 
 /** Who may call a tool (and sees it in tools/list). */
@@ -29,6 +31,11 @@ export interface AgentTool<I extends z.ZodRawShape = z.ZodRawShape, O extends z.
   title: string;
   description: string;
   access: ToolAccess;
+  /**
+   * A portal session limited to a channel may call the tool (it applies the channel scope, as the GraphQL operation
+   * it mirrors does). Absent: denied to such a session, like a GraphQL operation without @ChannelScoped.
+   */
+  channelScoped?: true;
   hints: ToolHints;
   input: I;
   output: O;
@@ -54,6 +61,16 @@ export const WRITE_HINTS: ToolHints = {
   idempotentHint: false,
   openWorldHint: false,
 };
+
+/** Why a principal may not call a tool (outside its channel scope, or a permission it lacks), or null. */
+export function toolRefusal(
+  principal: Principal,
+  tool: Pick<AgentTool, 'access' | 'channelScoped'>,
+): DomainError | null {
+  if (principal.channel != null && !tool.channelScoped) return new OutsideChannelScopeError(principal.channel);
+  const missing = missingPermission(principal, tool.access);
+  return missing ? new MissingPermissionError(missing) : null;
+}
 
 /** The permission a principal lacks for a tool, or null when it may call it. */
 export function missingPermission(principal: Principal, access: ToolAccess): Permission | null {

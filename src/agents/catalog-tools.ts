@@ -64,6 +64,7 @@ export class CatalogTools {
       title: 'List the event types',
       description: 'The event types a webhook can subscribe to, with what each means.',
       access: ToolAccess.Read,
+      channelScoped: true,
       hints: READ_HINTS,
       input: { includeArchived: z.boolean().optional().describe('Also list archived types') },
       output: {
@@ -99,6 +100,7 @@ export class CatalogTools {
       title: 'Sample payload of an event type',
       description: 'The sample payload of an event type (what test_webhook sends) and its JSON Schema.',
       access: ToolAccess.Read,
+      channelScoped: true,
       hints: READ_HINTS,
       input: { eventType: z.string().max(200).describe('The event type, e.g. order.created') },
       output: { eventType: z.string(), samplePayload: json, schema: json.nullable() },
@@ -119,6 +121,7 @@ export class CatalogTools {
         '{ query: "$.order.total", condition: "(value) => value > 100" } or a group { logic: "AND" | "OR", ' +
         'conditions: [...] }.',
       access: ToolAccess.Read,
+      channelScoped: true,
       hints: READ_HINTS,
       input: {
         sampleData: json.describe('A payload to test against, e.g. from get_webhook_sample_payload'),

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
+import { channelScope } from '../auth/principal';
 import { DeliveryQueries } from '../deliveries/delivery-queries.service';
 import { DeliveryRecovery } from '../deliveries/delivery-recovery.service';
 import { DeliveryStatistics } from '../deliveries/delivery-statistics.service';
@@ -57,6 +58,7 @@ export class DeliveryTools {
         "Sends a test event (the sample of the event type, or of the webhook's first type) to the webhook, signed " +
         'like any delivery, and returns the delivery. get_webhook_logs shows how it went.',
       access: ToolAccess.Manage,
+      channelScoped: true,
       hints: { ...WRITE_HINTS, openWorldHint: true },
       input: {
         id: uuidArg('webhook'),
@@ -78,6 +80,7 @@ export class DeliveryTools {
         'The deliveries of a webhook, newest first, each with its attempts (time, HTTP status, response time, ' +
         'outcome). At most 100 per page.',
       access: ToolAccess.Read,
+      channelScoped: true,
       hints: READ_HINTS,
       input: {
         id: uuidArg('webhook'),
@@ -86,9 +89,14 @@ export class DeliveryTools {
       },
       output: { deliveries: z.array(deliveryShape), nextCursor },
       run: async (p, a) => {
-        await this.endpoints.find(p.tenantId, a.id);
+        await this.endpoints.find(p.tenantId, a.id, channelScope(p));
         const filter = { endpointId: a.id, status: a.status };
-        const page = await this.queries.listDeliveries(p.tenantId, filter, { first: a.first, after: a.cursor });
+        const page = await this.queries.listDeliveries(
+          p.tenantId,
+          filter,
+          { first: a.first, after: a.cursor },
+          channelScope(p),
+        );
         const { items, nextCursor: next } = pageOf(page);
         const attempts = await this.withAttempts(p.tenantId, items);
         const deliveries = items.map((d) => toDelivery(d, attempts.get(d.id) ?? []));
@@ -104,6 +112,7 @@ export class DeliveryTools {
       title: 'Delivery statistics of a webhook',
       description: 'Total deliveries, success rate, average response time and failures, optionally in a time range.',
       access: ToolAccess.Read,
+      channelScoped: true,
       hints: READ_HINTS,
       input: {
         id: uuidArg('webhook'),
@@ -123,7 +132,7 @@ export class DeliveryTools {
       run: async (p, a) => {
         const since = a.since ? new Date(a.since) : undefined;
         const until = a.until ? new Date(a.until) : undefined;
-        const s = await this.statistics.stats(p.tenantId, a.id, since, until);
+        const s = await this.statistics.stats(p.tenantId, a.id, since, until, channelScope(p));
         const data = {
           total: s.total,
           succeeded: s.succeeded,
@@ -147,11 +156,12 @@ export class DeliveryTools {
       title: 'Get a delivery',
       description: 'One delivery with its attempts.',
       access: ToolAccess.Read,
+      channelScoped: true,
       hints: READ_HINTS,
       input: { id: uuidArg('delivery') },
       output: { delivery: deliveryShape },
       run: async (p, a) => {
-        const found = await this.queries.findDelivery(p.tenantId, a.id);
+        const found = await this.queries.findDelivery(p.tenantId, a.id, channelScope(p));
         const attempts = await this.withAttempts(p.tenantId, [found]);
         const delivery = toDelivery(found, attempts.get(found.id) ?? []);
         return { data: { delivery }, text: line(delivery) };
@@ -165,6 +175,7 @@ export class DeliveryTools {
       title: 'Replay a delivery',
       description: 'Sends a FAILED or DEAD_LETTER delivery again, as a new delivery to the same webhook.',
       access: ToolAccess.Manage,
+      channelScoped: true,
       hints: { ...WRITE_HINTS, openWorldHint: true },
       input: { id: uuidArg('delivery') },
       output: { delivery: deliveryShape },
@@ -198,7 +209,7 @@ export class DeliveryTools {
       },
       run: async (p, a) => {
         const since = new Date(a.since);
-        const count = await this.recovery.countRecoverable(p.tenantId, a.id, since);
+        const count = await this.recovery.countRecoverable(p.tenantId, a.id, since, channelScope(p));
         if (a.confirm !== true) {
           const data = {
             started: false,

@@ -3,11 +3,10 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { toJsonSchemaCompat } from '@modelcontextprotocol/sdk/server/zod-json-schema-compat.js';
 import { type CallToolResult, ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { MissingPermissionError } from '../auth/auth.errors';
 import { Principal } from '../auth/principal';
 import { EventTypesService } from '../event-types/event-types.service';
 import { registerEventTypeResources, registerWorkflowPrompts } from './agent-guidance';
-import { AgentTool, missingPermission, okResult } from './agent-tool';
+import { AgentTool, okResult, toolRefusal } from './agent-tool';
 import { CatalogTools } from './catalog-tools';
 import { DeliveryTools } from './delivery-tools';
 import { SecretTools } from './secret-tools';
@@ -58,11 +57,9 @@ export class McpServerFactory {
         (args: unknown) => invoke(tool, principal, args),
       );
     }
-    // tools/list shows only what this principal may call; a call of another tool still answers, naming the permission.
+    // tools/list shows only what this principal may call; a call of another tool still answers, saying why not.
     server.server.setRequestHandler(ListToolsRequestSchema, () => ({
-      tools: this.all
-        .filter((t) => missingPermission(principal, t.access) === null)
-        .map((t) => this.listed.get(t.name) as Tool),
+      tools: this.all.filter((t) => toolRefusal(principal, t) === null).map((t) => this.listed.get(t.name) as Tool),
     }));
     registerEventTypeResources(server, principal, this.eventTypes);
     registerWorkflowPrompts(server);
@@ -72,8 +69,8 @@ export class McpServerFactory {
 
 async function invoke(tool: AgentTool, principal: Principal, args: unknown): Promise<CallToolResult> {
   try {
-    const missing = missingPermission(principal, tool.access);
-    if (missing) throw new MissingPermissionError(missing);
+    const refusal = toolRefusal(principal, tool);
+    if (refusal) throw refusal;
     return okResult(await tool.run(principal, args as never));
   } catch (error) {
     return toolErrorResult(tool.name, error);

@@ -23,6 +23,7 @@ export class SecretTools {
         'Shows the current signing secret (and the previous one during a rotation). Needs the permission ' +
         'reveal_webhook_secrets; without it, use rotate_webhook_secret to get a new secret. Audited.',
       access: ToolAccess.Manage,
+      channelScoped: true,
       hints: READ_HINTS,
       input: { id: uuidArg('webhook') },
       output: {
@@ -52,6 +53,7 @@ export class SecretTools {
         'Issues a new signing secret and returns it (shown only now). The old one keeps signing for 24 h, so the ' +
         'receiver can switch over.',
       access: ToolAccess.Manage,
+      channelScoped: true,
       hints: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
       input: { id: uuidArg('webhook') },
       output: { webhookId: z.string(), secret: z.string(), previousSecretExpiresAt: isoDate },

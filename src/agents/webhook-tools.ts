@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { Principal } from '../auth/principal';
+import { channelScope, Principal } from '../auth/principal';
 import { DeliveryStatistics } from '../deliveries/delivery-statistics.service';
 import { CreateEndpointInput } from '../endpoints/dto/create-endpoint.input';
 import { EndpointFilter } from '../endpoints/dto/endpoint-filter.input';
@@ -52,6 +52,7 @@ export class WebhookTools {
       title: 'List webhooks',
       description: 'Lists the webhooks (outbound endpoints) of the tenant, newest first, at most 100 per page.',
       access: ToolAccess.Read,
+      channelScoped: true,
       hints: READ_HINTS,
       input: {
         isActive: z.boolean().optional().describe('Only active (true) or only disabled (false) webhooks'),
@@ -61,7 +62,12 @@ export class WebhookTools {
       output: { webhooks: z.array(webhookShape), totalCount: z.number(), nextCursor },
       run: async (p: Principal, a) => {
         const filter = await asInput(EndpointFilter, { isActive: a.isActive, eventType: a.eventType }, 'filter');
-        const page = await this.endpoints.list(p.tenantId, filter, { first: a.first, after: a.cursor });
+        const page = await this.endpoints.list(
+          p.tenantId,
+          filter,
+          { first: a.first, after: a.cursor },
+          channelScope(p),
+        );
         const { items, nextCursor: next } = pageOf(page);
         const webhooks = items.map(toWebhook);
         const text = webhooks.length ? webhooks.map(line).join('\n') : 'No webhooks.';
@@ -76,11 +82,12 @@ export class WebhookTools {
       title: 'Get a webhook',
       description: 'Shows one webhook: URL, event types, whether it is active, and its health.',
       access: ToolAccess.Read,
+      channelScoped: true,
       hints: READ_HINTS,
       input: { id: uuidArg('webhook') },
       output: { webhook: webhookShape },
       run: async (p, a) => {
-        const webhook = toWebhook(await this.endpoints.find(p.tenantId, a.id));
+        const webhook = toWebhook(await this.endpoints.find(p.tenantId, a.id, channelScope(p)));
         return { data: { webhook }, text: line(webhook) };
       },
     });
@@ -94,6 +101,7 @@ export class WebhookTools {
         'Creates a webhook that receives the given event types at the URL (https, or http on port 80, 443 or ' +
         '1024-65535; public addresses only). Returns the signing secret, shown only now and on rotation.',
       access: ToolAccess.Manage,
+      channelScoped: true,
       hints: WRITE_HINTS,
       input: {
         url: z.string().describe('Where deliveries are POSTed'),
@@ -125,6 +133,7 @@ export class WebhookTools {
       title: 'Update a webhook',
       description: 'Changes the given fields of a webhook; absent fields stay as they are, null clears.',
       access: ToolAccess.Manage,
+      channelScoped: true,
       hints: { ...WRITE_HINTS, idempotentHint: true },
       input: {
         id: uuidArg('webhook'),
@@ -153,6 +162,7 @@ export class WebhookTools {
         'Deletes a webhook with its deliveries and filters, for good. Without confirm: true it only previews ' +
         'what would be deleted and changes nothing.',
       access: ToolAccess.Manage,
+      channelScoped: true,
       hints: { ...WRITE_HINTS, destructiveHint: true, idempotentHint: true },
       input: {
         id: uuidArg('webhook'),
@@ -165,8 +175,8 @@ export class WebhookTools {
         deletedAt: isoDate.nullable(),
       },
       run: async (p, a) => {
-        const webhook = toWebhook(await this.endpoints.find(p.tenantId, a.id));
-        const { total } = await this.statistics.stats(p.tenantId, a.id);
+        const webhook = toWebhook(await this.endpoints.find(p.tenantId, a.id, channelScope(p)));
+        const { total } = await this.statistics.stats(p.tenantId, a.id, undefined, undefined, channelScope(p));
         if (a.confirm !== true) {
           const text = `Would delete ${line(webhook)} and its ${total} deliveries. Call again with confirm: true.`;
           return { data: { deleted: false, webhook, deliveries: total, deletedAt: null }, text };
@@ -184,6 +194,7 @@ export class WebhookTools {
       title: 'Enable or disable a webhook',
       description: 'Flips isActive: a disabled webhook holds its deliveries, and sends them when it is enabled again.',
       access: ToolAccess.Manage,
+      channelScoped: true,
       hints: WRITE_HINTS,
       input: { id: uuidArg('webhook') },
       output: { webhook: webhookShape },

@@ -19,7 +19,7 @@ import { Principal } from './principal';
 
 /** Keys whose values never reach the audit log, whatever a caller passes. */
 const SECRET_KEY = /secret|password|passwd|token|credential|authorization|api[-_]?key|^key$|private|signature|hmac/i;
-const SECRET_VALUE = /^(whsec_|whk_)|^Bearer\s/i;
+const SECRET_VALUE = /^(whsec_|whk_|whp_)|^Bearer\s/i;
 const REDACTED = '[redacted]';
 
 export function stripSecrets(value: unknown, depth = 0): unknown {

@@ -1,4 +1,4 @@
-import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../common/errors/domain-error';
+import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../common/errors/domain-error';
 
 /** No Authorization header (or connectionParams.authorization on a socket). */
 export class MissingCredentialsError extends UnauthenticatedError {
@@ -92,5 +92,82 @@ export class MissingPermissionError extends ForbiddenError {
 export class ApiKeyNotFoundError extends NotFoundError {
   constructor(id?: string) {
     super('ApiKey', id, 'API_KEY_NOT_FOUND');
+  }
+}
+
+// ------------------------------------------------------------------ portal sessions
+
+const INVALID_PORTAL_SESSION = 'invalid, expired or ended portal session';
+
+/** A `whp_` token that was never issued. */
+export class InvalidPortalSessionError extends UnauthenticatedError {
+  constructor() {
+    super(INVALID_PORTAL_SESSION, { reasonCode: 'PORTAL_SESSION_INVALID' });
+  }
+}
+
+/** A portal session past its expiresAt. */
+export class PortalSessionExpiredError extends UnauthenticatedError {
+  constructor() {
+    super(INVALID_PORTAL_SESSION, { reasonCode: 'PORTAL_SESSION_EXPIRED' });
+  }
+}
+
+/** A portal session whose creator API key has been revoked since. */
+export class PortalSessionEndedError extends UnauthenticatedError {
+  constructor() {
+    super(INVALID_PORTAL_SESSION, { reasonCode: 'PORTAL_SESSION_ENDED' });
+  }
+}
+
+/** ttlSeconds outside 60..86400. */
+export class PortalSessionTtlError extends BadUserInputError {
+  constructor(min: number, max: number) {
+    super('ttlSeconds', `must be an integer from ${min} to ${max} seconds`, {
+      reasonCode: 'PORTAL_SESSION_TTL_INVALID',
+    });
+  }
+}
+
+/** A permission name that does not exist, or an empty list. */
+export class InvalidPortalPermissionsError extends BadUserInputError {
+  constructor(reason: string) {
+    super('permissions', reason, { reasonCode: 'PORTAL_PERMISSIONS_INVALID' });
+  }
+}
+
+/** The channel is not a non-empty string of at most 200 characters without control characters (as endpoint channels). */
+export class InvalidPortalChannelError extends BadUserInputError {
+  constructor(reason: string) {
+    super('channel', reason, { reasonCode: 'PORTAL_CHANNEL_INVALID' });
+  }
+}
+
+/** A session may carry only permissions its creator holds. */
+export class PortalPermissionNotHeldError extends ForbiddenError {
+  constructor(permission: string) {
+    super(`a portal session may only carry permissions of its creator, who lacks ${permission}`, {
+      permission,
+      reasonCode: 'PORTAL_PERMISSION_NOT_HELD',
+    });
+  }
+}
+
+/** A portal session may not create portal sessions (it would outlive itself). */
+export class PortalSessionCreationNotAllowedError extends ForbiddenError {
+  constructor() {
+    super('a portal session cannot create portal sessions; use an API key or an admin JWT', {
+      reasonCode: 'PORTAL_SESSION_CREATION_NOT_ALLOWED',
+    });
+  }
+}
+
+/** A tenant-wide operation called by a portal session limited to one channel (deny by default). */
+export class OutsideChannelScopeError extends ForbiddenError {
+  constructor(channel: string) {
+    super(`this operation is tenant-wide; a portal session limited to channel ${channel} may not call it`, {
+      channel,
+      reasonCode: 'OUTSIDE_CHANNEL_SCOPE',
+    });
   }
 }

@@ -2,8 +2,13 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { ADMIN_ONLY_KEY, PERMISSION_KEY, PUBLIC_KEY } from './auth.decorators';
-import { AdminOnlyError, MissingPermissionError, PermissionNotDeclaredError } from './auth.errors';
+import { ADMIN_ONLY_KEY, CHANNEL_SCOPED_KEY, PERMISSION_KEY, PUBLIC_KEY } from './auth.decorators';
+import {
+  AdminOnlyError,
+  MissingPermissionError,
+  OutsideChannelScopeError,
+  PermissionNotDeclaredError,
+} from './auth.errors';
 import { AuthService } from './auth.service';
 import { ActorType, mayRead, Permission, Principal } from './principal';
 
@@ -33,6 +38,10 @@ export class AuthGuard implements CanActivate {
 
     const permission = this.reflector.getAllAndOverride<string | undefined>(PERMISSION_KEY, targets);
     if (!permission) throw new PermissionNotDeclaredError();
+    // Before the other checks, so that a channel session is told the one thing that matters to it.
+    if (principal.channel != null && !this.reflector.getAllAndOverride<boolean>(CHANNEL_SCOPED_KEY, targets)) {
+      throw new OutsideChannelScopeError(principal.channel);
+    }
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY_KEY, targets) && principal.actorType !== ActorType.User) {
       throw new AdminOnlyError();
     }

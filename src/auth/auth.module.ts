@@ -11,18 +11,23 @@ import { AuthGuard } from './auth.guard';
 import { AuthResolver } from './auth.resolver';
 import { AuthService } from './auth.service';
 import { GraphqlSocketAuth } from './graphql-socket-auth';
+import { PortalSessionEntity } from './portal-session.entity';
+import { PortalSessionsResolver } from './portal-sessions.resolver';
+import { PortalSessionsService } from './portal-sessions.service';
 import { SubscriptionAuthService } from './subscription-auth.service';
 import { TenantEntity } from './tenant.entity';
 import { TenantsService } from './tenants.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([TenantEntity, ApiKeyEntity, AuditLogEntity]), CommonModule],
+  imports: [TypeOrmModule.forFeature([TenantEntity, ApiKeyEntity, AuditLogEntity, PortalSessionEntity]), CommonModule],
   providers: [
     TenantsService,
     ApiKeysService,
     AuditService,
     AuthService,
     AuthResolver,
+    PortalSessionsService,
+    PortalSessionsResolver,
     SubscriptionAuthService,
     { provide: SOCKET_AUTHENTICATOR, useClass: GraphqlSocketAuth },
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -19,7 +19,7 @@ export class GraphqlSocketAuth implements SocketAuthenticator {
     try {
       const authorization = ctx.connectionParams?.authorization;
       const principal = await this.auth.authenticate(authorization);
-      return this.sessions.admit(ctx, principal, credentialExpiry(authorization));
+      return this.sessions.admit(ctx, principal, credentialExpiry(authorization, principal));
     } catch (error) {
       if (error instanceof DomainError) return false;
       throw error;

@@ -10,6 +10,8 @@ export enum ActorType {
   User = 'user',
   ApiKey = 'api_key',
   System = 'system',
+  /** A portal session (createPortalSession): actorId is the session's id. */
+  PortalSession = 'portal_session',
 }
 
 /** Who is calling: always bound to exactly one tenant. */
@@ -20,6 +22,28 @@ export interface Principal {
   permissions: string[];
   /** Set for API-key principals: lets a revocation close live subscriptions. */
   apiKeyId?: string;
+  /**
+   * Set for a portal session limited to one channel: it sees and creates only endpoints whose channels contain it
+   * (an endpoint with no channels belongs to the platform, not to the shop), and only @ChannelScoped operations.
+   */
+  channel?: string | null;
+  /** Set for portal-session principals. */
+  portalSession?: PortalSessionInfo;
+}
+
+export interface PortalSessionInfo {
+  id: string;
+  expiresAt: Date;
+  /** The API key that created it: its revocation ends the session. Null when an admin JWT created it. */
+  createdByApiKeyId: string | null;
+}
+
+/** Which endpoints a caller reaches: all of its tenant's (ALL_CHANNELS), or only those of one channel. */
+export type ChannelScope = string | null;
+export const ALL_CHANNELS = null;
+
+export function channelScope(principal: Pick<Principal, 'channel'>): ChannelScope {
+  return principal.channel ?? ALL_CHANNELS;
 }
 
 export function systemPrincipal(tenantId: string, actorId = 'hookline'): Principal {
@@ -27,7 +51,7 @@ export function systemPrincipal(tenantId: string, actorId = 'hookline'): Princip
 }
 
 /** A read (query, subscription, read-only tool) of what manage_webhooks guards: read_webhooks is enough. */
-export function mayRead(principal: Principal): boolean {
+export function mayRead(principal: Pick<Principal, 'permissions'>): boolean {
   const { permissions } = principal;
   return permissions.includes(Permission.ManageWebhooks) || permissions.includes(Permission.ReadWebhooks);
 }

@@ -6,6 +6,7 @@ import { SubscriptionLimitError } from '../common/graphql/graphql.errors';
 import { GLOBAL_CHANNEL, PubSubService, Topic } from '../common/graphql/pubsub';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { API_KEY_PREFIX } from './api-keys.service';
+import { PORTAL_TOKEN_PREFIX } from './portal-sessions.service';
 import type { Principal } from './principal';
 
 /** Close code for a credential over its socket limit (graphql-ws uses 4429 for "too many"). */
@@ -15,6 +16,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Session {
   credential: string;
+  /** The API key whose revocation ends this socket: its own, or the one that created its portal session. */
+  apiKeyId?: string;
   timer?: NodeJS.Timeout;
 }
 
@@ -36,7 +39,7 @@ export class SubscriptionAuthService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     await this.pubsub.subscribe(Topic.ApiKeyRevoked, GLOBAL_CHANNEL, (payload) => {
       const apiKeyId = typeof payload?.apiKeyId === 'string' ? payload.apiKeyId : null;
-      if (apiKeyId) this.closeAll(credentialOf({ apiKeyId }), 'API key revoked');
+      if (apiKeyId) this.closeRevoked(apiKeyId);
     });
   }
 
@@ -66,7 +69,10 @@ export class SubscriptionAuthService implements OnModuleInit, OnModuleDestroy {
     ctx.extra.expiresAt = expiresAt;
     open.add(ctx);
     this.byCredential.set(credential, open);
-    const session: Session = { credential };
+    const session: Session = {
+      credential,
+      apiKeyId: principal.apiKeyId ?? principal.portalSession?.createdByApiKeyId ?? undefined,
+    };
     this.sessions.set(ctx, session);
     if (expiresAt !== undefined) this.armExpiry(ctx, session, expiresAt, now);
     return true;
@@ -111,23 +117,32 @@ export class SubscriptionAuthService implements OnModuleInit, OnModuleDestroy {
     session.timer.unref();
   }
 
-  private closeAll(credential: string, reason: string): void {
-    for (const ctx of this.byCredential.get(credential) ?? []) ctx.extra.socket?.close(CloseCode.Forbidden, reason);
+  /** The key's own sockets and those of the portal sessions it created (a revocation is rare: a scan is fine). */
+  private closeRevoked(apiKeyId: string): void {
+    for (const [ctx, session] of this.sessions) {
+      if (session.apiKeyId === apiKeyId) ctx.extra.socket?.close(CloseCode.Forbidden, 'API key revoked');
+    }
   }
 }
 
-/** Sockets are counted per API key, and per user of a tenant for admin JWTs (a new token is the same user). */
-function credentialOf(principal: Pick<Principal, 'apiKeyId'> & Partial<Principal>): string {
+/**
+ * Sockets are counted per API key, per portal session (not against its creator key's share), and per user of a
+ * tenant for admin JWTs (a new token is the same user).
+ */
+function credentialOf(principal: Principal): string {
+  if (principal.portalSession) return `portal:${principal.portalSession.id}`;
   return principal.apiKeyId ? `key:${principal.apiKeyId}` : `user:${principal.tenantId}\u0000${principal.actorId}`;
 }
 
 /**
- * When an authenticated credential stops being valid: a JWT's `exp` in ms; undefined for an API key (valid until revoked).
+ * When an authenticated credential stops being valid: a JWT's `exp` in ms, a portal session's expiresAt; undefined
+ * for an API key (valid until revoked).
  * Only called once AuthService has verified the token, so decoding without verifying again is safe.
  */
-export function credentialExpiry(authorization: unknown): number | undefined {
+export function credentialExpiry(authorization: unknown, principal?: Principal): number | undefined {
+  if (principal?.portalSession) return principal.portalSession.expiresAt.getTime();
   const token = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
-  if (!token || token.startsWith(API_KEY_PREFIX)) return undefined;
+  if (!token || token.startsWith(API_KEY_PREFIX) || token.startsWith(PORTAL_TOKEN_PREFIX)) return undefined;
   const claims = decode(token, { json: true });
   return typeof claims?.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 : undefined;
 }

@@ -137,6 +137,12 @@ class EnvSchema {
   @IsString()
   DATA_DIR = '.data';
 
+  /** The service's public base URL, as browsers reach it (portal links); default http://localhost:<PORT>. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^https?:\/\/[^\s#?]{1,500}$/, { message: 'must be an http(s) URL without query or fragment' })
+  PUBLIC_BASE_URL?: string;
+
   /** graphql-ws: live subscriptions one socket may hold. */
   @IsInt()
   @Min(1)
@@ -194,6 +200,8 @@ export interface AppConfig {
     intervalMs: number;
     batchSize: number;
   };
+  /** No trailing slash. */
+  publicBaseUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -286,6 +294,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       intervalMs: env.RETENTION_INTERVAL_MS,
       batchSize: env.RETENTION_BATCH_SIZE,
     },
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
   };
 }
 

@@ -1,5 +1,6 @@
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { AuditLogEntity } from '../auth/audit-log.entity';
+import { PortalSessionEntity } from '../auth/portal-session.entity';
 import { TenantEntity } from '../auth/tenant.entity';
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
 import { TrackedJobEntity } from '../tracked-jobs/tracked-job.entity';
@@ -21,6 +22,7 @@ export const ENTITIES = [
   TenantEntity,
   ApiKeyEntity,
   AuditLogEntity,
+  PortalSessionEntity,
   IdempotencyKeyEntity,
   TrackedJobEntity,
   EventTypeEntity,

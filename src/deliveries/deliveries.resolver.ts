@@ -1,6 +1,6 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
-import { Permission, Principal } from '../auth/principal';
+import { ChannelScoped, CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
+import { ALL_CHANNELS, channelScope, Permission, Principal } from '../auth/principal';
 import type { GraphqlContext } from '../common/graphql/graphql-context';
 import { PubSubService, Topic } from '../common/graphql/pubsub';
 import { VersionedMemo } from '../common/graphql/versioned-memo';
@@ -34,6 +34,8 @@ import { PublishEventInput } from './dto/publish-event.input';
 export class DeliveriesResolver {
   /** One status change pushed to N subscribers loads its attempts once: they share the read of that version. */
   private readonly attemptsOfVersion = new VersionedMemo<DeliveryAttempt[]>(5_000, 10_000);
+  /** Whether one version of a delivery is in a channel scope, shared by the channel's subscribers of that push. */
+  private readonly scopeOfVersion = new VersionedMemo<boolean>(1_000, 10_000);
 
   constructor(
     private readonly publisher: EventPublisher,
@@ -61,6 +63,7 @@ export class DeliveriesResolver {
   }
 
   @Mutation(() => Delivery)
+  @ChannelScoped()
   async replayDelivery(
     @CurrentPrincipal() p: Principal,
     @Args('id', { type: () => ID }) id: string,
@@ -80,6 +83,7 @@ export class DeliveriesResolver {
   }
 
   @Mutation(() => PurgeDeliveriesPayload)
+  @ChannelScoped()
   async purgeDeliveries(
     @CurrentPrincipal() p: Principal,
     @Args('endpointId', { type: () => ID }) endpointId: string,
@@ -88,6 +92,7 @@ export class DeliveriesResolver {
   }
 
   @Mutation(() => Delivery)
+  @ChannelScoped()
   async sendTestDelivery(
     @CurrentPrincipal() p: Principal,
     @Args('endpointId', { type: () => ID }) endpointId: string,
@@ -112,31 +117,37 @@ export class DeliveriesResolver {
   }
 
   @Query(() => DeliveryConnection)
+  @ChannelScoped()
   async deliveries(
     @CurrentPrincipal() p: Principal,
     @Args('filter', { type: () => DeliveryFilter, nullable: true }) filter?: DeliveryFilter,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => String, nullable: true }) after?: string,
   ): Promise<DeliveryConnection> {
-    return toDeliveryConnection(await this.queries.listDeliveries(p.tenantId, filter, { first, after }));
+    return toDeliveryConnection(
+      await this.queries.listDeliveries(p.tenantId, filter, { first, after }, channelScope(p)),
+    );
   }
 
   @Query(() => Delivery, { nullable: true })
+  @ChannelScoped()
   async delivery(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<Delivery> {
-    return toDeliveryModel(await this.queries.findDelivery(p.tenantId, id));
+    return toDeliveryModel(await this.queries.findDelivery(p.tenantId, id, channelScope(p)));
   }
 
   @Query(() => DeliveryStats)
+  @ChannelScoped()
   async deliveryStats(
     @CurrentPrincipal() p: Principal,
     @Args('endpointId', { type: () => ID, nullable: true }) endpointId?: string,
     @Args('since', { type: () => Date, nullable: true }) since?: Date,
     @Args('until', { type: () => Date, nullable: true }) until?: Date,
   ): Promise<DeliveryStats> {
-    return this.statistics.stats(p.tenantId, endpointId, since, until);
+    return this.statistics.stats(p.tenantId, endpointId, since, until, channelScope(p));
   }
 
   @Query(() => [ResponseTimePoint])
+  @ChannelScoped()
   async responseTimeSeries(
     @CurrentPrincipal() p: Principal,
     @Args('from') from: Date,
@@ -144,7 +155,27 @@ export class DeliveriesResolver {
     @Args('endpointId', { type: () => ID, nullable: true }) endpointId?: string,
     @Args('bucket', { type: () => TimeBucket, nullable: true }) bucket?: TimeBucket,
   ): Promise<ResponseTimePoint[]> {
-    return this.statistics.responseTimeSeries(p.tenantId, endpointId, from, to, bucket ?? undefined);
+    return this.statistics.responseTimeSeries(
+      p.tenantId,
+      endpointId,
+      from,
+      to,
+      bucket ?? TimeBucket.HOUR,
+      channelScope(p),
+    );
+  }
+
+  /**
+   * A channel-scoped subscriber gets a push only if the delivery's endpoint is in its channel at that moment. N
+   * subscribers of one status change share one lookup (the memo is keyed by the delivery's version).
+   */
+  private async pushable(d: Delivery, ctx: GraphqlContext): Promise<boolean> {
+    const channel = channelScope((ctx.req?.principal ?? ctx.principal ?? {}) as Principal);
+    if (channel === ALL_CHANNELS) return true;
+    const version = `${d.tenantId}\u0000${d.id}\u0000${new Date(d.updatedAt).getTime()}\u0000${d.attemptCount}`;
+    return this.scopeOfVersion.get(`${version}\u0000${channel}`, () =>
+      this.queries.inScope(d.tenantId, d.endpointId, channel),
+    );
   }
 
   @ResolveField(() => [DeliveryAttempt])
@@ -162,15 +193,22 @@ export class DeliveriesResolver {
 
   @Subscription(() => Delivery, {
     description: "Every status change of a delivery of the caller's tenant, optionally narrowed.",
-    filter: (payload: { deliveryUpdated: Delivery }, args: { endpointId?: string; eventId?: string }) =>
-      matchesDeliverySubscription(payload.deliveryUpdated, args),
+    filter(
+      this: DeliveriesResolver,
+      payload: { deliveryUpdated: Delivery },
+      args: { endpointId?: string; eventId?: string },
+      ctx: GraphqlContext,
+    ) {
+      return matchesDeliverySubscription(payload.deliveryUpdated, args) && this.pushable(payload.deliveryUpdated, ctx);
+    },
   })
+  @ChannelScoped()
   async deliveryUpdated(
     @CurrentPrincipal() p: Principal,
     @Args('endpointId', { type: () => ID, nullable: true }) endpointId?: string,
     @Args('eventId', { type: () => ID, nullable: true }) eventId?: string,
   ): Promise<AsyncIterator<Delivery>> {
-    await this.queries.assertSubscribable(p.tenantId, { endpointId, eventId });
+    await this.queries.assertSubscribable(p.tenantId, { endpointId, eventId }, channelScope(p));
     return this.pubsub.asyncIterator<Delivery>(Topic.DeliveryUpdated, p.tenantId);
   }
 }
@@ -187,7 +225,8 @@ export class EventFieldsResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
   ): Promise<DeliveryConnection> {
     return toDeliveryConnection(
-      await this.queries.listDeliveries(event.tenantId, { eventId: event.id }, { first, after }),
+      // Events are read by tenant-wide operations only (never @ChannelScoped): all of the event's deliveries.
+      await this.queries.listDeliveries(event.tenantId, { eventId: event.id }, { first, after }, ALL_CHANNELS),
     );
   }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
+import { ALL_CHANNELS, ChannelScope } from '../auth/principal';
 import { Page, paginate } from '../common/graphql/pagination';
 import { isUuid } from '../common/ids';
 import { EndpointsService } from '../endpoints/endpoints.service';
-import { MalformedIdError } from './deliveries.errors';
+import { DeliveryNotFoundError, MalformedIdError } from './deliveries.errors';
 import { DeliveryAttemptEntity } from './delivery-attempt.entity';
 import { findDeliveryOf, findEventOf } from './delivery-lookups';
 import { DeliveryEntity } from './delivery.entity';
@@ -36,17 +37,29 @@ export class DeliveryQueries {
     return findEventOf(this.dataSource.manager, tenantId, id);
   }
 
-  findDelivery(tenantId: string, id: string): Promise<DeliveryEntity> {
-    return findDeliveryOf(this.dataSource.manager, tenantId, id);
+  /** A delivery is in a channel scope when its endpoint is; outside it, NOT_FOUND as if it did not exist. */
+  async findDelivery(tenantId: string, id: string, channel: ChannelScope): Promise<DeliveryEntity> {
+    const delivery = await findDeliveryOf(this.dataSource.manager, tenantId, id);
+    if (!(await this.endpoints.isInScope(tenantId, delivery.endpointId, channel))) throw new DeliveryNotFoundError(id);
+    return delivery;
   }
 
-  /** A deliveryUpdated subscription narrowed to an endpoint or an event: NOT_FOUND unless the tenant has them. */
+  /**
+   * A deliveryUpdated subscription narrowed to an endpoint or an event: NOT_FOUND unless the tenant has them (and the
+   * endpoint is in the channel scope). A channel-scoped subscriber's pushes are filtered by inScope().
+   */
   async assertSubscribable(
     tenantId: string,
     args: { endpointId?: string | null; eventId?: string | null },
+    channel: ChannelScope,
   ): Promise<void> {
-    if (args.endpointId) await this.endpoints.find(tenantId, args.endpointId);
+    if (args.endpointId) await this.endpoints.find(tenantId, args.endpointId, channel);
     if (args.eventId) await this.findEvent(tenantId, args.eventId);
+  }
+
+  /** Whether a delivery's endpoint is within the channel scope now (no query for ALL_CHANNELS). */
+  inScope(tenantId: string, endpointId: string, channel: ChannelScope): Promise<boolean> {
+    return this.endpoints.isInScope(tenantId, endpointId, channel);
   }
 
   async listEvents(
@@ -65,10 +78,12 @@ export class DeliveryQueries {
     return paginate(qb, 'e', page, (e) => e);
   }
 
+  /** Within a channel scope: another channel's endpointId is NOT_FOUND, and no endpointId means the channel's. */
   async listDeliveries(
     tenantId: string,
     filter: DeliveryFilter | null | undefined,
     page: PageArgs,
+    channel: ChannelScope,
   ): Promise<Page<DeliveryEntity>> {
     const qb = this.dataSource
       .getRepository(DeliveryEntity)
@@ -76,7 +91,11 @@ export class DeliveryQueries {
       .where('d.tenant_id = :tenantId', { tenantId });
     if (filter?.endpointId) {
       if (!isUuid(filter.endpointId)) throw new MalformedIdError('filter.endpointId');
+      if (channel !== ALL_CHANNELS) await this.endpoints.find(tenantId, filter.endpointId, channel);
       qb.andWhere('d.endpoint_id = :endpointId', { endpointId: filter.endpointId });
+    } else if (channel !== ALL_CHANNELS) {
+      const endpointIds = await this.endpoints.idsInChannel(tenantId, channel);
+      qb.andWhere('d.endpoint_id = ANY(:scopeEndpointIds::uuid[])', { scopeEndpointIds: endpointIds });
     }
     if (filter?.eventId) {
       if (!isUuid(filter.eventId)) throw new MalformedIdError('filter.eventId');

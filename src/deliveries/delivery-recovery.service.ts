@@ -3,13 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
-import { Principal } from '../auth/principal';
+import { ALL_CHANNELS, ChannelScope, channelScope, Principal } from '../auth/principal';
 import { TrackedJobEntity } from '../tracked-jobs/tracked-job.entity';
 import { TrackedJobsService } from '../tracked-jobs/tracked-jobs.service';
 import { queryReturning } from '../database/returning';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 import { EndpointsService } from '../endpoints/endpoints.service';
-import { ReplayNotAllowedError } from './deliveries.errors';
+import { DeliveryNotFoundError, ReplayNotAllowedError } from './deliveries.errors';
 import { findDeliveryOf } from './delivery-lookups';
 import { DeliveryEntity, DeliveryStatus, FINAL_STATUSES } from './delivery.entity';
 import { DeliveryQueue } from './deliveries.queue';
@@ -43,6 +43,9 @@ export class DeliveryRecovery implements OnModuleInit {
 
   async replay(principal: Principal, id: string): Promise<DeliveryEntity> {
     const original = await findDeliveryOf(this.dataSource.manager, principal.tenantId, id);
+    if (!(await this.endpoints.isInScope(principal.tenantId, original.endpointId, channelScope(principal)))) {
+      throw new DeliveryNotFoundError(id);
+    }
     if (!REPLAYABLE.includes(original.status)) throw new ReplayNotAllowedError(original.status);
     const copy = await this.createReplay(original);
     await this.audit.record(
@@ -55,7 +58,7 @@ export class DeliveryRecovery implements OnModuleInit {
   }
 
   async startRecover(principal: Principal, endpointId: string, since: Date): Promise<TrackedJobEntity> {
-    await this.endpoints.find(principal.tenantId, endpointId);
+    await this.endpoints.find(principal.tenantId, endpointId, channelScope(principal));
     const params = { endpointId, since: since.toISOString() };
     const job = await this.trackedJobs.start(principal.tenantId, RECOVER_JOB, params);
     const target = { type: 'endpoint', id: endpointId };
@@ -67,7 +70,7 @@ export class DeliveryRecovery implements OnModuleInit {
   }
 
   async purge(principal: Principal, endpointId: string): Promise<number> {
-    await this.endpoints.find(principal.tenantId, endpointId);
+    await this.endpoints.find(principal.tenantId, endpointId, channelScope(principal));
     const result = await this.dataSource
       .getRepository(DeliveryEntity)
       .delete({ tenantId: principal.tenantId, endpointId, status: In(FINAL_STATUSES) });
@@ -98,8 +101,8 @@ export class DeliveryRecovery implements OnModuleInit {
   }
 
   /** What a recover started now would replay: the count, for a preview that changes nothing. */
-  async countRecoverable(tenantId: string, endpointId: string, since: Date): Promise<number> {
-    await this.endpoints.find(tenantId, endpointId);
+  async countRecoverable(tenantId: string, endpointId: string, since: Date, channel: ChannelScope): Promise<number> {
+    await this.endpoints.find(tenantId, endpointId, channel);
     return this.recoverable(tenantId, endpointId, since).getCount();
   }
 
@@ -138,7 +141,8 @@ export class DeliveryRecovery implements OnModuleInit {
 
   /** A fresh copy of the delivery: PENDING, or HELD while its endpoint is disabled. */
   private async createReplay(original: DeliveryEntity): Promise<DeliveryEntity> {
-    const endpoint = await this.endpoints.find(original.tenantId, original.endpointId);
+    // The original was found within the caller's scope already.
+    const endpoint = await this.endpoints.find(original.tenantId, original.endpointId, ALL_CHANNELS);
     const now = new Date();
     const repo = this.dataSource.getRepository(DeliveryEntity);
     const copy = repo.create({

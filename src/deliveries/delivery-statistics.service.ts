@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ALL_CHANNELS, ChannelScope } from '../auth/principal';
 import { isUuid } from '../common/ids';
 import { EndpointsService } from '../endpoints/endpoints.service';
 import { InvalidSeriesRangeError } from './deliveries.errors';
@@ -106,15 +107,17 @@ export class DeliveryStatistics {
   async stats(
     tenantId: string,
     endpointId: string | null | undefined,
-    since?: Date | null,
-    until?: Date | null,
+    since: Date | null | undefined,
+    until: Date | null | undefined,
+    channel: ChannelScope,
   ): Promise<DeliveryStats> {
-    if (endpointId) await this.endpoints.find(tenantId, endpointId);
+    const scopeIds = await this.scopeEndpointIds(tenantId, endpointId, channel);
     const where = (alias: string, time: string) => {
       const params: unknown[] = [tenantId];
       const bind = binder(params);
       const parts = [`${alias}.tenant_id = $1`];
       if (endpointId) parts.push(`${alias}.endpoint_id = ${bind(endpointId)}`);
+      else if (scopeIds) parts.push(`${alias}.endpoint_id = ANY(${bind(scopeIds)}::uuid[])`);
       if (since) parts.push(`${alias}.${time} >= ${bind(since)}`);
       if (until) parts.push(`${alias}.${time} < ${bind(until)}`);
       return { sql: parts.join(' AND '), params, bind };
@@ -139,7 +142,8 @@ export class DeliveryStatistics {
     endpointId: string | null | undefined,
     from: Date,
     to: Date,
-    bucket: TimeBucket = TimeBucket.HOUR,
+    bucket: TimeBucket,
+    channel: ChannelScope,
   ): Promise<ResponseTimePoint[]> {
     if (!(from < to)) throw new InvalidSeriesRangeError('to', 'must be after from');
     if ((to.getTime() - from.getTime()) / BUCKET_MS[bucket] > MAX_SERIES_POINTS) {
@@ -148,9 +152,13 @@ export class DeliveryStatistics {
         `the range holds more than ${MAX_SERIES_POINTS} buckets; use a larger bucket`,
       );
     }
-    if (endpointId) await this.endpoints.find(tenantId, endpointId);
+    const scopeIds = await this.scopeEndpointIds(tenantId, endpointId, channel);
     const params: unknown[] = [bucket, tenantId, from, to];
-    const endpointClause = endpointId ? `AND endpoint_id = $${params.push(endpointId)}` : '';
+    const endpointClause = endpointId
+      ? `AND endpoint_id = $${params.push(endpointId)}`
+      : scopeIds
+        ? `AND endpoint_id = ANY($${params.push(scopeIds)}::uuid[])`
+        : '';
     const rows: {
       bucket_start: Date;
       attempts: number;
@@ -177,5 +185,21 @@ export class DeliveryStatistics {
       avgResponseTimeMs: r.avg,
       p95ResponseTimeMs: r.p95,
     }));
+  }
+
+  /**
+   * The endpoint asked for must exist in the tenant and the scope (else NOT_FOUND); with none asked for, a channel
+   * scope narrows the figures to its endpoints (their ids), and ALL_CHANNELS to nothing (null).
+   */
+  private async scopeEndpointIds(
+    tenantId: string,
+    endpointId: string | null | undefined,
+    channel: ChannelScope,
+  ): Promise<string[] | null> {
+    if (endpointId) {
+      await this.endpoints.find(tenantId, endpointId, channel);
+      return null;
+    }
+    return channel === ALL_CHANNELS ? null : this.endpoints.idsInChannel(tenantId, channel);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
-import { Principal } from '../auth/principal';
+import { channelScope, Principal } from '../auth/principal';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { EndpointsService } from '../endpoints/endpoints.service';
 import { UnknownEventTypeError } from '../event-types/event-types.errors';
@@ -125,7 +125,7 @@ export class EventPublisher {
 
   /** A sample of the type (webhook.test by default) to this endpoint only, whatever its filters say of others. */
   async sendTestDelivery(principal: Principal, endpointId: string, eventType?: string | null): Promise<DeliveryEntity> {
-    const endpoint = await this.endpoints.find(principal.tenantId, endpointId);
+    const endpoint = await this.endpoints.find(principal.tenantId, endpointId, channelScope(principal));
     const typeName = eventType ?? TEST_EVENT_TYPE;
     const type = await this.eventTypes.find(principal.tenantId, typeName);
     if (!type) throw new UnknownEventTypeError(typeName);

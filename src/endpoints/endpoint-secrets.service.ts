@@ -3,11 +3,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditService } from '../auth/audit.service';
-import { Permission, Principal } from '../auth/principal';
+import { ALL_CHANNELS, ChannelScope, channelScope, Permission, Principal } from '../auth/principal';
 import { SecretBox } from '../common/crypto/secret-box';
 import { generateWebhookSecret } from '../common/crypto/webhook-secret';
 import { isUuid } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { andWhereInScope } from './endpoint-scope';
 import { EndpointEntity } from './endpoint.entity';
 import { EndpointNotFoundError, ManagedByRegistrationError, SecretRevealNotPermittedError } from './endpoints.errors';
 
@@ -63,10 +64,14 @@ export class EndpointSecrets {
     const { secret, secretEncrypted } = this.issue();
     const previousSecretExpiresAt = new Date(Date.now() + PREVIOUS_SECRET_GRACE_MS);
     const endpoint = await this.endpoints.manager.transaction(async (m) => {
-      const current = await m
-        .createQueryBuilder(EndpointEntity, 'e')
-        .addSelect('e.secretEncrypted')
-        .where('e.tenant_id = :tenantId AND e.id = :id', { tenantId, id })
+      const current = await andWhereInScope(
+        m
+          .createQueryBuilder(EndpointEntity, 'e')
+          .addSelect('e.secretEncrypted')
+          .where('e.tenant_id = :tenantId AND e.id = :id', { tenantId, id }),
+        'e',
+        channelScope(principal),
+      )
         .setLock('pessimistic_write')
         .getOne();
       if (!current) throw new EndpointNotFoundError(id);
@@ -86,7 +91,7 @@ export class EndpointSecrets {
 
   /** [current, previous while in its grace period], decrypted, read from the tenant's endpoint row now. */
   async signingSecrets(tenantId: string, endpointId: string): Promise<string[]> {
-    return this.secretsOf(await this.secretRow(tenantId, endpointId));
+    return this.secretsOf(await this.secretRow(tenantId, endpointId, ALL_CHANNELS));
   }
 
   /**
@@ -97,7 +102,7 @@ export class EndpointSecrets {
     if (!principal.permissions.includes(Permission.RevealWebhookSecrets)) {
       throw new SecretRevealNotPermittedError(Permission.RevealWebhookSecrets);
     }
-    const row = await this.secretRow(principal.tenantId, endpointId);
+    const row = await this.secretRow(principal.tenantId, endpointId, channelScope(principal));
     const [secret, previousSecret = null] = this.secretsOf(row);
     const previousSecretExpiresAt = previousSecret === null ? null : row.previousSecretExpiresAt;
     const target = { type: 'endpoint', id: row.id };
@@ -105,13 +110,20 @@ export class EndpointSecrets {
     return { endpointId: row.id, secret, previousSecret, previousSecretExpiresAt };
   }
 
-  private async secretRow(tenantId: string, endpointId: string): Promise<SecretColumns & { id: string }> {
+  private async secretRow(
+    tenantId: string,
+    endpointId: string,
+    channel: ChannelScope,
+  ): Promise<SecretColumns & { id: string }> {
     const row = isUuid(endpointId)
-      ? await this.endpoints
-          .createQueryBuilder('e')
-          .select(['e.id', 'e.secretEncrypted', 'e.previousSecretEncrypted', 'e.previousSecretExpiresAt'])
-          .where('e.tenant_id = :tenantId AND e.id = :id', { tenantId, id: endpointId })
-          .getOne()
+      ? await andWhereInScope(
+          this.endpoints
+            .createQueryBuilder('e')
+            .select(['e.id', 'e.secretEncrypted', 'e.previousSecretEncrypted', 'e.previousSecretExpiresAt'])
+            .where('e.tenant_id = :tenantId AND e.id = :id', { tenantId, id: endpointId }),
+          'e',
+          channel,
+        ).getOne()
       : null;
     if (!row) throw new EndpointNotFoundError(endpointId);
     return row;

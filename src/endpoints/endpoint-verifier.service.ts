@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
-import { Principal } from '../auth/principal';
+import { channelScope, Principal } from '../auth/principal';
 import { buildSignatureHeaders } from '../common/crypto/sign-payload';
 import { OutboundHttpClient } from '../common/http/http-client';
 import { EndpointEntity } from './endpoint.entity';
@@ -34,7 +34,7 @@ export class EndpointVerifier {
   /** POSTs the signed challenge and judges the answer; verifiedAt is set on success, and either way it is audited. */
   async verify(principal: Principal, id: string): Promise<VerificationOutcome> {
     const { tenantId } = principal;
-    const endpoint = await this.endpoints.find(tenantId, id);
+    const endpoint = await this.endpoints.find(tenantId, id, channelScope(principal));
     const challenge = newChallenge();
     const body = verificationBody(challenge);
     const signature = buildSignatureHeaders({

@@ -88,3 +88,13 @@ export class ManagedByRegistrationError extends UnprocessableError {
     });
   }
 }
+
+/** A portal session limited to a channel gave an endpoint channels other than exactly its own. */
+export class ChannelOutsideScopeError extends BadUserInputError {
+  constructor(channel: string) {
+    super('channels', `this session is limited to channel ${channel}: channels must be ["${channel}"] or omitted`, {
+      reasonCode: 'CHANNEL_OUTSIDE_SESSION',
+      channel,
+    });
+  }
+}

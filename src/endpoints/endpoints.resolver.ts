@@ -1,6 +1,6 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
-import { Permission, Principal } from '../auth/principal';
+import { ChannelScoped, CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
+import { channelScope, Permission, Principal } from '../auth/principal';
 import { IdempotencyKeyHeader } from '../common/idempotency/idempotency-key.decorator';
 import { CreateEndpointInput } from './dto/create-endpoint.input';
 import { EndpointFilter } from './dto/endpoint-filter.input';
@@ -23,6 +23,7 @@ import { EndpointsService } from './endpoints.service';
 
 @Resolver(() => Endpoint)
 @RequirePermission(Permission.ManageWebhooks)
+@ChannelScoped()
 export class EndpointsResolver {
   constructor(
     private readonly service: EndpointsService,
@@ -37,7 +38,9 @@ export class EndpointsResolver {
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => String, nullable: true }) after?: string,
   ): Promise<EndpointConnection> {
-    return toEndpointConnection(await this.service.list(principal.tenantId, filter, { first, after }));
+    return toEndpointConnection(
+      await this.service.list(principal.tenantId, filter, { first, after }, channelScope(principal)),
+    );
   }
 
   @Query(() => Endpoint, { nullable: true })
@@ -45,7 +48,7 @@ export class EndpointsResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<Endpoint> {
-    return toEndpointModel(await this.service.find(principal.tenantId, id));
+    return toEndpointModel(await this.service.find(principal.tenantId, id, channelScope(principal)));
   }
 
   @Mutation(() => CreateEndpointPayload)

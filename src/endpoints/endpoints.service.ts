@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditService } from '../auth/audit.service';
-import { Principal } from '../auth/principal';
+import { ALL_CHANNELS, ChannelScope, channelScope, Principal } from '../auth/principal';
 import { Page, paginate } from '../common/graphql/pagination';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { isUuid } from '../common/ids';
@@ -15,7 +15,9 @@ import { activeChange } from './endpoint-activation';
 import { EndpointAdmission } from './endpoint-admission.service';
 import { EndpointEntity } from './endpoint.entity';
 import { DisableCause, EndpointDisabled, EndpointEnabled, EndpointEvent } from './endpoint.events';
+import { auditFields, updateValues } from './endpoint-changes';
 import { checkDescription, checkRateLimit, normalizeHeaders, normalizeList, normalizeMetadata } from './endpoint-rules';
+import { andWhereInScope, scopedChannels, scopeWhere } from './endpoint-scope';
 import { EndpointSecrets } from './endpoint-secrets.service';
 import { whereReceivesType } from './endpoint-targeting';
 import { EndpointNotFoundError, ManagedByRegistrationError, NullNotAllowedError } from './endpoints.errors';
@@ -50,7 +52,7 @@ export class EndpointsService {
     const { idempotencyKey, ...fields } = input;
     const key = idempotencyKey ?? headerKey;
     this.idempotency.validateKey(key, idempotencyKey != null ? 'idempotencyKey' : 'Idempotency-Key');
-    const values = await this.createValues(principal.tenantId, fields);
+    const values = await this.createValues(principal.tenantId, fields, channelScope(principal));
     return this.idempotency.run({
       tenantId,
       operation: 'createEndpoint',
@@ -70,7 +72,7 @@ export class EndpointsService {
         return { result: { endpoint, secret }, ref: { endpointId: id } };
       },
       replay: async (ref) => {
-        const endpoint = await this.find(tenantId, String(ref.endpointId));
+        const endpoint = await this.find(tenantId, String(ref.endpointId), channelScope(principal));
         const [secret] = await this.secrets.signingSecrets(tenantId, endpoint.id);
         return { endpoint, secret };
       },
@@ -79,16 +81,18 @@ export class EndpointsService {
 
   async update(principal: Principal, id: string, input: UpdateEndpointInput): Promise<EndpointEntity> {
     const { tenantId } = principal;
+    const scope = channelScope(principal);
     assertId(id);
+    const channels = scopedChannels(scope, input.channels, false);
     if (input.url === null) throw new NullNotAllowedError('url');
     // Resolved before the row is locked: DNS may be slow.
     const url = input.url === undefined ? undefined : await this.admission.checkUrl(input.url);
     const becameActive = await this.endpoints.manager.transaction(async (m) => {
-      const current = await lockForUpdate(m, tenantId, id);
+      const current = await lockForUpdate(m, tenantId, id, scope);
       if (url !== undefined && current.registrationId !== null) {
         throw new ManagedByRegistrationError(id, current.registrationId, 'change the URL of');
       }
-      const patch = updateValues(current, input, url);
+      const patch = updateValues(current, input, url, channels);
       if (patch.eventTypes) await this.admission.checkEventTypes(tenantId, patch.eventTypes, current.eventTypes);
       const change = activeChange(current, input.isActive);
       Object.assign(patch, change);
@@ -98,23 +102,24 @@ export class EndpointsService {
       }
       return change.isActive;
     });
-    const endpoint = await this.find(tenantId, id);
+    const endpoint = await this.find(tenantId, id, scope);
     await this.announceActiveChange(endpoint, becameActive);
     return endpoint;
   }
 
   async toggle(principal: Principal, id: string): Promise<EndpointEntity> {
     const { tenantId } = principal;
+    const scope = channelScope(principal);
     assertId(id);
     const becameActive = await this.endpoints.manager.transaction(async (m) => {
-      const current = await lockForUpdate(m, tenantId, id);
+      const current = await lockForUpdate(m, tenantId, id, scope);
       const change = activeChange(current, !current.isActive);
       await m.update(EndpointEntity, { tenantId, id }, change as EndpointPatch);
       const action = change.isActive ? 'endpoint.enabled' : 'endpoint.disabled';
       await this.audit.record(principal, action, { type: 'endpoint', id }, { isActive: change.isActive }, m);
       return change.isActive;
     });
-    const endpoint = await this.find(tenantId, id);
+    const endpoint = await this.find(tenantId, id, scope);
     await this.announceActiveChange(endpoint, becameActive);
     return endpoint;
   }
@@ -124,7 +129,7 @@ export class EndpointsService {
     const { tenantId } = principal;
     assertId(id);
     const deletedAt = await this.endpoints.manager.transaction(async (m) => {
-      const current = await lockForUpdate(m, tenantId, id);
+      const current = await lockForUpdate(m, tenantId, id, channelScope(principal));
       if (current.registrationId !== null) throw new ManagedByRegistrationError(id, current.registrationId, 'delete');
       await m.delete(EndpointEntity, { tenantId, id });
       await this.audit.record(principal, 'endpoint.deleted', { type: 'endpoint', id }, { url: current.url }, m);
@@ -137,8 +142,10 @@ export class EndpointsService {
     tenantId: string,
     filter: EndpointFilter | null | undefined,
     args: { first?: number | null; after?: string | null },
+    channel: ChannelScope,
   ): Promise<Page<EndpointEntity>> {
     const qb = this.endpoints.createQueryBuilder('e').where('e.tenant_id = :tenantId', { tenantId });
+    andWhereInScope(qb, 'e', channel);
     if (filter?.isActive != null) qb.andWhere('e.is_active = :isActive', { isActive: filter.isActive });
     if (filter?.eventType != null) whereReceivesType(qb, filter.eventType);
     if (filter?.channel != null) {
@@ -148,11 +155,27 @@ export class EndpointsService {
     return { ...(await paginate(qb, 'e', args, (e) => e)), totalCount };
   }
 
-  /** Another tenant's endpoint, a missing one and a non-UUID id are all NOT_FOUND. */
-  async find(tenantId: string, id: string): Promise<EndpointEntity> {
-    const endpoint = isUuid(id) ? await this.endpoints.findOneBy({ tenantId, id }) : null;
+  /** Another tenant's endpoint, one outside the channel scope, a missing one and a non-UUID id are all NOT_FOUND. */
+  async find(tenantId: string, id: string, channel: ChannelScope): Promise<EndpointEntity> {
+    const endpoint = isUuid(id) ? await this.endpoints.findOneBy({ tenantId, id, ...scopeWhere(channel) }) : null;
     if (!endpoint) throw new EndpointNotFoundError(id);
     return endpoint;
+  }
+
+  /** Whether the tenant's endpoint is within the scope (always, for ALL_CHANNELS): deliveries are as their endpoint. */
+  async isInScope(tenantId: string, id: string, channel: ChannelScope): Promise<boolean> {
+    if (channel === ALL_CHANNELS) return true;
+    return isUuid(id) && this.endpoints.exists({ where: { tenantId, id, ...scopeWhere(channel) } });
+  }
+
+  /** The ids of the tenant's endpoints in a channel (at most MAX_ENDPOINTS_PER_TENANT), for reads of their deliveries. */
+  async idsInChannel(tenantId: string, channel: string): Promise<string[]> {
+    const rows = await andWhereInScope(
+      this.endpoints.createQueryBuilder('e').select('e.id', 'id').where('e.tenant_id = :tenantId', { tenantId }),
+      'e',
+      channel,
+    ).getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
   }
 
   // ------------------------------------------------------------------ internals
@@ -173,14 +196,16 @@ export class EndpointsService {
   private async createValues(
     tenantId: string,
     input: Omit<CreateEndpointInput, 'idempotencyKey'>,
+    scope: ChannelScope,
   ): Promise<Partial<EndpointEntity>> {
+    const channels = scopedChannels(scope, input.channels, true);
     const eventTypes = normalizeList('eventTypes', input.eventTypes ?? []);
     await this.admission.checkEventTypes(tenantId, eventTypes);
     return {
       url: await this.admission.checkUrl(input.url),
       description: input.description == null ? null : checkDescription(input.description),
       eventTypes,
-      channels: normalizeList('channels', input.channels ?? []),
+      channels,
       rateLimitPerSecond: input.rateLimitPerSecond == null ? null : checkRateLimit(input.rateLimitPerSecond),
       headers: input.headers == null ? null : normalizeHeaders(input.headers),
       metadata: input.metadata == null ? null : normalizeMetadata(input.metadata),
@@ -192,42 +217,16 @@ function assertId(id: string): void {
   if (!isUuid(id)) throw new EndpointNotFoundError(id);
 }
 
-async function lockForUpdate(m: EntityManager, tenantId: string, id: string): Promise<EndpointEntity> {
-  const endpoint = await m.findOne(EndpointEntity, { where: { tenantId, id }, lock: { mode: 'pessimistic_write' } });
+async function lockForUpdate(
+  m: EntityManager,
+  tenantId: string,
+  id: string,
+  scope: ChannelScope,
+): Promise<EndpointEntity> {
+  const endpoint = await m.findOne(EndpointEntity, {
+    where: { tenantId, id, ...scopeWhere(scope) },
+    lock: { mode: 'pessimistic_write' },
+  });
   if (!endpoint) throw new EndpointNotFoundError(id);
   return endpoint;
-}
-
-/** Only the fields present in the input; null clears (or empties the lists). */
-function updateValues(
-  current: EndpointEntity,
-  input: UpdateEndpointInput,
-  url: string | undefined,
-): Partial<EndpointEntity> {
-  const patch: Partial<EndpointEntity> = {};
-  const { description, eventTypes, channels, rateLimitPerSecond, headers, metadata } = input;
-  if (url !== undefined && url !== current.url) Object.assign(patch, { url, verifiedAt: null });
-  if (description !== undefined) patch.description = description === null ? null : checkDescription(description);
-  if (eventTypes !== undefined) {
-    patch.eventTypes = normalizeList('eventTypes', eventTypes ?? []);
-  }
-  if (channels !== undefined) patch.channels = normalizeList('channels', channels ?? []);
-  if (rateLimitPerSecond !== undefined) {
-    patch.rateLimitPerSecond = rateLimitPerSecond === null ? null : checkRateLimit(rateLimitPerSecond);
-  }
-  if (headers !== undefined) patch.headers = headers === null ? null : normalizeHeaders(headers);
-  if (metadata !== undefined) patch.metadata = metadata === null ? null : normalizeMetadata(metadata);
-  return patch;
-}
-
-/** What the audit log keeps of a change: header names and metadata keys only (values may be credentials). */
-function auditFields(values: Partial<EndpointEntity> | EndpointPatch): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (value === undefined) continue;
-    if (key === 'headers') out.headerNames = value === null ? null : Object.keys(value as object);
-    else if (key === 'metadata') out.metadataKeys = value === null ? null : Object.keys(value as object);
-    else out[key] = value;
-  }
-  return out;
 }

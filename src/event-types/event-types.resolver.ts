@@ -1,5 +1,5 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
+import { ChannelScoped, CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
 import { Permission, Principal } from '../auth/principal';
 import { CreateEventTypeInput } from './dto/create-event-type.input';
 import { ImportEventTypesResult } from './dto/import-event-types-result.model';
@@ -20,6 +20,7 @@ export class EventTypesResolver {
   ) {}
 
   @Query(() => [EventType])
+  @ChannelScoped()
   eventTypes(
     @CurrentPrincipal() principal: Principal,
     @Args('includeArchived', { type: () => Boolean, nullable: true }) includeArchived?: boolean,
@@ -28,6 +29,7 @@ export class EventTypesResolver {
   }
 
   @Query(() => EventType, { nullable: true })
+  @ChannelScoped()
   eventType(@CurrentPrincipal() principal: Principal, @Args('name') name: string): Promise<EventType> {
     return this.service.get(principal.tenantId, name);
   }

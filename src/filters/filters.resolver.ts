@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
+import { ChannelScoped, CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
 import { Permission, Principal } from '../auth/principal';
 import { SaveFilterReducerInput } from './dto/save-filter-reducer.input';
 import { ValidateFilterInput } from './dto/validate-filter.input';
@@ -14,6 +14,7 @@ import { FiltersService } from './filters.service';
 
 @Resolver()
 @RequirePermission(Permission.ManageWebhooks)
+@ChannelScoped()
 export class FiltersResolver {
   constructor(private readonly filters: FiltersService) {}
 

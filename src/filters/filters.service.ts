@@ -10,7 +10,7 @@ import {
   SelectQueryBuilder,
 } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
-import { Principal } from '../auth/principal';
+import { channelScope, Principal } from '../auth/principal';
 import { isUuid } from '../common/ids';
 import { EndpointsService } from '../endpoints/endpoints.service';
 import { UnknownEventTypeError } from '../event-types/event-types.errors';
@@ -72,7 +72,7 @@ export class FiltersService {
   /** Replaces the endpoint's configuration for the event type (a part left out is removed). */
   async save(principal: Principal, endpointId: string, input: SaveFilterReducerInput): Promise<FilterReducerEntity> {
     const { tenantId } = principal;
-    await this.endpoints.find(tenantId, endpointId);
+    await this.endpoints.find(tenantId, endpointId, channelScope(principal));
     const eventType = await this.eventTypes.find(tenantId, input.eventType);
     if (eventType === undefined) throw UnknownEventTypeError.withHint(input.eventType);
     const { filter, reducer } = toStorableConfig(input, eventType.samplePayload);
@@ -99,7 +99,7 @@ export class FiltersService {
 
   async delete(principal: Principal, endpointId: string, eventType: string): Promise<boolean> {
     const { tenantId } = principal;
-    await this.endpoints.find(tenantId, endpointId);
+    await this.endpoints.find(tenantId, endpointId, channelScope(principal));
     const deletedId = await this.dataSource.transaction(async (manager) => {
       const result = await manager
         .createQueryBuilder()

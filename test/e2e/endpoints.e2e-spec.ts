@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
+import { ALL_CHANNELS } from '../../src/auth/principal';
 import { EndpointEntity, EndpointHealth } from '../../src/endpoints/endpoint.entity';
 import { DISABLE_AFTER_MS, FAILING_AFTER_MS } from '../../src/endpoints/endpoint-health';
 import { EndpointEnabled, EndpointEvent } from '../../src/endpoints/endpoint.events';
@@ -852,9 +853,9 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
     it('find() is tenant-scoped and NOT_FOUND for a non-UUID', async () => {
       const tenant = newTenantId();
       const { endpoint } = await create(adminToken({ tenantId: tenant }), { url: 'https://hooks.example.com/f' });
-      expect((await service.find(tenant, endpoint.id)).id).toBe(endpoint.id);
-      await expect(service.find(newTenantId(), endpoint.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      await expect(service.find(tenant, 'nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect((await service.find(tenant, endpoint.id, ALL_CHANNELS)).id).toBe(endpoint.id);
+      await expect(service.find(newTenantId(), endpoint.id, ALL_CHANNELS)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(service.find(tenant, 'nope', ALL_CHANNELS)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
 
     it('FanoutTargeting.find() matches types, operational types, channels and test events in one query', async () => {
@@ -933,7 +934,7 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
 
       // A success resets everything.
       await health.recordSuccess(id, at(4000));
-      let row = await service.find(tenant, id);
+      let row = await service.find(tenant, id, ALL_CHANNELS);
       expect(row).toMatchObject({
         health: EndpointHealth.HEALTHY,
         consecutiveFailures: 0,
@@ -945,7 +946,7 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       // Concurrent failures are all counted and the transition is reported once.
       const burst = await Promise.all(Array.from({ length: 6 }, (_, i) => health.recordFailure(id, at(5000 + i))));
       expect(burst.filter((r) => r.transition === 'degraded')).toHaveLength(1);
-      row = await service.find(tenant, id);
+      row = await service.find(tenant, id, ALL_CHANNELS);
       expect(row.consecutiveFailures).toBe(6);
       const firstFailure = row.firstFailureAt as Date;
 
@@ -980,7 +981,7 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
 
       // A late success of an in-flight attempt does not revive a disabled endpoint.
       await health.recordSuccess(id, new Date());
-      expect(await service.find(tenant, id)).toMatchObject({
+      expect(await service.find(tenant, id, ALL_CHANNELS)).toMatchObject({
         isActive: false,
         health: EndpointHealth.DISABLED,
         consecutiveFailures: 0,
@@ -992,10 +993,10 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       const { endpoint } = await create(adminToken({ tenantId: tenant }), { url: 'https://hooks.example.com/quiet' });
       const now = new Date();
       await health.recordSuccess(endpoint.id, now);
-      const first = await service.find(tenant, endpoint.id);
+      const first = await service.find(tenant, endpoint.id, ALL_CHANNELS);
       expect(first.lastSuccessAt?.getTime()).toBe(now.getTime());
       await health.recordSuccess(endpoint.id, new Date(now.getTime() + 1000));
-      const second = await service.find(tenant, endpoint.id);
+      const second = await service.find(tenant, endpoint.id, ALL_CHANNELS);
       expect(second.updatedAt.getTime()).toBe(first.updatedAt.getTime());
       expect(second.lastSuccessAt?.getTime()).toBe(now.getTime());
     });
