@@ -22,6 +22,7 @@ const MAY_IMPORT = {
   'inbound-events': ['auth', 'tracked-jobs', 'event-types', 'deliveries', 'integrations'],
   agents: ['auth', 'event-types', 'endpoints', 'filters', 'deliveries', 'inbound-events'],
   registrations: ['auth', 'event-types', 'endpoints'],
+  'key-rotation': ['tracked-jobs', 'endpoints', 'integrations'],
 };
 
 const BASE = { config: [], common: ['config'] };
@@ -84,6 +85,10 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     combinedDependencies: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['require', 'node', 'default', 'types'], mainFields: ['main', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['require', 'node', 'default', 'types'],
+      mainFields: ['main', 'types'],
+    },
   },
 };
