@@ -5,10 +5,7 @@
  *   npm run cli -- secrets:reencrypt
  */
 import 'reflect-metadata';
-import { DynamicModule, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { EventEmitterModule } from '@nestjs/event-emitter';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DynamicModule } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ApiKeyEntity } from './auth/api-key.entity';
@@ -29,7 +26,7 @@ const USAGE = `usage:
 /** How often secrets:reencrypt prints its progress. */
 const PROGRESS_POLL_MS = 500;
 
-@Module({})
+/** The root of what secrets:reencrypt boots (its imports are given below). */
 class ReencryptRoot {}
 
 /**
@@ -39,11 +36,17 @@ class ReencryptRoot {}
 async function reencryptSecrets(config: AppConfig): Promise<void> {
   // Modules register queue processors by role when they are loaded: this process must not work any queue.
   process.env.APP_ROLE = AppRole.Api;
+  // Loaded here, so that the other commands start as fast as before.
+  const { NestFactory } = await import('@nestjs/core');
+  const { EventEmitterModule } = await import('@nestjs/event-emitter');
+  const { TypeOrmModule } = await import('@nestjs/typeorm');
+  const { ConfigModule } = await import('./config/config.module');
   const { KeyRotationModule } = await import('./key-rotation/key-rotation.module');
+  const { SecretsReencryptJob } = await import('./key-rotation/secrets-reencrypt.job');
   const root: DynamicModule = {
     module: ReencryptRoot,
     imports: [
-      (await import('./config/config.module')).ConfigModule,
+      ConfigModule,
       TypeOrmModule.forRootAsync({
         inject: [APP_CONFIG],
         useFactory: (c: AppConfig) => dataSourceOptions(c.databaseUrl),
@@ -54,7 +57,6 @@ async function reencryptSecrets(config: AppConfig): Promise<void> {
   };
   const app = await NestFactory.createApplicationContext(root, { logger: ['error'] });
   try {
-    const { SecretsReencryptJob } = await import('./key-rotation/secrets-reencrypt.job');
     const reencrypt = app.get(SecretsReencryptJob);
     const { job, resumed } = await reencrypt.startOrResume();
     const current = config.secretKeys[0].id;
