@@ -87,10 +87,28 @@ export class SecretsReencryptJob implements OnModuleInit {
     }
     const remaining: Record<string, number> = {};
     for (const table of this.tables) addCounts(remaining, await table.pendingByKeyId());
-    const ring = new Set(this.config.secretKeys.map((k) => k.id));
-    const unknown = Object.fromEntries(Object.entries(remaining).filter(([id]) => !ring.has(id)));
-    const changed = Object.fromEntries(Object.entries(remaining).filter(([id]) => ring.has(id)));
-    if (Object.keys(remaining).length > 0) throw new ReencryptionIncompleteError(unknown, changed);
+    const incomplete = incompleteness(
+      remaining,
+      this.config.secretKeys.map((k) => k.id),
+    );
+    if (incomplete) throw incomplete;
     return { currentKeyId: this.currentKeyId(), resealed };
   }
+}
+
+/**
+ * What is left after a pass, by key id, told apart: ids not in the ring (those secrets cannot be opened) and ids in
+ * it (rewritten under an old key while the job ran). Null when nothing is left.
+ */
+export function incompleteness(
+  remaining: Record<string, number>,
+  ringIds: readonly string[],
+): ReencryptionIncompleteError | null {
+  const entries = Object.entries(remaining).filter(([, n]) => n > 0);
+  if (entries.length === 0) return null;
+  const ring = new Set(ringIds);
+  return new ReencryptionIncompleteError(
+    Object.fromEntries(entries.filter(([id]) => !ring.has(id))),
+    Object.fromEntries(entries.filter(([id]) => ring.has(id))),
+  );
 }
