@@ -7,6 +7,7 @@ import { ensureDatabaseExists } from '../../src/database/data-source';
 import { runMigrations } from '../../src/database/migrate';
 import { createTestApp, TestApp } from '../support/app';
 import { dataOf, gql, GqlResponse } from '../support/graphql-client';
+import { startAppProcess } from '../support/processes';
 import { ReceivedRequest, Receiver, ReceiverPool, waitUntil } from '../support/receiver';
 import { applyTestEnv } from '../support/test-env';
 import { adminToken, newTenantId } from '../support/tokens';
@@ -242,6 +243,19 @@ describe('encryption key rotation (real Postgres + Redis, receivers on 127.0.0.1
       expect(refused?.message).toMatch(message);
       expect(refused?.message).not.toContain(key);
     }
+    // The service as production runs it (its own process) exits at once with that line.
+    const started = await startAppProcess('api', {
+      DATABASE_URL: url,
+      SECRETS_ENCRYPTION_KEYS: `A:${key},A:${key}`,
+    }).then(
+      async (p) => {
+        await p.kill();
+        return null;
+      },
+      (error: unknown) => error as Error,
+    );
+    expect(started?.message).toMatch(/exited early: [\s\S]*SECRETS_ENCRYPTION_KEYS entry 2: duplicate key id "A"/);
+    expect(started?.message).not.toContain(key);
     // The CLI reads the same configuration: it exits non-zero with the same message and touches nothing.
     const cli = await reencrypt(`A:${key},A:${key}`);
     expect(cli.code).not.toBe(0);
