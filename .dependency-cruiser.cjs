@@ -23,6 +23,7 @@ const MAY_IMPORT = {
   agents: ['auth', 'event-types', 'endpoints', 'filters', 'deliveries', 'inbound-events'],
   registrations: ['auth', 'event-types', 'endpoints'],
   retention: ['auth', 'deliveries', 'inbound-events'],
+  'key-rotation': ['tracked-jobs', 'endpoints', 'integrations'],
 };
 
 const BASE = { config: [], common: ['config'] };

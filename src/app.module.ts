@@ -18,6 +18,7 @@ import { EventTypesModule } from './event-types/event-types.module';
 import { FiltersModule } from './filters/filters.module';
 import { InboundEventsModule } from './inbound-events/inbound-events.module';
 import { IntegrationsModule } from './integrations/integrations.module';
+import { KeyRotationModule } from './key-rotation/key-rotation.module';
 import { RegistrationsModule } from './registrations/registrations.module';
 import { RetentionModule } from './retention/retention.module';
 
@@ -30,6 +31,7 @@ export const FEATURE_MODULES = [
   IntegrationsModule,
   RegistrationsModule,
   RetentionModule,
+  KeyRotationModule,
 ];
 
 @Module({})

@@ -60,6 +60,8 @@ const EXPECTED_FILES = [
   'filters/engine/filter-engine.errors.ts',
   'inbound-events/inbound-events.errors.ts',
   'integrations/integrations.errors.ts',
+  'common/crypto/crypto.errors.ts',
+  'key-rotation/key-rotation.errors.ts',
 ];
 
 interface Named {

@@ -1,9 +1,21 @@
 import { plainToInstance } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  validateSync,
+} from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseRetrySchedule } from './duration';
+import { KeyRingError, parseKeyRing, SecretKey } from './secret-key-ring';
 
 export enum AppRole {
   Api = 'api',
@@ -48,6 +60,12 @@ class EnvSchema {
   @IsString()
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes, base64 encoded (44 characters)' })
   SECRETS_ENCRYPTION_KEY?: string;
+
+  /** The key ring, `id:base64key,...`; the first key encrypts (parsed and checked by parseKeyRing). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  SECRETS_ENCRYPTION_KEYS?: string;
 
   @IsString()
   DELIVERY_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h';
@@ -175,7 +193,8 @@ export interface AppConfig {
   redisUrl: string;
   role: AppRole;
   jwtSecret: string;
-  encryptionKey: string;
+  /** Secrets at rest: the first key encrypts, each decrypts what carries its id (SECRETS_ENCRYPTION_KEYS). */
+  secretKeys: readonly SecretKey[];
   retryScheduleMs: number[];
   deliveryTimeoutMs: number;
   allowPrivateTargets: boolean;
@@ -251,15 +270,25 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = resolve(env.DATA_DIR);
   let jwtSecret = env.AUTH_JWT_SECRET;
   let encryptionKey = env.SECRETS_ENCRYPTION_KEY;
+  const keyRing = env.SECRETS_ENCRYPTION_KEYS;
   if (production) {
     if (!jwtSecret)
       throw new ConfigError('Missing environment variable AUTH_JWT_SECRET (required when NODE_ENV=production)');
-    if (!encryptionKey)
-      throw new ConfigError('Missing environment variable SECRETS_ENCRYPTION_KEY (required when NODE_ENV=production)');
-  } else if (!jwtSecret || !encryptionKey) {
+    if (!encryptionKey && !keyRing)
+      throw new ConfigError(
+        'Missing environment variable SECRETS_ENCRYPTION_KEYS (or SECRETS_ENCRYPTION_KEY; required when NODE_ENV=production)',
+      );
+  } else if (!jwtSecret || (!encryptionKey && !keyRing)) {
     const dev = developmentSecrets(dataDir);
     jwtSecret ??= dev.AUTH_JWT_SECRET;
-    encryptionKey ??= dev.SECRETS_ENCRYPTION_KEY;
+    if (!keyRing) encryptionKey ??= dev.SECRETS_ENCRYPTION_KEY;
+  }
+  let secretKeys: SecretKey[];
+  try {
+    secretKeys = parseKeyRing(keyRing, encryptionKey);
+  } catch (error) {
+    if (error instanceof KeyRingError) throw new ConfigError(`Invalid environment variable ${error.message}`);
+    throw error;
   }
 
   return {
@@ -269,7 +298,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: env.REDIS_URL,
     role: env.APP_ROLE,
     jwtSecret: jwtSecret as string,
-    encryptionKey: encryptionKey as string,
+    secretKeys,
     retryScheduleMs,
     deliveryTimeoutMs: env.DELIVERY_TIMEOUT_MS,
     allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,

@@ -87,6 +87,11 @@ export function decideOutcome(
   };
 }
 
+/** A delivery that cannot be signed (its secret's key is not in the ring): FAILED at once, never sent or retried. */
+export function unsignableOutcome(reason: string): AttemptOutcome {
+  return { status: DeliveryStatus.FAILED, retryInMs: null, responseStatus: null, error: truncate(reason), gone: false };
+}
+
 function truncate(text: string, max = MAX_ERROR_LENGTH): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }

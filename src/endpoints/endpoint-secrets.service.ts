@@ -45,7 +45,7 @@ export class EndpointSecrets {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly audit: AuditService,
   ) {
-    this.box = new SecretBox(config.encryptionKey);
+    this.box = new SecretBox(config.secretKeys);
   }
 
   /** A new secret and its ciphertext, for a new endpoint. */

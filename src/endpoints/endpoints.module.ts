@@ -7,6 +7,7 @@ import { EndpointAdmission } from './endpoint-admission.service';
 import { EndpointEntity } from './endpoint.entity';
 import { EndpointHealthTracker } from './endpoint-health-tracker.service';
 import { EndpointSecrets } from './endpoint-secrets.service';
+import { EndpointSecretTable } from './endpoint-secret-table';
 import { EndpointVerifier } from './endpoint-verifier.service';
 import { EndpointsResolver } from './endpoints.resolver';
 import { EndpointsService } from './endpoints.service';
@@ -24,7 +25,8 @@ import { EventTypesModule } from '../event-types/event-types.module';
     EndpointHealthTracker,
     EndpointsResolver,
     RegistrationEndpoints,
+    EndpointSecretTable,
   ],
-  exports: [EndpointsService, EndpointSecrets, EndpointHealthTracker, RegistrationEndpoints],
+  exports: [EndpointsService, EndpointSecrets, EndpointHealthTracker, RegistrationEndpoints, EndpointSecretTable],
 })
 export class EndpointsModule {}

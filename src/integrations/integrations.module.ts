@@ -6,6 +6,7 @@ import { HttpModule } from '../common/http/http.module';
 import { IntegrationEntity } from './integration.entity';
 import { IntegrationsResolver } from './integrations.resolver';
 import { IntegrationsService } from './integrations.service';
+import { IntegrationSecretTable } from './integration-secret-table';
 import { ProviderSubscriptionsService } from './provider-subscriptions.service';
 import { TemuClientFactory } from './temu-client.factory';
 import { TemuWebhookEntity } from './temu-webhook.entity';
@@ -17,7 +18,13 @@ import { TemuWebhookEntity } from './temu-webhook.entity';
     AuthModule,
     TrackedJobsModule,
   ],
-  providers: [IntegrationsService, ProviderSubscriptionsService, TemuClientFactory, IntegrationsResolver],
-  exports: [IntegrationsService],
+  providers: [
+    IntegrationsService,
+    ProviderSubscriptionsService,
+    TemuClientFactory,
+    IntegrationsResolver,
+    IntegrationSecretTable,
+  ],
+  exports: [IntegrationsService, IntegrationSecretTable],
 })
 export class IntegrationsModule {}

@@ -62,7 +62,7 @@ export class IntegrationsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
   ) {
-    this.box = new SecretBox(config.encryptionKey);
+    this.box = new SecretBox(config.secretKeys);
   }
 
   async create(principal: Principal, input: CreateIntegrationInput): Promise<IntegrationEntity> {

@@ -70,6 +70,14 @@ export class TrackedJobsService {
     return job;
   }
 
+  /** The oldest job of this type that has not finished (QUEUED, or RUNNING when its process died): to resume it. */
+  async findUnfinished(tenantId: string, type: string): Promise<TrackedJobEntity | null> {
+    return this.jobs.findOne({
+      where: { tenantId, type, status: In([TrackedJobStatus.QUEUED, TrackedJobStatus.RUNNING]) },
+      order: { createdAt: 'ASC' },
+    });
+  }
+
   async cancel(tenantId: string, id: string): Promise<TrackedJobEntity> {
     const job = await this.find(tenantId, id);
     if (job.status === TrackedJobStatus.QUEUED) {

@@ -251,7 +251,7 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
         metadata: { team: 'fulfilment' },
       });
       const [stored] = await dataSource.query('SELECT secret_encrypted FROM endpoints WHERE id = $1', [id]);
-      expect(stored.secret_encrypted).toMatch(/^v1:/);
+      expect(stored.secret_encrypted).toMatch(/^v2:default:/); // sealed under the ring's first key (in tests, the generated `default`)
       expect(stored.secret_encrypted).not.toContain(created.secret.slice(6));
 
       expect((await call(GET, { id })).endpoint).toEqual(created.endpoint);
