@@ -11,6 +11,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { buildGraphqlContext } from './graphql-context';
 import { HooklineApolloDriver } from './hookline-apollo.driver';
 import { MAX_OPERATION_COST, queryCostPlugin } from './query-cost';
+import { productionIntrospectionRule } from './introspection-rule';
 import { queryLimitsRule } from './query-limits';
 import { DateTimeScalar } from './scalars';
 import { variablesDepthPlugin } from './variables-depth.plugin';
@@ -35,7 +36,9 @@ export function graphqlModule(options: {
     inject: [APP_CONFIG, SOCKET_AUTHENTICATOR, MetricsService],
     useFactory: (config: AppConfig, sockets: SocketAuthenticator, metrics: MetricsService): ApolloDriverConfig => {
       const production = config.env === 'production';
-      const rules = { validationRules: [queryLimitsRule], hideSuggestions: production, costLimit: MAX_OPERATION_COST };
+      // Production keeps introspection off with a rule of ours, applied over HTTP and WebSocket alike.
+      const validationRules = production ? [queryLimitsRule, productionIntrospectionRule] : [queryLimitsRule];
+      const rules = { validationRules, hideSuggestions: production, costLimit: MAX_OPERATION_COST };
       let schema: GraphQLSchema | undefined; // set by transformSchema once Nest has built it
       const format = (errors: readonly GraphQLError[], payload?: SubscribePayload): GraphQLFormattedError[] =>
         errors.map((e) => {
@@ -81,11 +84,11 @@ export function graphqlModule(options: {
         path: '/graphql',
         playground: false,
         graphiql: false,
-        introspection: !production,
+        introspection: true, // productionIntrospectionRule decides in production
         csrfPrevention: true,
         allowBatchedHttpRequests: false,
         includeStacktraceInErrorResponses: false,
-        validationRules: [queryLimitsRule],
+        validationRules,
         validationOptions: { hideSuggestions: production },
         formatError: formatGraphqlError,
         plugins: [
