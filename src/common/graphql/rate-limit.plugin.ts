@@ -1,6 +1,7 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPlugin, GraphQLResponse, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { DomainError } from '../errors/domain-error';
+import { formatGraphqlError } from '../errors/format-graphql-error';
 import { retryAfterSeconds } from '../rate-limits/rate-limit-windows';
 import { CredentialRateLimitedError, RateLimitRequestTooLargeError } from '../rate-limits/rate-limits.errors';
 import { RateLimitScope, RateLimitsService } from '../rate-limits/rate-limits.service';
@@ -21,35 +22,39 @@ export async function rateLimitRefusal(
   return new CredentialRateLimitedError(decision.retryAfterMs);
 }
 
-/** The refusal as Apollo answers it over HTTP: 429 with Retry-After (seconds, rounded up), or 400 for a too-large one. */
-export function httpRefusal(error: CredentialRateLimitedError | RateLimitRequestTooLargeError): GraphQLError {
-  const http =
-    error instanceof CredentialRateLimitedError
-      ? { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds(error.retryAfterMs))]]) }
-      : { status: 400 };
-  return new GraphQLError(error.message, {
-    originalError: error as DomainError,
-    extensions: { code: error.code, http },
-  });
+/**
+ * The refusal as the HTTP response: 429 with Retry-After (seconds, rounded up), or 400 for a request too large to
+ * ever fit; the error goes through the one formatter, as every error does.
+ */
+export function httpRefusal(error: CredentialRateLimitedError | RateLimitRequestTooLargeError): GraphQLResponse {
+  const headers = new HeaderMap();
+  if (error instanceof CredentialRateLimitedError)
+    headers.set('retry-after', String(retryAfterSeconds(error.retryAfterMs)));
+  const graphqlError = new GraphQLError(error.message, { originalError: error as DomainError });
+  return {
+    http: { status: error instanceof CredentialRateLimitedError ? 429 : 400, headers },
+    body: { kind: 'single', singleResult: { errors: [formatGraphqlError(graphqlError.toJSON(), graphqlError)] } },
+  };
 }
 
 /**
- * GraphQL over HTTP: once the operation is known (so publishEvents can be charged per event) and before it runs,
- * the credential's budget is spent; a refused operation runs nothing. A request without a valid credential is not
- * counted here: the guard refuses its operation (UNAUTHENTICATED) and nothing runs.
+ * GraphQL over HTTP: once the operation is known (so publishEvents can be charged per event) and has passed the
+ * document's own checks (responseForOperation runs after every didResolveOperation: an over-cost query is refused
+ * before anything authenticates it), and before it runs, the credential's budget is spent; a refused operation
+ * runs nothing. A request without a valid credential is not counted: the guard refuses it (UNAUTHENTICATED).
  */
 export function rateLimitPlugin(limits: RateLimitsService, credentials: CallerCredentials): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, schema, document, operationName, request }) {
+        async responseForOperation({ contextValue, schema, document, operationName, request }) {
           const req = (contextValue as GraphqlContext).req;
-          if (!req) return;
+          if (!req) return null;
           const credential = await credentials.ofRequest(req);
-          if (credential === null) return;
+          if (credential === null) return null;
           const cost = operationPoints(schema, document, operationName, request.variables);
           const refused = await rateLimitRefusal(limits, credential, cost);
-          if (refused) throw httpRefusal(refused);
+          return refused ? httpRefusal(refused) : null;
         },
       };
     },
