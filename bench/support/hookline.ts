@@ -105,6 +105,11 @@ export function serviceEnvironment(env: ServiceEnv): Record<string, string> {
     ALLOW_PRIVATE_TARGETS: 'true',
     MIGRATIONS_RUN: 'false',
     LOG_LEVEL: 'warn',
+    // The benchmarks measure throughput, not the API rate limit (README "Rate limits").
+    API_RATE_LIMIT_PER_MINUTE: '6000000',
+    API_RATE_LIMIT_BURST: '1000000',
+    INBOUND_RATE_LIMIT_PER_MINUTE: '6000000',
+    INBOUND_RATE_LIMIT_BURST: '1000000',
     ...env.extra,
   };
 }

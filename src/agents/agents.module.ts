@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { CommonModule } from '../common/common.module';
 import { DeliveriesModule } from '../deliveries/deliveries.module';
 import { EndpointsModule } from '../endpoints/endpoints.module';
 import { EventTypesModule } from '../event-types/event-types.module';
@@ -14,7 +15,15 @@ import { WebhookTools } from './webhook-tools';
 
 /** Agent tools over MCP (POST/GET /mcp, api role): thin tools over the feature modules' exported services. */
 @Module({
-  imports: [AuthModule, EventTypesModule, EndpointsModule, DeliveriesModule, FiltersModule, InboundEventsModule],
+  imports: [
+    AuthModule,
+    CommonModule,
+    EventTypesModule,
+    EndpointsModule,
+    DeliveriesModule,
+    FiltersModule,
+    InboundEventsModule,
+  ],
   controllers: [McpController],
   providers: [WebhookTools, SecretTools, DeliveryTools, CatalogTools, McpServerFactory],
 })

@@ -3,8 +3,11 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { Request, Response } from 'express';
 import { Public } from '../auth/auth.decorators';
 import { AuthService } from '../auth/auth.service';
-import { Principal } from '../auth/principal';
+import { credentialKey, Principal } from '../auth/principal';
 import { UnauthenticatedError } from '../common/errors/domain-error';
+import { retryAfterSeconds } from '../common/rate-limits/rate-limit-windows';
+import { CredentialRateLimitedError } from '../common/rate-limits/rate-limits.errors';
+import { RateLimitScope, RateLimitsService } from '../common/rate-limits/rate-limits.service';
 import { McpServerFactory } from './mcp-server.factory';
 
 /**
@@ -18,12 +21,14 @@ export class McpController {
   constructor(
     private readonly auth: AuthService,
     private readonly servers: McpServerFactory,
+    private readonly limits: RateLimitsService,
   ) {}
 
   @All()
   async handle(@Req() req: Request, @Res() res: Response): Promise<void> {
     const principal = await this.authenticate(req, res);
     if (!principal) return;
+    if (!(await this.withinRateLimit(principal, res))) return;
     const server = this.servers.create(principal);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
@@ -32,6 +37,20 @@ export class McpController {
     });
     await server.connect(transport);
     await transport.handleRequest(req, res);
+  }
+
+  /**
+   * Each MCP request spends one point of the credential's API budget, before any JSON-RPC is read. Past it: HTTP 429
+   * with Retry-After, as GraphQL over HTTP answers, not an isError result (a tools/list or an initialize can be
+   * refused as well, and HTTP clients already back off on 429).
+   */
+  private async withinRateLimit(principal: Principal, res: Response): Promise<boolean> {
+    const decision = await this.limits.consume(RateLimitScope.Api, credentialKey(principal), 1);
+    if (decision.allowed) return true;
+    const error = new CredentialRateLimitedError(decision.retryAfterMs ?? 60_000);
+    res.status(429).setHeader('Retry-After', String(retryAfterSeconds(error.retryAfterMs)));
+    res.json({ error: error.reasonCode, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs });
+    return false;
   }
 
   private async authenticate(req: Request, res: Response): Promise<Principal | null> {

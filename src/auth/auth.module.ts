@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommonModule } from '../common/common.module';
+import { CALLER_CREDENTIALS } from '../common/graphql/caller-credentials';
 import { SOCKET_AUTHENTICATOR } from '../common/graphql/socket-authenticator';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysService } from './api-keys.service';
@@ -10,6 +11,7 @@ import { AuditService } from './audit.service';
 import { AuthGuard } from './auth.guard';
 import { AuthResolver } from './auth.resolver';
 import { AuthService } from './auth.service';
+import { CallerCredentialsAdapter } from './caller-credentials.adapter';
 import { GraphqlSocketAuth } from './graphql-socket-auth';
 import { PortalSessionEntity } from './portal-session.entity';
 import { PortalSessionsResolver } from './portal-sessions.resolver';
@@ -30,8 +32,9 @@ import { TenantsService } from './tenants.service';
     PortalSessionsResolver,
     SubscriptionAuthService,
     { provide: SOCKET_AUTHENTICATOR, useClass: GraphqlSocketAuth },
+    { provide: CALLER_CREDENTIALS, useClass: CallerCredentialsAdapter },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TenantsService, ApiKeysService, AuditService, AuthService, SOCKET_AUTHENTICATOR],
+  exports: [TenantsService, ApiKeysService, AuditService, AuthService, SOCKET_AUTHENTICATOR, CALLER_CREDENTIALS],
 })
 export class AuthModule {}

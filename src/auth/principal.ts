@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 export enum Permission {
   ManageWebhooks = 'manage_webhooks',
   /** Every query, subscription and read-only agent tool, and nothing else. */
@@ -54,4 +56,16 @@ export function systemPrincipal(tenantId: string, actorId = 'hookline'): Princip
 export function mayRead(principal: Pick<Principal, 'permissions'>): boolean {
   const { permissions } = principal;
   return permissions.includes(Permission.ManageWebhooks) || permissions.includes(Permission.ReadWebhooks);
+}
+
+/**
+ * One credential, as the rate limiter counts it: an API key (whatever its actor), else an actor of a tenant (an
+ * admin JWT's subject, so a fresh token of the same subject shares its budget; a portal session by its id once
+ * it has its actor type). Hashed: subjects are free text of any length.
+ */
+export function credentialKey(principal: Principal): string {
+  const parts = principal.apiKeyId
+    ? [ActorType.ApiKey, principal.apiKeyId]
+    : [principal.actorType, principal.tenantId, principal.actorId];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }

@@ -184,6 +184,41 @@ class EnvSchema {
   @Min(60)
   @Max(31_536_000)
   JWT_MAX_LIFETIME_SECONDS = 86_400;
+
+  /** Steady rate of the API per credential (API key, JWT subject, portal session), shared by all api processes. */
+  @IsInt()
+  @Min(1)
+  @Max(6_000_000)
+  API_RATE_LIMIT_PER_MINUTE = 1200;
+
+  /** Points a credential may draw beyond the steady rate, once per minute (README "Rate limits"). */
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  API_RATE_LIMIT_BURST = 100;
+
+  /** Steady rate of provider callbacks per integration. */
+  @IsInt()
+  @Min(1)
+  @Max(6_000_000)
+  INBOUND_RATE_LIMIT_PER_MINUTE = 1200;
+
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  INBOUND_RATE_LIMIT_BURST = 100;
+
+  /** Where the rate-limit counters live; REDIS_URL when unset. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// connection string' })
+  RATE_LIMIT_REDIS_URL?: string;
+}
+
+/** A token bucket of the rate limiter: its steady rate and its burst (README "Rate limits"). */
+export interface RateLimitPolicy {
+  perMinute: number;
+  burst: number;
 }
 
 export interface AppConfig {
@@ -221,6 +256,9 @@ export interface AppConfig {
   };
   /** No trailing slash. */
   publicBaseUrl: string;
+  apiRateLimit: RateLimitPolicy;
+  inboundRateLimit: RateLimitPolicy;
+  rateLimitRedisUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -243,6 +281,10 @@ const NUMERIC = [
   'RETENTION_AUDIT_DAYS',
   'RETENTION_INTERVAL_MS',
   'RETENTION_BATCH_SIZE',
+  'API_RATE_LIMIT_PER_MINUTE',
+  'API_RATE_LIMIT_BURST',
+  'INBOUND_RATE_LIMIT_PER_MINUTE',
+  'INBOUND_RATE_LIMIT_BURST',
 ] as const;
 
 /** Reads and validates the environment; throws ConfigError with one line naming the variable. */
@@ -324,6 +366,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       batchSize: env.RETENTION_BATCH_SIZE,
     },
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    apiRateLimit: { perMinute: env.API_RATE_LIMIT_PER_MINUTE, burst: env.API_RATE_LIMIT_BURST },
+    inboundRateLimit: { perMinute: env.INBOUND_RATE_LIMIT_PER_MINUTE, burst: env.INBOUND_RATE_LIMIT_BURST },
+    rateLimitRedisUrl: env.RATE_LIMIT_REDIS_URL ?? env.REDIS_URL,
   };
 }
 

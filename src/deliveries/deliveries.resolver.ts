@@ -1,7 +1,20 @@
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import {
+  Args,
+  Context,
+  Extensions,
+  ID,
+  Int,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+  Subscription,
+} from '@nestjs/graphql';
 import { ChannelScoped, CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
 import { ALL_CHANNELS, channelScope, Permission, Principal } from '../auth/principal';
 import type { GraphqlContext } from '../common/graphql/graphql-context';
+import { RATE_LIMIT_ITEMS } from '../common/graphql/operation-points';
 import { PubSubService, Topic } from '../common/graphql/pubsub';
 import { VersionedMemo } from '../common/graphql/versioned-memo';
 import { IdempotencyKeyHeader } from '../common/idempotency/idempotency-key.decorator';
@@ -55,6 +68,7 @@ export class DeliveriesResolver {
   }
 
   @Mutation(() => [Event], { description: 'Up to 100 events in one call, stored in one transaction' })
+  @Extensions({ [RATE_LIMIT_ITEMS]: 'inputs' }) // one rate-limit point per event
   async publishEvents(
     @CurrentPrincipal() p: Principal,
     @Args('inputs', { type: () => [PublishEventInput] }) inputs: PublishEventInput[],

@@ -80,6 +80,8 @@ export enum InboundRefusalReason {
   BodyNotObject = 'BODY_NOT_OBJECT',
   /** 400: a signed body nested deeper than MAX_JSON_DEPTH (with `limit`). */
   LimitExceeded = 'LIMIT_EXCEEDED',
+  /** 429: the integration's callbacks are past INBOUND_RATE_LIMIT_PER_MINUTE (with `retryAfterMs`, and Retry-After). */
+  IntegrationRateLimited = 'INTEGRATION_RATE_LIMITED',
 }
 
 export interface InboundRefusal {
@@ -87,4 +89,5 @@ export interface InboundRefusal {
   message: string;
   reasonCode: InboundRefusalReason;
   limit?: number;
+  retryAfterMs?: number;
 }

@@ -1,6 +1,7 @@
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../common/graphql/scalars';
 import { findUnstorableText, replaceUnstorable, storableCopy } from '../common/graphql/storable-text';
 import { Injectable, Logger } from '@nestjs/common';
+import { RateLimitScope, RateLimitsService } from '../common/rate-limits/rate-limits.service';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { IntegrationsService, type IntegrationWithSecrets } from '../integrations/integrations.service';
@@ -24,7 +25,8 @@ export interface InboundCallback extends InboundRequest {
 export type InboundReceipt =
   | { status: 202; body: { id: string } }
   | { status: 200; body: { id: string; duplicate: true } }
-  | { status: 400 | 401 | 404 | 415; body: { error: InboundRefusal } };
+  | { status: 400 | 401 | 404 | 415; body: { error: InboundRefusal } }
+  | { status: 429; retryAfterMs: number; body: { error: InboundRefusal } };
 
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 
@@ -38,6 +40,13 @@ function refuse(
   return { status, body: { error: { code, message, reasonCode: reason, ...(limit === undefined ? {} : { limit }) } } };
 }
 
+/** 429 with Retry-After: providers retry on it. */
+function rateLimited(retryAfterMs: number): InboundReceipt {
+  const message = `too many callbacks for this integration: retry after ${retryAfterMs} ms`;
+  const error = { code: 'RATE_LIMITED', message, reasonCode: Reason.IntegrationRateLimited, retryAfterMs };
+  return { status: 429, retryAfterMs, body: { error } };
+}
+
 @Injectable()
 export class InboundReceiverService {
   private readonly logger = new Logger(InboundReceiverService.name);
@@ -47,6 +56,7 @@ export class InboundReceiverService {
     private readonly queue: InboundEventsQueue,
     private readonly integrations: IntegrationsService,
     private readonly processing: InboundProcessingService,
+    private readonly limits: RateLimitsService,
   ) {}
 
   /** POST /inbound/{provider}/{integrationId}: the path names the integration, and its signature is always required. */
@@ -90,6 +100,9 @@ export class InboundReceiverService {
     const verified = signatureRequired ? adapter.verify(request, found.secrets) : { ok: true as const };
     if (!verified.ok)
       return refuse(401, 'UNAUTHENTICATED', Reason.SignatureInvalid, `invalid signature: ${verified.reason}`);
+    // Counted once signed: a stranger who knows the URL cannot spend the provider's budget. Refused: nothing stored.
+    const limited = await this.limits.consume(RateLimitScope.Inbound, found.integration.id, 1);
+    if (!limited.allowed) return rateLimited(limited.retryAfterMs ?? 60_000);
 
     let body: unknown;
     try {

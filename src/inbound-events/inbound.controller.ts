@@ -1,7 +1,8 @@
 import { Controller, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/auth.decorators';
-import { InboundCallback, InboundReceiverService } from './inbound-receiver.service';
+import { retryAfterSeconds } from '../common/rate-limits/rate-limit-windows';
+import { InboundCallback, InboundReceipt, InboundReceiverService } from './inbound-receiver.service';
 
 /** Provider callbacks: authenticated by the provider's signature over the raw body, not by a bearer token. */
 @Controller('inbound')
@@ -12,8 +13,7 @@ export class InboundController {
   /** Faire's single webhook URL per brand: X-Faire-Brand-Token names the integration. */
   @Post('faire')
   async receiveFaire(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const receipt = await this.receiver.receiveFaire(toCallback(req));
-    res.status(receipt.status).json(receipt.body);
+    send(res, await this.receiver.receiveFaire(toCallback(req)));
   }
 
   @Post(':provider/:integrationId')
@@ -23,9 +23,14 @@ export class InboundController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const receipt = await this.receiver.receive(provider, integrationId, toCallback(req));
-    res.status(receipt.status).json(receipt.body);
+    send(res, await this.receiver.receive(provider, integrationId, toCallback(req)));
   }
+}
+
+/** A receipt as HTTP: its status and body, and Retry-After (seconds, rounded up) on a 429. */
+function send(res: Response, receipt: InboundReceipt): void {
+  if (receipt.status === 429) res.setHeader('Retry-After', String(retryAfterSeconds(receipt.retryAfterMs)));
+  res.status(receipt.status).json(receipt.body);
 }
 
 /** main.ts mounts express.raw on /inbound, so the body is the exact bytes received. */

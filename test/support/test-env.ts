@@ -17,4 +17,9 @@ export function applyTestEnv(): void {
   process.env.DELIVERY_LEASE_GRACE_MS ??= '2000';
   process.env.LOG_LEVEL ??= 'error';
   process.env.MIGRATIONS_RUN ??= 'false';
+  // Suites share a few credentials across hundreds of requests; test/e2e/rate-limits.e2e-spec.ts sets its own limits.
+  process.env.API_RATE_LIMIT_PER_MINUTE ??= '6000000';
+  process.env.API_RATE_LIMIT_BURST ??= '1000000';
+  process.env.INBOUND_RATE_LIMIT_PER_MINUTE ??= '6000000';
+  process.env.INBOUND_RATE_LIMIT_BURST ??= '1000000';
 }

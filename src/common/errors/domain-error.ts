@@ -9,6 +9,8 @@ export enum ErrorCode {
   BadUserInput = 'BAD_USER_INPUT',
   Conflict = 'CONFLICT',
   Unprocessable = 'UNPROCESSABLE',
+  /** A credential (or an integration's callbacks) past its rate limit; comes with retryAfterMs. */
+  RateLimited = 'RATE_LIMITED',
   Internal = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -52,6 +54,7 @@ const GENERIC_REASON: Record<ErrorCode, string> = {
   [ErrorCode.BadUserInput]: 'INVALID_INPUT',
   [ErrorCode.Conflict]: 'CONFLICT',
   [ErrorCode.Unprocessable]: 'UNPROCESSABLE',
+  [ErrorCode.RateLimited]: 'RATE_LIMITED',
   [ErrorCode.Internal]: 'INTERNAL',
 };
 
@@ -103,4 +106,8 @@ export class ConflictError extends DomainError {
 
 export class UnprocessableError extends DomainError {
   readonly code = ErrorCode.Unprocessable;
+}
+
+export class RateLimitedDomainError extends DomainError {
+  readonly code = ErrorCode.RateLimited;
 }

@@ -9,6 +9,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.BadUserInput]: 400,
   [ErrorCode.Conflict]: 409,
   [ErrorCode.Unprocessable]: 422,
+  [ErrorCode.RateLimited]: 429,
   [ErrorCode.Internal]: 500,
 };
 

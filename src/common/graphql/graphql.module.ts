@@ -8,10 +8,15 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { formatGraphqlError } from '../errors/format-graphql-error';
 import { CommonModule } from '../common.module';
 import { MetricsService } from '../metrics/metrics.service';
+import { RateLimitsService } from '../rate-limits/rate-limits.service';
+import { CALLER_CREDENTIALS, CallerCredentials } from './caller-credentials';
 import { buildGraphqlContext } from './graphql-context';
 import { HooklineApolloDriver } from './hookline-apollo.driver';
 import { MAX_OPERATION_COST, queryCostPlugin } from './query-cost';
+import { productionIntrospectionRule } from './introspection-rule';
+import { operationPoints } from './operation-points';
 import { queryLimitsRule } from './query-limits';
+import { rateLimitPlugin, rateLimitRefusal } from './rate-limit.plugin';
 import { DateTimeScalar } from './scalars';
 import { variablesDepthPlugin } from './variables-depth.plugin';
 import { namesIn, redactSchemaDetails, schemaDetailsPlugin } from './schema-details';
@@ -32,10 +37,18 @@ export function graphqlModule(options: {
   return NestGraphQLModule.forRootAsync<ApolloDriverConfig>({
     driver: HooklineApolloDriver,
     imports: [CommonModule, options.authentication],
-    inject: [APP_CONFIG, SOCKET_AUTHENTICATOR, MetricsService],
-    useFactory: (config: AppConfig, sockets: SocketAuthenticator, metrics: MetricsService): ApolloDriverConfig => {
+    inject: [APP_CONFIG, SOCKET_AUTHENTICATOR, MetricsService, RateLimitsService, CALLER_CREDENTIALS],
+    useFactory: (
+      config: AppConfig,
+      sockets: SocketAuthenticator,
+      metrics: MetricsService,
+      limits: RateLimitsService,
+      credentials: CallerCredentials,
+    ): ApolloDriverConfig => {
       const production = config.env === 'production';
-      const rules = { validationRules: [queryLimitsRule], hideSuggestions: production, costLimit: MAX_OPERATION_COST };
+      // Production keeps introspection off with a rule of ours, applied over HTTP and WebSocket alike.
+      const validationRules = production ? [queryLimitsRule, productionIntrospectionRule] : [queryLimitsRule];
+      const rules = { validationRules, hideSuggestions: production, costLimit: MAX_OPERATION_COST };
       let schema: GraphQLSchema | undefined; // set by transformSchema once Nest has built it
       const format = (errors: readonly GraphQLError[], payload?: SubscribePayload): GraphQLFormattedError[] =>
         errors.map((e) => {
@@ -61,7 +74,13 @@ export function graphqlModule(options: {
         onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[] | void> => {
           const refused = await sockets.subscribe(ctx as WsContext);
           if (refused) return refused;
-          return prepareOperation(currentSchema(), payload, rules);
+          const prepared = prepareOperation(currentSchema(), payload, rules);
+          const credential = credentials.ofCaller((ctx as WsContext).extra.principal);
+          if (!('schema' in prepared) || credential === null) return prepared;
+          // Each operation over the socket spends its points as over HTTP; a refusal is that operation's error.
+          const cost = operationPoints(prepared.schema, prepared.document, payload.operationName, payload.variables);
+          const limited = await rateLimitRefusal(limits, credential, cost);
+          return limited ? [new GraphQLError(limited.message, { originalError: limited })] : prepared;
         },
         // graphql-ws bypasses Apollo's formatError: apply the same mapping so codes reach WebSocket clients.
         onNext: (_ctx, _id, payload, _args, result) =>
@@ -81,15 +100,16 @@ export function graphqlModule(options: {
         path: '/graphql',
         playground: false,
         graphiql: false,
-        introspection: !production,
+        introspection: true, // productionIntrospectionRule decides in production
         csrfPrevention: true,
         allowBatchedHttpRequests: false,
         includeStacktraceInErrorResponses: false,
-        validationRules: [queryLimitsRule],
+        validationRules,
         validationOptions: { hideSuggestions: production },
         formatError: formatGraphqlError,
         plugins: [
           metrics.apolloPlugin(),
+          rateLimitPlugin(limits, credentials),
           variablesDepthPlugin(),
           queryCostPlugin(MAX_OPERATION_COST),
           ...(production ? [schemaDetailsPlugin()] : []),
