@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseRetrySchedule } from './duration';
+import { parseFrameAncestors } from './frame-ancestors';
 
 export enum AppRole {
   Api = 'api',
@@ -134,6 +135,15 @@ class EnvSchema {
   @Min(60)
   @Max(31_536_000)
   JWT_MAX_LIFETIME_SECONDS = 86_400;
+
+  /** CSP frame-ancestors of the console (src/config/frame-ancestors.ts says what is accepted). */
+  @IsString()
+  CONSOLE_FRAME_ANCESTORS = "'none'";
+
+  /** The built console (npm run build); unset: dist/console at the repository root. */
+  @IsOptional()
+  @IsString()
+  CONSOLE_DIR?: string;
 }
 
 export interface AppConfig {
@@ -162,6 +172,8 @@ export interface AppConfig {
   wsConnectionInitTimeoutMs: number;
   jwtMaxLifetimeSeconds: number;
   idempotencyPurgeIntervalMs: number;
+  consoleFrameAncestors: string;
+  consoleDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -201,6 +213,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const retryScheduleMs = parseRetrySchedule(env.DELIVERY_RETRY_SCHEDULE);
   if (!retryScheduleMs) {
     throw new ConfigError('Invalid environment variable DELIVERY_RETRY_SCHEDULE: expected durations like 5s,5m,30m,2h');
+  }
+
+  const consoleFrameAncestors = parseFrameAncestors(env.CONSOLE_FRAME_ANCESTORS);
+  if (!consoleFrameAncestors) {
+    throw new ConfigError(
+      "Invalid environment variable CONSOLE_FRAME_ANCESTORS: expected 'none', or 'self' and origins like https://shop.example.com",
+    );
   }
 
   const production = env.NODE_ENV === 'production';
@@ -244,6 +263,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     wsMaxSocketsPerCredential: env.WS_MAX_SOCKETS_PER_CREDENTIAL,
     wsConnectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
     jwtMaxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
+    consoleFrameAncestors,
+    consoleDir: resolve(env.CONSOLE_DIR ?? join(__dirname, '..', '..', 'dist', 'console')),
   };
 }
 
