@@ -47,6 +47,7 @@ export async function newConsolePage(
   const problems: PageProblems = { errors: [], cspViolations: [] };
   page.on('pageerror', (e) => problems.errors.push(e.message));
   page.on('console', (msg) => {
+    if (process.env.CONSOLE_TEST_DEBUG) process.stderr.write(`[browser ${msg.type()}] ${msg.text()}\n`);
     if (msg.type() !== 'error') return;
     if (/Content Security Policy/i.test(msg.text())) problems.cspViolations.push(msg.text());
   });
@@ -96,4 +97,16 @@ export async function storedCredential(page: Page): Promise<unknown> {
 /** An expression evaluated in the page (a string: the root tsconfig has no DOM types). */
 export async function inPage(page: Page, expression: string): Promise<unknown> {
   return page.evaluate(expression);
+}
+
+/** Polls `read` until it returns `expected` (what a user would wait for); fails with the last value seen. */
+export async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (last === expected) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`expected ${JSON.stringify(expected)} within ${timeoutMs} ms, last saw ${JSON.stringify(last)}`);
 }

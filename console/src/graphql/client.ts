@@ -37,6 +37,8 @@ export function createGraphqlClient(credential: string): { client: Client; dispo
     ],
     fetchOptions: () => ({ headers: { authorization } }),
     requestPolicy: 'cache-and-network',
+    // POST always: a GET would put the query (and its variables) in URLs and logs.
+    preferGetMethod: false,
   });
   return { client, dispose: () => void ws.dispose() };
 }
@@ -66,4 +68,9 @@ export function describeError(error: CombinedError | Error | string): ApiErrorVi
     return [{ message: error.networkError?.message ?? error.message, code: 'NETWORK_ERROR' }];
   }
   return [{ message: error.message }];
+}
+
+/** Whether the API answered NOT_FOUND (another tenant's or channel's id reads as not found too). */
+export function isNotFound(error: CombinedError | undefined): boolean {
+  return !!error?.graphQLErrors.some((e) => e.extensions?.code === 'NOT_FOUND');
 }
