@@ -204,7 +204,7 @@ describe('console: endpoints, live deliveries, replay (real app, receivers and C
     // A refused create shows the API's message and code, and creates nothing.
     await page.getByRole('link', { name: 'Back to the endpoints' }).click();
     await page.getByRole('button', { name: 'New endpoint' }).click();
-    await page.getByLabel('URL', { exact: true }).fill('http://127.0.0.1:9/hook');
+    await page.getByLabel('URL', { exact: true }).fill('http://127.0.0.1:1025/hook');
     await page.getByLabel('Event types (comma separated, empty: all)').fill('no.such.type');
     await page.getByRole('button', { name: 'Create endpoint' }).click();
     const alert = page.getByRole('alert').first();
