@@ -69,7 +69,7 @@ describe('console: endpoints, live deliveries, replay (real app, receivers and C
     const { id, secret } = await createThroughPage(page, receiver.url);
     expect(secret).toMatch(/^whsec_/);
     await page.getByText('you will not see this again').waitFor();
-    expect(await page.getByRole('row').filter({ hasText: receiver.url }).count()).toBe(1);
+    await eventually(() => page.getByRole('row').filter({ hasText: receiver.url }).count(), 1);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await saveScreenshot(page, 'endpoints');
 
