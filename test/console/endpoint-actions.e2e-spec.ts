@@ -95,6 +95,10 @@ describe('console: endpoint actions, filter editor, paging (real app, receivers 
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     expect(await page.getByRole('dialog').count()).toBe(0);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await eventually(() => page.getByRole('dialog').count(), 0);
     const stillThere = await gql(t.graphqlUrl, '{ endpoints { totalCount } }', {}, key);
     expect(dataOf(stillThere).endpoints.totalCount).toBe(1);
     await page.getByRole('button', { name: 'Delete' }).click();

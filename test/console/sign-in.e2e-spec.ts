@@ -7,7 +7,6 @@ import {
   newConsolePage,
   saveScreenshot,
   seriousA11yViolations,
-  signInAt,
   storedCredential,
   inPage,
 } from '../support/browser';
@@ -33,7 +32,16 @@ describe('console: signing in', () => {
     await page.goto(`${t.url}/console`);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await saveScreenshot(page, 'sign-in');
-    await signInAt(page, t, key);
+    // A malformed credential is refused before any request.
+    await page.getByLabel('API key or admin JWT').fill('two words');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('one line, no spaces');
+    expect(await storedCredential(page)).toBeNull();
+    // With the keyboard only: the field takes focus, Enter submits.
+    await page.getByLabel('API key or admin JWT').fill('');
+    await page.getByLabel('API key or admin JWT').focus();
+    await page.keyboard.type(key);
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
     expect(page.url()).not.toContain(key);
     expect(await storedCredential(page)).toBe(key);
