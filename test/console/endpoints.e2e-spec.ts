@@ -124,6 +124,13 @@ describe('console: endpoints, live deliveries, replay (real app, receivers and C
     // The chart counts the attempts made.
     await eventually(() => page.getByTestId('response-time-chart').getAttribute('data-attempts'), '4', 20_000);
 
+    // The log's status filter: a SUCCEEDED-only view has nothing yet, a DEAD_LETTER one has the row.
+    await page.getByLabel('Status').selectOption('SUCCEEDED');
+    await page.getByText('No deliveries match.').waitFor();
+    await page.getByLabel('Status').selectOption('DEAD_LETTER');
+    await eventually(() => page.getByTestId('delivery-row').count(), 1);
+    await page.getByLabel('Status').selectOption('');
+
     await row.getByRole('link', { name: /^Open delivery / }).click();
     await page.getByRole('heading', { name: /^Delivery of / }).waitFor();
     expect(await page.getByTestId('attempt').count()).toBe(4);
