@@ -14,6 +14,7 @@ const MAY_IMPORT = {
   auth: [],
   'tracked-jobs': ['auth'],
   health: ['auth'],
+  'console-host': ['auth'],
   'event-types': ['auth'],
   endpoints: ['auth', 'event-types'],
   filters: ['auth', 'event-types', 'endpoints'],

@@ -15,9 +15,39 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: "CallExpression[callee.name='eval']", message: 'eval is forbidden: user text is never executed' },
-        { selector: "NewExpression[callee.name='Function']", message: 'new Function is forbidden: user text is never executed' },
+        {
+          selector: "NewExpression[callee.name='Function']",
+          message: 'new Function is forbidden: user text is never executed',
+        },
       ],
-      'no-restricted-imports': ['error', { paths: [{ name: 'vm', message: 'vm is forbidden' }, { name: 'node:vm', message: 'vm is forbidden' }, { name: 'jsonpath-plus', message: 'eval-based JSONPath is forbidden' }, { name: 'jsonpath', message: 'eval-based JSONPath is forbidden' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vm', message: 'vm is forbidden' },
+            { name: 'node:vm', message: 'vm is forbidden' },
+            { name: 'jsonpath-plus', message: 'eval-based JSONPath is forbidden' },
+            { name: 'jsonpath', message: 'eval-based JSONPath is forbidden' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The console renders payloads, headers and bodies as text: markup in them must stay inert.
+    files: ['console/**/*.ts', 'console/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.name='eval']", message: 'eval is forbidden: user text is never executed' },
+        {
+          selector: "NewExpression[callee.name='Function']",
+          message: 'new Function is forbidden: user text is never executed',
+        },
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'render text, never HTML' },
+        { selector: 'MemberExpression[property.name=/^(innerHTML|outerHTML)$/]', message: 'render text, never HTML' },
+        { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: 'render text, never HTML' },
+      ],
     },
   },
 );

@@ -6,6 +6,7 @@ import { DomainExceptionFilter } from './common/errors/domain-exception.filter';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
 import { graphqlModule } from './common/graphql/graphql.module';
+import { ConsoleHostModule } from './console-host/console-host.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { TrackedJobsModule } from './tracked-jobs/tracked-jobs.module';
@@ -56,6 +57,7 @@ export class AppModule {
         ...(http
           ? [
               HealthModule,
+              ConsoleHostModule,
               AgentsModule,
               graphqlModule({ autoSchemaFile: opts.autoSchemaFile ?? true, authentication: AuthModule }),
             ]

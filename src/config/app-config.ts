@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseRetrySchedule } from './duration';
 import { KeyRingError, parseKeyRing, SecretKey } from './secret-key-ring';
+import { parseFrameAncestors } from './frame-ancestors';
 
 export enum AppRole {
   Api = 'api',
@@ -213,6 +214,15 @@ class EnvSchema {
   @IsString()
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// connection string' })
   RATE_LIMIT_REDIS_URL?: string;
+
+  /** CSP frame-ancestors of the console (src/config/frame-ancestors.ts says what is accepted). */
+  @IsString()
+  CONSOLE_FRAME_ANCESTORS = "'none'";
+
+  /** The built console (npm run build); unset: dist/console at the repository root. */
+  @IsOptional()
+  @IsString()
+  CONSOLE_DIR?: string;
 }
 
 /** A token bucket of the rate limiter: its steady rate and its burst (README "Rate limits"). */
@@ -259,6 +269,8 @@ export interface AppConfig {
   apiRateLimit: RateLimitPolicy;
   inboundRateLimit: RateLimitPolicy;
   rateLimitRedisUrl: string;
+  consoleFrameAncestors: string;
+  consoleDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -306,6 +318,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const retryScheduleMs = parseRetrySchedule(env.DELIVERY_RETRY_SCHEDULE);
   if (!retryScheduleMs) {
     throw new ConfigError('Invalid environment variable DELIVERY_RETRY_SCHEDULE: expected durations like 5s,5m,30m,2h');
+  }
+
+  const consoleFrameAncestors = parseFrameAncestors(env.CONSOLE_FRAME_ANCESTORS);
+  if (!consoleFrameAncestors) {
+    throw new ConfigError(
+      "Invalid environment variable CONSOLE_FRAME_ANCESTORS: expected 'none', or 'self' and origins like https://shop.example.com",
+    );
   }
 
   const production = env.NODE_ENV === 'production';
@@ -369,6 +388,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     apiRateLimit: { perMinute: env.API_RATE_LIMIT_PER_MINUTE, burst: env.API_RATE_LIMIT_BURST },
     inboundRateLimit: { perMinute: env.INBOUND_RATE_LIMIT_PER_MINUTE, burst: env.INBOUND_RATE_LIMIT_BURST },
     rateLimitRedisUrl: env.RATE_LIMIT_REDIS_URL ?? env.REDIS_URL,
+    consoleFrameAncestors,
+    consoleDir: resolve(env.CONSOLE_DIR ?? join(__dirname, '..', '..', 'dist', 'console')),
   };
 }
 

@@ -1,0 +1,5 @@
+import { NotBuilt } from '../../components/not-built';
+
+export default function EventTypesPage() {
+  return <NotBuilt title="Event catalog" />;
+}
