@@ -37,6 +37,8 @@ export function createGraphqlClient(credential: string): { client: Client; dispo
     ],
     fetchOptions: () => ({ headers: { authorization } }),
     requestPolicy: 'cache-and-network',
+    // POST always: a GET would put the query (and its variables) in URLs and logs.
+    preferGetMethod: false,
   });
   return { client, dispose: () => void ws.dispose() };
 }
