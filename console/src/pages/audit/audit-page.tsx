@@ -6,6 +6,13 @@ import { PayloadView } from '../../components/payload-view';
 import { AUDIT_LOGS, AuditLogsData, KNOWN_ACTIONS } from './audit.graphql';
 
 const PAGE_SIZE = 20;
+const PREVIEW = 120;
+
+/** A one-line preview of the metadata (the full, pretty-printed text is one click away). */
+function compact(value: unknown): string {
+  const text = JSON.stringify(value) ?? '';
+  return text.length > PREVIEW ? `${text.slice(0, PREVIEW)}…` : text;
+}
 
 /** The tenant's audit log, newest first, 20 a page, filtered by action and by target id (both exact). */
 export default function AuditPage() {
@@ -94,7 +101,9 @@ export default function AuditPage() {
                 <td>
                   {node.metadata !== null && node.metadata !== undefined && (
                     <details>
-                      <summary>Metadata</summary>
+                      <summary>
+                        <code className="muted">{compact(node.metadata)}</code>
+                      </summary>
                       <PayloadView value={node.metadata} label={`Metadata of ${node.action} at ${node.createdAt}`} />
                     </details>
                   )}
