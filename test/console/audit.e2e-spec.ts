@@ -55,8 +55,8 @@ describe('console: audit log', () => {
 
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.getByText('Page 2').waitFor();
-    await rows.first().waitFor();
-    expect(await rows.count()).toBe(3);
+    // The first page stays on screen until the second arrives: wait for the second's row count.
+    await expectRows(3);
     expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Previous page' }).click();
     await page.getByText('Page 1').waitFor();

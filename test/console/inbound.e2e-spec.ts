@@ -72,7 +72,7 @@ describe('console: inbound', () => {
     await page.getByRole('link', { name: 'Console Faire' }).click();
     await page.getByRole('heading', { name: 'Console Faire (faire)' }).waitFor();
     await page.getByTestId('stat-processed').getByText('2').waitFor();
-    expect(await page.getByTestId('inbound-row').count()).toBe(2);
+    await waitUntil(async () => (await page.getByTestId('inbound-row').count()) === 2);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await saveScreenshot(page, 'inbound-integration');
     expect(problems).toEqual({ errors: [], cspViolations: [] });
