@@ -1,3 +1,4 @@
+import './inbound.css';
 import { IntegrationsList } from './integrations-list';
 import { IntegrationView } from './integration-view';
 
