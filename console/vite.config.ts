@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { dataUrlAssets } from './build/data-url-assets';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -8,7 +9,10 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root: here,
   base: '/console/',
-  plugins: [react()],
+  plugins: [
+    react(),
+    dataUrlAssets(fileURLToPath(new URL('../node_modules/.cache/console-data-urls', import.meta.url))),
+  ],
   build: {
     outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
     emptyOutDir: true,
