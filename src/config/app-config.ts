@@ -76,6 +76,12 @@ class EnvSchema {
   @Max(1000)
   WORKER_CONCURRENCY = 200;
 
+  /** Deliveries named by one queue job (one endpoint's): Bull's own per-job Redis work is shared by all of them. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DELIVERY_JOB_BATCH_SIZE = 100;
+
   /** In-flight attempts allowed per endpoint, so one slow endpoint cannot take every worker slot. */
   @IsInt()
   @Min(1)
@@ -150,6 +156,7 @@ export interface AppConfig {
   migrationsRun: boolean;
   queuePrefix: string;
   workerConcurrency: number;
+  deliveryJobBatchSize: number;
   endpointConcurrency: number;
   tenantConcurrency: number;
   maxEndpointsPerTenant: number;
@@ -170,6 +177,7 @@ const NUMERIC = [
   'PORT',
   'DELIVERY_TIMEOUT_MS',
   'WORKER_CONCURRENCY',
+  'DELIVERY_JOB_BATCH_SIZE',
   'ENDPOINT_CONCURRENCY',
   'TENANT_CONCURRENCY',
   'MAX_ENDPOINTS_PER_TENANT',
@@ -232,6 +240,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     migrationsRun: env.MIGRATIONS_RUN,
     queuePrefix: env.QUEUE_PREFIX,
     workerConcurrency: env.WORKER_CONCURRENCY,
+    deliveryJobBatchSize: env.DELIVERY_JOB_BATCH_SIZE,
     endpointConcurrency: env.ENDPOINT_CONCURRENCY,
     tenantConcurrency: env.TENANT_CONCURRENCY,
     maxEndpointsPerTenant: env.MAX_ENDPOINTS_PER_TENANT,
