@@ -19,7 +19,7 @@ export class AttemptRunner {
   ) {}
 
   async run(claimed: ClaimedRow): Promise<AttemptRecord> {
-    const body = JSON.stringify(claimed.payload);
+    const body = claimed.body;
     const secrets = this.secrets.secretsOf({
       secretEncrypted: claimed.secret_encrypted,
       previousSecretEncrypted: claimed.previous_secret_encrypted,
