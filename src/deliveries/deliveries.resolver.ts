@@ -171,7 +171,7 @@ export class DeliveriesResolver {
     @Args('eventId', { type: () => ID, nullable: true }) eventId?: string,
   ): Promise<AsyncIterator<Delivery>> {
     await this.queries.assertSubscribable(p.tenantId, { endpointId, eventId });
-    return this.pubsub.asyncIterator<Delivery>(Topic.DeliveryUpdated, p.tenantId);
+    return this.pubsub.manyIterator<Delivery>(Topic.DeliveryUpdated, p.tenantId);
   }
 }
 

@@ -6,12 +6,14 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
+import { PubSubService, Topic } from '../../src/common/graphql/pubsub';
 import { QueueName } from '../../src/common/queue/queue.constants';
 import { DeliveryQueue, QueuedDelivery } from '../../src/deliveries/deliveries.queue';
 import { createTestApp, TestApp } from '../support/app';
 import { dataOf, gql } from '../support/graphql-client';
 import { Receiver, ReceiverPool, waitUntil } from '../support/receiver';
 import { adminToken, newTenantId } from '../support/tokens';
+import { subscribe } from '../support/ws-client';
 
 const CREATE = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { endpoint { id } } }`;
 const TOGGLE = `mutation($id: ID!) { toggleEndpoint(id: $id) { isActive } }`;
@@ -81,7 +83,10 @@ describe('batch delivery jobs', () => {
       return addBulk(jobs);
     });
     try {
-      const inputs = Array.from({ length: 5 }, (_, i) => ({ eventType: 'order.created', payload: { order: { id: `o${i}`, status: 'paid', currency: 'USD', total: i, line_items: [] } } }));
+      const inputs = Array.from({ length: 5 }, (_, i) => ({
+        eventType: 'order.created',
+        payload: { order: { id: `o${i}`, status: 'paid', currency: 'USD', total: i, line_items: [] } },
+      }));
       const published = dataOf(await gql(t.graphqlUrl, PUBLISH_MANY, { inputs }, adminToken({ tenantId })));
       expect(published.publishEvents).toHaveLength(5);
       await r1.waitFor(5, 15_000);
@@ -138,5 +143,51 @@ describe('batch delivery jobs', () => {
     for (const d of off) expect(await statusOf(d.id)).toEqual({ status: 'HELD', attempts: 0 });
     expect(disabled.requests).toHaveLength(0);
     expect(enabled.requests).toHaveLength(1);
+  });
+
+  it('pushes status changes as one message per tenant per micro-batch, and a subscriber still gets each change', async () => {
+    const tenantId = newTenantId();
+    const token = adminToken({ tenantId });
+    const [r1, r2] = [await receivers.start(), await receivers.start()];
+    await endpointFor(tenantId, r1);
+    await endpointFor(tenantId, r2);
+    const live = subscribe<{ deliveryUpdated: { id: string; status: string } }>(
+      t.wsUrl,
+      token,
+      'subscription { deliveryUpdated { id status } }',
+    );
+    const pubsub = t.app.get(PubSubService);
+    const channel = pubsub.channel(Topic.DeliveryUpdated, tenantId);
+    const messages: unknown[][] = [];
+    const publish = pubsub.pubsub.publish.bind(pubsub.pubsub);
+    const spy = jest.spyOn(pubsub.pubsub, 'publish').mockImplementation(async (trigger, payload) => {
+      if (trigger === channel) messages.push((payload as Record<string, unknown[]>)[Topic.DeliveryUpdated]);
+      return publish(trigger, payload);
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // the subscription is registered on the server
+      const inputs = Array.from({ length: 20 }, (_, i) => ({
+        eventType: 'order.created',
+        payload: { order: { id: `live${i}`, status: 'paid', currency: 'USD', total: i, line_items: [] } },
+      }));
+      dataOf(await gql(t.graphqlUrl, PUBLISH_MANY, { inputs }, token));
+      await r1.waitFor(20, 15_000);
+      await r2.waitFor(20, 15_000);
+      // 40 deliveries, each PENDING, IN_FLIGHT and SUCCEEDED: every change reaches the subscriber on its own.
+      await waitUntil(
+        async () => live.events.filter((e) => e.deliveryUpdated.status === 'SUCCEEDED').length === 40,
+        15_000,
+        50,
+      );
+    } finally {
+      spy.mockRestore();
+      await live.close();
+    }
+    const changes = messages.flat();
+    expect(changes.length).toBeGreaterThanOrEqual(120);
+    expect(live.events.filter((e) => e.deliveryUpdated.status === 'PENDING')).toHaveLength(40);
+    // The publish call's 40 PENDING changes alone are one message; all 120+ changes took far fewer than one each.
+    expect(messages.some((m) => m.length === 40)).toBe(true);
+    expect(messages.length).toBeLessThan(changes.length / 2);
   });
 });
