@@ -82,6 +82,12 @@ class EnvSchema {
   @Max(1000)
   DELIVERY_JOB_BATCH_SIZE = 100;
 
+  /** APP_ROLE=worker only: worker processes this one starts and supervises (one core each). */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WORKER_PROCESSES = 1;
+
   /** In-flight attempts allowed per endpoint, so one slow endpoint cannot take every worker slot. */
   @IsInt()
   @Min(1)
@@ -157,6 +163,7 @@ export interface AppConfig {
   queuePrefix: string;
   workerConcurrency: number;
   deliveryJobBatchSize: number;
+  workerProcesses: number;
   endpointConcurrency: number;
   tenantConcurrency: number;
   maxEndpointsPerTenant: number;
@@ -178,6 +185,7 @@ const NUMERIC = [
   'DELIVERY_TIMEOUT_MS',
   'WORKER_CONCURRENCY',
   'DELIVERY_JOB_BATCH_SIZE',
+  'WORKER_PROCESSES',
   'ENDPOINT_CONCURRENCY',
   'TENANT_CONCURRENCY',
   'MAX_ENDPOINTS_PER_TENANT',
@@ -241,6 +249,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     queuePrefix: env.QUEUE_PREFIX,
     workerConcurrency: env.WORKER_CONCURRENCY,
     deliveryJobBatchSize: env.DELIVERY_JOB_BATCH_SIZE,
+    workerProcesses: env.WORKER_PROCESSES,
     endpointConcurrency: env.ENDPOINT_CONCURRENCY,
     tenantConcurrency: env.TENANT_CONCURRENCY,
     maxEndpointsPerTenant: env.MAX_ENDPOINTS_PER_TENANT,
