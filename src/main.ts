@@ -8,7 +8,8 @@ import { AppModule } from './app.module';
 import { JsonLogger } from './common/logging/json-logger';
 import { requestContext } from './common/logging/request-context';
 import { MetricsService } from './common/metrics/metrics.service';
-import { AppConfig, ConfigError, hasApiRole, loadConfig } from './config/app-config';
+import { AppConfig, AppRole, ConfigError, hasApiRole, loadConfig } from './config/app-config';
+import { isSupervisor, superviseWorkers } from './worker-processes';
 import { ensureDatabaseExists } from './database/data-source';
 import { runMigrations } from './database/migrate';
 import { validationPipe } from './common/errors/validation-pipe';
@@ -61,11 +62,14 @@ export async function bootstrap(): Promise<INestApplication | INestApplicationCo
   const logger = new JsonLogger(config.logLevel);
   await prepareDatabase(config, logger);
 
+  if (config.role === AppRole.Worker && isSupervisor(config)) {
+    process.exit(await superviseWorkers(config, __filename, logger));
+  }
   const module = AppModule.forRole(config.role, { autoSchemaFile: config.env === 'production' ? true : 'schema.gql' });
   if (!hasApiRole(config.role)) {
     const ctx = await NestFactory.createApplicationContext(module, { logger });
     ctx.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
-    logger.log({ msg: 'worker started', role: config.role }, 'Bootstrap');
+    logger.log({ msg: 'worker started', role: config.role, pid: process.pid }, 'Bootstrap');
     return ctx;
   }
   const app = await NestFactory.create<NestExpressApplication>(module, { logger, bodyParser: false });

@@ -121,6 +121,18 @@ class EnvSchema {
   @Max(1000)
   WORKER_CONCURRENCY = 200;
 
+  /** Deliveries named by one queue job (one endpoint's): Bull's own per-job Redis work is shared by all of them. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DELIVERY_JOB_BATCH_SIZE = 100;
+
+  /** APP_ROLE=worker only: worker processes this one starts and supervises (one core each). */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WORKER_PROCESSES = 1;
+
   /** In-flight attempts allowed per endpoint, so one slow endpoint cannot take every worker slot. */
   @IsInt()
   @Min(1)
@@ -246,6 +258,8 @@ export interface AppConfig {
   migrationsRun: boolean;
   queuePrefix: string;
   workerConcurrency: number;
+  deliveryJobBatchSize: number;
+  workerProcesses: number;
   endpointConcurrency: number;
   tenantConcurrency: number;
   maxEndpointsPerTenant: number;
@@ -279,6 +293,8 @@ const NUMERIC = [
   'PORT',
   'DELIVERY_TIMEOUT_MS',
   'WORKER_CONCURRENCY',
+  'DELIVERY_JOB_BATCH_SIZE',
+  'WORKER_PROCESSES',
   'ENDPOINT_CONCURRENCY',
   'TENANT_CONCURRENCY',
   'MAX_ENDPOINTS_PER_TENANT',
@@ -366,6 +382,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     migrationsRun: env.MIGRATIONS_RUN,
     queuePrefix: env.QUEUE_PREFIX,
     workerConcurrency: env.WORKER_CONCURRENCY,
+    deliveryJobBatchSize: env.DELIVERY_JOB_BATCH_SIZE,
+    workerProcesses: env.WORKER_PROCESSES,
     endpointConcurrency: env.ENDPOINT_CONCURRENCY,
     tenantConcurrency: env.TENANT_CONCURRENCY,
     maxEndpointsPerTenant: env.MAX_ENDPOINTS_PER_TENANT,

@@ -38,7 +38,7 @@ export class AttemptRecorder {
           endpointId: updated.endpointId,
           attemptCount: updated.attemptCount,
         };
-        await this.queue.enqueueSafely([retry], outcome.retryInMs ?? 0);
+        await this.queue.enqueueLater(retry, outcome.retryInMs ?? 0); // retries due together share a job
       } else if (updated.orderingKey) {
         const next = await this.store.nextInLane(updated); // a final delivery unblocks the next one of its lane
         const { tenantId, endpointId } = updated;
@@ -60,16 +60,23 @@ export class AttemptRecorder {
     }
   }
 
+  /** Adds the coalesced retries' jobs now (a shutdown does not wait for their window). */
+  flush(): void {
+    this.queue.flush();
+  }
+
   /** Hands a claimed delivery back, as if never attempted, to be tried again after `delayMs`. */
   async giveBack(claimed: ClaimedRow, delayMs: number): Promise<void> {
     const back = await this.store.unclaim(claimed, delayMs);
     await this.notifier.changed(back);
-    const due = back.map((d) => ({
-      id: d.id,
-      tenantId: d.tenantId,
-      endpointId: d.endpointId,
-      attemptCount: d.attemptCount,
-    }));
-    await this.queue.enqueueSafely(due, delayMs, true);
+    await Promise.all(
+      back.map((d) =>
+        this.queue.enqueueLater(
+          { id: d.id, tenantId: d.tenantId, endpointId: d.endpointId, attemptCount: d.attemptCount },
+          delayMs,
+          true,
+        ),
+      ),
+    );
   }
 }

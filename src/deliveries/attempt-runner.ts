@@ -20,7 +20,7 @@ export class AttemptRunner {
   ) {}
 
   async run(claimed: ClaimedRow): Promise<AttemptRecord> {
-    const body = JSON.stringify(claimed.payload);
+    const body = claimed.body;
     let secrets: string[];
     try {
       secrets = this.secrets.secretsOf({

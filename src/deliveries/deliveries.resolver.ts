@@ -223,7 +223,7 @@ export class DeliveriesResolver {
     @Args('eventId', { type: () => ID, nullable: true }) eventId?: string,
   ): Promise<AsyncIterator<Delivery>> {
     await this.queries.assertSubscribable(p.tenantId, { endpointId, eventId }, channelScope(p));
-    return this.pubsub.asyncIterator<Delivery>(Topic.DeliveryUpdated, p.tenantId);
+    return this.pubsub.manyIterator<Delivery>(Topic.DeliveryUpdated, p.tenantId);
   }
 }
 

@@ -14,6 +14,7 @@ import { findDeliveryOf } from './delivery-lookups';
 import { DeliveryEntity, DeliveryStatus, FINAL_STATUSES } from './delivery.entity';
 import { DeliveryQueue } from './deliveries.queue';
 import { FanoutService } from './fanout.service';
+import { fromRow } from './delivery-store';
 
 export const RECOVER_JOB = 'deliveries.recover';
 /** What replay and recover copy: a delivery that ended without success. */
@@ -139,27 +140,31 @@ export class DeliveryRecovery implements OnModuleInit {
     return { replayed: done };
   }
 
-  /** A fresh copy of the delivery: PENDING, or HELD while its endpoint is disabled. */
+  /**
+   * A fresh copy of the delivery: PENDING, or HELD while its endpoint is disabled. Copied in SQL, so the body
+   * keeps the exact text first sent (no round trip through a JavaScript object).
+   */
   private async createReplay(original: DeliveryEntity): Promise<DeliveryEntity> {
     // The original was found within the caller's scope already.
     const endpoint = await this.endpoints.find(original.tenantId, original.endpointId, ALL_CHANNELS);
-    const now = new Date();
-    const repo = this.dataSource.getRepository(DeliveryEntity);
-    const copy = repo.create({
-      ...original,
-      id: randomUUID(),
-      seq: undefined,
-      status: endpoint.isActive ? DeliveryStatus.PENDING : DeliveryStatus.HELD,
-      attemptCount: 0,
-      nextAttemptAt: endpoint.isActive ? now : null,
-      lastResponseStatus: null,
-      lastResponseTimeMs: null,
-      lastError: null,
-      replayOfId: original.id,
-      createdAt: now,
-      updatedAt: now,
-    });
-    const saved = await repo.save(copy);
+    const [row] = await queryReturning(
+      this.dataSource,
+      `INSERT INTO deliveries (id, tenant_id, endpoint_id, event_id, event_type, status, attempt_count, next_attempt_at,
+                               ordering_key, is_test, replay_of_id, payload, created_at, updated_at)
+       SELECT $1, tenant_id, endpoint_id, event_id, event_type, $4, 0, CASE WHEN $5 THEN now() END,
+              ordering_key, is_test, id, payload, now(), now()
+         FROM deliveries WHERE id = $2 AND tenant_id = $3
+       RETURNING *`,
+      [
+        randomUUID(),
+        original.id,
+        original.tenantId,
+        endpoint.isActive ? DeliveryStatus.PENDING : DeliveryStatus.HELD,
+        endpoint.isActive,
+      ],
+    );
+    if (!row) throw new DeliveryNotFoundError(original.id);
+    const saved = fromRow(row);
     await this.fanout.dispatch([saved]);
     return saved;
   }

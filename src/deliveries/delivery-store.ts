@@ -17,7 +17,8 @@ export interface ClaimedRow {
   event_type: string;
   status: DeliveryStatus;
   attempt_count: number;
-  payload: Record<string, unknown>;
+  /** The JSON text to send, as stored: built once at publish, never re-serialised. */
+  body: string;
   ordering_key: string | null;
   seq: string;
   replay_of_id: string | null;
@@ -126,7 +127,7 @@ export class DeliveryStore {
                 SELECT 1 FROM deliveries p
                  WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key AND p.seq < d.seq
                    AND p.status <> ALL($6::text[])))
-        RETURNING d.id, d.tenant_id, d.endpoint_id, d.event_id, d.event_type, d.status, d.attempt_count, d.payload,
+        RETURNING d.id, d.tenant_id, d.endpoint_id, d.event_id, d.event_type, d.status, d.attempt_count, d.payload::text AS body,
                   d.ordering_key, d.seq, d.replay_of_id, d.is_test, d.created_at, e.url, e.headers, e.rate_limit_per_second,
                   e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at`,
       [ids, leaseSeconds, DeliveryStatus.IN_FLIGHT, DeliveryStatus.HELD, DUE_STATUSES, FINAL_STATUSES],
@@ -189,7 +190,7 @@ export function claimedToEntity(r: ClaimedRow): DeliveryEntity {
     replayOfId: r.replay_of_id,
     isTest: r.is_test,
     orderingKey: r.ordering_key,
-    payload: r.payload,
+    payload: JSON.parse(r.body) as Record<string, unknown>,
     createdAt: r.created_at,
     updatedAt: new Date(),
   };

@@ -96,8 +96,8 @@ export class DeliveryEntity {
   @Column('text', { name: 'ordering_key', nullable: true })
   orderingKey: string | null;
 
-  /** The exact JSON body sent: {id, type, timestamp, data} with data after any reducer. */
-  @Column('jsonb')
+  /** The exact JSON body sent: {id, type, timestamp, data} with data after any reducer; json keeps its text. */
+  @Column('json')
   payload: Record<string, unknown>;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })

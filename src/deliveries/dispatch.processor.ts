@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { withDeadline } from '../common/deadline';
-import { AttemptDeliveryJob, JobName, QueueName } from '../common/queue/queue.constants';
+import { AttemptDeliveriesJob, AttemptDeliveryJob, JobName, QueueName } from '../common/queue/queue.constants';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DispatchService } from './dispatch.service';
 
@@ -23,13 +23,19 @@ export class DispatchProcessor implements OnApplicationBootstrap, OnModuleDestro
   private pausing: Promise<void> = Promise.resolve();
 
   constructor(
-    @InjectQueue(QueueName.Deliveries) private readonly queue: Queue<AttemptDeliveryJob>,
+    @InjectQueue(QueueName.Deliveries) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dispatch: DispatchService,
   ) {}
 
+  /** Bull adds up the concurrency of named processors: batches get WORKER_CONCURRENCY, old single jobs one. */
   onApplicationBootstrap(): void {
-    void this.queue.process(JobName.AttemptDelivery, this.config.workerConcurrency, (job: Job<AttemptDeliveryJob>) =>
+    void this.queue.process(
+      JobName.AttemptDeliveries,
+      this.config.workerConcurrency,
+      (job: Job<AttemptDeliveriesJob>) => this.dispatch.handleBatch(job.data),
+    );
+    void this.queue.process(JobName.AttemptDelivery, 1, (job: Job<AttemptDeliveryJob>) =>
       this.dispatch.handle(job.data.deliveryId, job.data.endpointId, job.data.tenantId),
     );
   }

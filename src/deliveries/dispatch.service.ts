@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { AttemptDeliveriesJob } from '../common/queue/queue.constants';
 import { RateLimiter } from '../common/queue/rate-limiter';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeliveryStatus } from './delivery.entity';
@@ -65,6 +66,19 @@ export class DispatchService implements BeforeApplicationShutdown {
    * job is parked in memory (no queue slot held); when only the worker is full, the job keeps its queue slot
    * until a slot frees, which is what stops the worker from reading the whole queue into memory.
    */
+  /**
+   * Takes one batch job: its deliveries are admitted one after the other, exactly as single jobs would be, so the
+   * per-endpoint and per-tenant caps, rate limits and ordering lanes mean what they did. The job holds its queue
+   * slot only while one of them waits for a worker slot.
+   */
+  async handleBatch(job: AttemptDeliveriesJob): Promise<void> {
+    if (!Array.isArray(job.deliveryIds)) return; // a malformed job: its rows stay due and are found again
+    for (const deliveryId of job.deliveryIds) {
+      if (this.closing) return;
+      await this.handle(String(deliveryId), job.endpointId, job.tenantId);
+    }
+  }
+
   async handle(deliveryId: string, endpointId: string, tenantId?: string): Promise<void> {
     if (this.closing) return;
     // Jobs queued before they carried a tenant are capped as a tenant of their own endpoint.
@@ -193,6 +207,7 @@ export class DispatchService implements BeforeApplicationShutdown {
     while (running.size > 0) {
       if (Date.now() >= deadline) return false;
       this.store.flush();
+      this.recorder.flush();
       await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, 100))]);
     }
     return true;

@@ -77,6 +77,7 @@ export class FanoutService {
     // Events of a batch that share a type and channels share their endpoints and filter configurations.
     const targets = new Map<string, { endpoints: EndpointEntity[]; configs: FilterReducerEntity[] }>();
     const deliveries: DeliveryEntity[] = [];
+    const bodies: string[] = []; // each delivery's JSON text, beside it
     for (const event of events) {
       const key = `${event.eventType}|${[...event.channels].sort().join('\u0001')}`;
       let target = targets.get(key);
@@ -93,9 +94,15 @@ export class FanoutService {
       const matching = target.endpoints;
       if (matching.length === 0) continue;
       const verdicts = await this.filters.decideForFanout(target.configs, event.payload);
+      // Serialised once per event, and the same string for every endpoint without a reducer (only the signature
+      // differs per endpoint); a reducer's output is serialised in its own member order.
+      const unreduced = deliveryBody(event, event.payload);
+      let unreducedText: string | null = null;
       for (const endpoint of matching) {
         const verdict = verdicts.get(endpoint.id);
         if (verdict && !verdict.deliver) continue;
+        const reduced = verdict && verdict.data !== event.payload ? deliveryBody(event, verdict.data) : null;
+        bodies.push(reduced ? JSON.stringify(reduced) : (unreducedText ??= JSON.stringify(unreduced)));
         deliveries.push(
           manager.create(DeliveryEntity, {
             id: randomUUID(),
@@ -109,14 +116,14 @@ export class FanoutService {
             orderingKey: event.orderingKey,
             isTest: opts.isTest ?? false,
             replayOfId: null,
-            payload: deliveryBody(event, verdict ? verdict.data : event.payload),
+            payload: reduced ?? unreduced,
             createdAt: new Date(now),
             updatedAt: new Date(now),
           }),
         );
       }
     }
-    await insertEventsAndDeliveries(manager, tenantId, events, deliveries);
+    await insertEventsAndDeliveries(manager, tenantId, events, deliveries, bodies);
     return { events, deliveries };
   }
 
@@ -168,6 +175,7 @@ async function insertEventsAndDeliveries(
   tenantId: string,
   events: EventEntity[],
   deliveries: DeliveryEntity[],
+  bodies: string[],
 ): Promise<void> {
   const ev = <T>(f: (e: EventEntity) => T): T[] => events.map(f);
   const dl = <T>(f: (d: DeliveryEntity) => T): T[] => deliveries.map(f);
@@ -179,7 +187,7 @@ async function insertEventsAndDeliveries(
               AS u(id, event_type, payload, channels, ordering_key, idempotency_key, created_at)
      )
      INSERT INTO deliveries (id, tenant_id, endpoint_id, event_id, event_type, status, attempt_count, next_attempt_at, ordering_key, is_test, replay_of_id, payload, created_at, updated_at)
-     SELECT u.id, u.tenant_id, u.endpoint_id, u.event_id, u.event_type, u.status, u.attempt_count, u.next_attempt_at, u.ordering_key, u.is_test, u.replay_of_id, u.payload::jsonb, u.created_at, u.updated_at
+     SELECT u.id, u.tenant_id, u.endpoint_id, u.event_id, u.event_type, u.status, u.attempt_count, u.next_attempt_at, u.ordering_key, u.is_test, u.replay_of_id, u.payload::json, u.created_at, u.updated_at
        FROM unnest($9::uuid[], $10::text[], $11::uuid[], $12::uuid[], $13::text[], $14::text[], $15::int[], $16::timestamptz[], $17::text[], $18::bool[], $19::uuid[], $20::text[], $21::timestamptz[], $22::timestamptz[])
             WITH ORDINALITY AS u(id, tenant_id, endpoint_id, event_id, event_type, status, attempt_count, next_attempt_at, ordering_key, is_test, replay_of_id, payload, created_at, updated_at, n)
       ORDER BY u.n
@@ -204,7 +212,7 @@ async function insertEventsAndDeliveries(
       dl((d) => d.orderingKey),
       dl((d) => d.isTest),
       dl((d) => d.replayOfId),
-      dl((d) => JSON.stringify(d.payload)),
+      bodies,
       dl((d) => d.createdAt),
       dl((d) => d.updatedAt),
     ],

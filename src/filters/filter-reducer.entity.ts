@@ -34,7 +34,8 @@ export class FilterReducerEntity {
   @Column('jsonb', { nullable: true })
   filter: Record<string, unknown> | null;
 
-  @Column('jsonb', { nullable: true })
+  /** json, not jsonb: the text as saved, so the reducer's output keeps its member order. */
+  @Column('json', { nullable: true })
   reducer: Record<string, unknown> | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })

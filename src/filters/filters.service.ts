@@ -35,7 +35,7 @@ const FOREIGN_KEY_VIOLATION = '23503';
  */
 const UPSERT = `
   INSERT INTO endpoint_filters (tenant_id, endpoint_id, event_type, filter, reducer)
-  VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)
+  VALUES ($1, $2, $3, $4::jsonb, $5::json)
   ON CONFLICT (endpoint_id, event_type) DO UPDATE
     SET filter = EXCLUDED.filter,
         reducer = EXCLUDED.reducer,

@@ -59,6 +59,16 @@ export class PubSubService implements OnModuleDestroy {
     }
   }
 
+  /** One message for many payloads of a tenant (status changes of one batch); see manyIterator. */
+  async publishMany(topic: Topic, tenantId: string, payloads: Record<string, unknown>[]): Promise<void> {
+    if (payloads.length === 0) return;
+    try {
+      await withDeadline(this.pubsub.publish(this.channel(topic, tenantId), { [topic]: payloads }), 2_000, 'Redis');
+    } catch {
+      // Best effort, as publish.
+    }
+  }
+
   async subscribe(
     topic: Topic,
     tenantId: string,
@@ -73,7 +83,45 @@ export class PubSubService implements OnModuleDestroy {
     return this.pubsub.asyncIterator<T>(this.channel(topic, tenantId));
   }
 
+  /**
+   * A subscriber's iterator for a topic published with publishMany (or publish): each payload of a message comes
+   * out on its own, as `{ [topic]: payload }`, so a subscription's filter and resolver see one item at a time.
+   */
+  manyIterator<T>(topic: Topic, tenantId: string): AsyncIterableIterator<T> {
+    return flattened<T>(this.pubsub.asyncIterator<Record<string, unknown>>(this.channel(topic, tenantId)), topic);
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.pubsub.close().catch(() => undefined);
   }
+}
+
+function flattened<T>(inner: AsyncIterator<Record<string, unknown>>, topic: Topic): AsyncIterableIterator<T> {
+  const buffered: T[] = [];
+  const iterator: AsyncIterableIterator<T> = {
+    async next(): Promise<IteratorResult<T>> {
+      while (buffered.length === 0) {
+        const result = await inner.next();
+        if (result.done) return { done: true, value: undefined };
+        const items = result.value[topic];
+        if (Array.isArray(items)) for (const item of items) buffered.push({ [topic]: item } as T);
+        else buffered.push(result.value as T);
+      }
+      return { done: false, value: buffered.shift() as T };
+    },
+    async return(): Promise<IteratorResult<T>> {
+      buffered.length = 0;
+      await inner.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error?: unknown): Promise<IteratorResult<T>> {
+      buffered.length = 0;
+      await inner.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }

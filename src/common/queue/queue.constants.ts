@@ -6,6 +6,9 @@ export enum QueueName {
 }
 
 export enum JobName {
+  /** One endpoint's deliveries (up to DELIVERY_JOB_BATCH_SIZE): what every enqueue makes now. */
+  AttemptDeliveries = 'attempt-deliveries',
+  /** One delivery: still worked, for jobs queued by a version before batches. */
   AttemptDelivery = 'attempt-delivery',
   ProcessInboundEvent = 'process-inbound-event',
   RunTrackedJob = 'run-tracked-job',
@@ -17,6 +20,12 @@ export interface AttemptDeliveryJob {
   endpointId: string;
   /** The same for the per-tenant cap; absent in jobs queued before it existed. */
   tenantId?: string;
+}
+/** Ids only: each delivery is still claimed, leased, attempted and recorded on its own in Postgres. */
+export interface AttemptDeliveriesJob {
+  endpointId: string;
+  tenantId: string;
+  deliveryIds: string[];
 }
 export interface ProcessInboundEventJob {
   inboundEventId: string;
