@@ -19,6 +19,7 @@ import { FiltersModule } from './filters/filters.module';
 import { InboundEventsModule } from './inbound-events/inbound-events.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { RegistrationsModule } from './registrations/registrations.module';
+import { TelemetryModule } from './common/telemetry/telemetry.module';
 
 export const FEATURE_MODULES = [
   EventTypesModule,
@@ -45,6 +46,7 @@ export class AppModule {
         }),
         // In-process domain events (endpoint enabled/disabled, attempt recorded, event published).
         EventEmitterModule.forRoot(),
+        TelemetryModule,
         AuthModule,
         IdempotencyModule,
         TrackedJobsModule,

@@ -1,5 +1,17 @@
 import { plainToInstance } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  validateSync,
+} from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,6 +25,9 @@ export enum AppRole {
 
 const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' || value === true ? true : value === 'false' || value === false ? false : value;
+
+/** An OTLP collector: the operator's, on any host (loopback and private networks included). */
+const OTLP_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
 /** The environment, as the contract's configuration table names it. */
 class EnvSchema {
@@ -134,6 +149,22 @@ class EnvSchema {
   @Min(60)
   @Max(31_536_000)
   JWT_MAX_LIFETIME_SECONDS = 86_400;
+
+  /** Set: spans are exported over OTLP/HTTP to this collector (README "Tracing"). Unset: tracing is off. */
+  @IsOptional()
+  @IsUrl(OTLP_URL, { message: 'must be an http:// or https:// URL' })
+  @MaxLength(2048)
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** Read by the exporter itself; validated here so a typo fails the boot instead of every export. */
+  @IsOptional()
+  @IsUrl(OTLP_URL, { message: 'must be an http:// or https:// URL' })
+  @MaxLength(2048)
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+
+  @IsString()
+  @Matches(/^[\w.-]{1,100}$/, { message: 'must be 1 to 100 letters, digits, dots, dashes or underscores' })
+  OTEL_SERVICE_NAME = 'hookline';
 }
 
 export interface AppConfig {
@@ -162,6 +193,9 @@ export interface AppConfig {
   wsConnectionInitTimeoutMs: number;
   jwtMaxLifetimeSeconds: number;
   idempotencyPurgeIntervalMs: number;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT; null: tracing off. */
+  otlpEndpoint: string | null;
+  otelServiceName: string;
 }
 
 export class ConfigError extends Error {}
@@ -244,6 +278,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     wsMaxSocketsPerCredential: env.WS_MAX_SOCKETS_PER_CREDENTIAL,
     wsConnectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
     jwtMaxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+    otelServiceName: env.OTEL_SERVICE_NAME,
   };
 }
 

@@ -1,8 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OutboundHttpClient } from '../common/http/http-client';
+import {
+  Span,
+  SpanKind,
+  SpanName,
+  SpanStatusCode,
+  TraceAttribute,
+  traceparentOf,
+  withSpan,
+} from '../common/telemetry/tracing';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EndpointSecrets } from '../endpoints/endpoint-secrets.service';
-import { decideOutcome } from './delivery-outcome';
+import { AttemptOutcome, decideOutcome } from './delivery-outcome';
+import { DeliveryStatus } from './delivery.entity';
 import { AttemptRecord, ClaimedRow } from './delivery-store';
 import { buildSignatureHeaders } from '../common/crypto/sign-payload';
 
@@ -18,7 +28,22 @@ export class AttemptRunner {
     private readonly secrets: EndpointSecrets,
   ) {}
 
-  async run(claimed: ClaimedRow): Promise<AttemptRecord> {
+  /** Under a `hookline.attempt` span, child of the event's publish span whose traceparent the delivery stores. */
+  run(claimed: ClaimedRow): Promise<AttemptRecord> {
+    const attributes = {
+      [TraceAttribute.TenantId]: claimed.tenant_id,
+      [TraceAttribute.DeliveryId]: claimed.id,
+      [TraceAttribute.EventId]: claimed.event_id,
+      [TraceAttribute.EndpointId]: claimed.endpoint_id,
+      [TraceAttribute.AttemptNumber]: claimed.attempt_count,
+    };
+    return withSpan(SpanName.Attempt, attributes, (span) => this.attempt(claimed, span), {
+      kind: SpanKind.CLIENT,
+      parentTraceparent: claimed.trace_parent,
+    });
+  }
+
+  private async attempt(claimed: ClaimedRow, span: Span | null): Promise<AttemptRecord> {
     const body = JSON.stringify(claimed.payload);
     const secrets = this.secrets.secretsOf({
       secretEncrypted: claimed.secret_encrypted,
@@ -31,15 +56,20 @@ export class AttemptRunner {
       body,
       secrets,
     });
+    // The receiver may join the trace; with tracing off no traceparent is sent. Standard Webhooks signs the id,
+    // timestamp and body only, so the header changes no signature.
+    const traceparent = traceparentOf(span);
     const headers = {
       ...(claimed.headers ?? {}),
       'content-type': 'application/json',
       'user-agent': USER_AGENT,
+      ...(traceparent ? { traceparent } : {}),
       ...signature,
     };
     const startedAt = new Date();
     const result = await this.http.post(claimed.url, body, headers, { timeoutMs: this.config.deliveryTimeoutMs });
     const outcome = decideOutcome(result, claimed.attempt_count, this.config.retryScheduleMs);
+    if (span) describeAttempt(span, outcome, result.durationMs);
     return {
       claimed,
       startedAt,
@@ -49,4 +79,13 @@ export class AttemptRunner {
       nextAttemptAt: outcome.retryInMs !== null ? new Date(Date.now() + outcome.retryInMs) : null,
     };
   }
+}
+
+/** The attempt's answer on its span: status code, duration, outcome; ERROR unless it succeeded. */
+function describeAttempt(span: Span, outcome: AttemptOutcome, durationMs: number): void {
+  span.setAttribute(TraceAttribute.DurationMs, Math.round(durationMs));
+  span.setAttribute(TraceAttribute.Outcome, outcome.status);
+  if (outcome.responseStatus !== null) span.setAttribute(TraceAttribute.HttpStatusCode, outcome.responseStatus);
+  if (outcome.status !== DeliveryStatus.SUCCEEDED)
+    span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error ?? outcome.status });
 }

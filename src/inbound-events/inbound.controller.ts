@@ -1,11 +1,20 @@
-import { Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/auth.decorators';
+import { SpanInterceptor } from '../common/telemetry/span.interceptor';
+import { SpanName, TraceAttribute } from '../common/telemetry/tracing';
 import { InboundCallback, InboundReceiverService } from './inbound-receiver.service';
 
 /** Provider callbacks: authenticated by the provider's signature over the raw body, not by a bearer token. */
+/** The `hookline.inbound.receive` span of every route (README "Tracing"). */
+const receiveSpan = new SpanInterceptor(SpanName.InboundReceive, (req) => ({
+  [TraceAttribute.Provider]: String(req.params.provider ?? ''),
+  [TraceAttribute.IntegrationId]: String(req.params.integrationId ?? ''),
+}));
+
 @Controller('inbound')
 @Public()
+@UseInterceptors(receiveSpan)
 export class InboundController {
   constructor(private readonly receiver: InboundReceiverService) {}
 
