@@ -72,6 +72,14 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(common|config)/' },
     },
     {
+      name: 'opentelemetry-only-in-common-telemetry',
+      severity: 'error',
+      comment:
+        'Spans are made through common/telemetry (a no-op branch when tracing is off); only it knows the OTel packages.',
+      from: { path: '^src/', pathNot: '^src/common/telemetry/' },
+      to: { path: '^node_modules/@opentelemetry/' },
+    },
+    {
       name: 'src-never-imports-tests',
       severity: 'error',
       from: { path: '^src/' },
@@ -84,6 +92,10 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     combinedDependencies: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['require', 'node', 'default', 'types'], mainFields: ['main', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['require', 'node', 'default', 'types'],
+      mainFields: ['main', 'types'],
+    },
   },
 };

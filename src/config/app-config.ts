@@ -152,18 +152,18 @@ class EnvSchema {
 
   /** Set: spans are exported over OTLP/HTTP to this collector (README "Tracing"). Unset: tracing is off. */
   @IsOptional()
-  @IsUrl(OTLP_URL, { message: 'must be an http:// or https:// URL' })
+  @IsUrl(OTLP_URL, { message: '$property must be an http:// or https:// URL' })
   @MaxLength(2048)
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 
   /** Read by the exporter itself; validated here so a typo fails the boot instead of every export. */
   @IsOptional()
-  @IsUrl(OTLP_URL, { message: 'must be an http:// or https:// URL' })
+  @IsUrl(OTLP_URL, { message: '$property must be an http:// or https:// URL' })
   @MaxLength(2048)
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
 
   @IsString()
-  @Matches(/^[\w.-]{1,100}$/, { message: 'must be 1 to 100 letters, digits, dots, dashes or underscores' })
+  @Matches(/^[\w.-]{1,100}$/, { message: '$property must be 1 to 100 letters, digits, dots, dashes or underscores' })
   OTEL_SERVICE_NAME = 'hookline';
 }
 
