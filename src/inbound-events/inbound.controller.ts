@@ -5,13 +5,14 @@ import { SpanInterceptor } from '../common/telemetry/span.interceptor';
 import { SpanName, TraceAttribute } from '../common/telemetry/tracing';
 import { InboundCallback, InboundReceiverService } from './inbound-receiver.service';
 
-/** Provider callbacks: authenticated by the provider's signature over the raw body, not by a bearer token. */
-/** The `hookline.inbound.receive` span of every route (README "Tracing"). */
-const receiveSpan = new SpanInterceptor(SpanName.InboundReceive, (req) => ({
-  [TraceAttribute.Provider]: String(req.params.provider ?? ''),
-  [TraceAttribute.IntegrationId]: String(req.params.integrationId ?? ''),
+/** The `hookline.inbound.receive` span of every route (README "Tracing"), named by the route's params it has
+ * (cut to 100 characters: anyone may call these routes with any path). */
+const receiveSpan = new SpanInterceptor(SpanName.InboundReceive, ({ params }) => ({
+  ...(params.provider ? { [TraceAttribute.Provider]: String(params.provider).slice(0, 100) } : {}),
+  ...(params.integrationId ? { [TraceAttribute.IntegrationId]: String(params.integrationId).slice(0, 100) } : {}),
 }));
 
+/** Provider callbacks: authenticated by the provider's signature over the raw body, not by a bearer token. */
 @Controller('inbound')
 @Public()
 @UseInterceptors(receiveSpan)

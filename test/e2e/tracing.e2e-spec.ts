@@ -16,6 +16,8 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
 const KIND_SERVER = 2;
 const KIND_CLIENT = 3;
 const STATUS_ERROR = 2;
+/** Three suites boot five ts-node processes: on a loaded machine one boot can take well over a minute. */
+const BOOT_MS = 150_000;
 
 jest.setTimeout(90_000);
 
@@ -53,17 +55,20 @@ describe('tracing on (OTLP/HTTP to a loopback collector, api and worker processe
     return { id: res.createEndpoint.endpoint.id as string, secret: res.createEndpoint.secret as string };
   };
 
-  beforeAll(async () => {
-    collector = await OtlpCollector.start();
-    const env = {
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      OTEL_SERVICE_NAME: 'hookline-tracing-test',
-    };
-    // One after the other: two ts-node boots at once on a loaded machine can outlast startAppProcess's wait.
-    api = await startAppProcess('api', env);
-    worker = await startAppProcess('worker', env);
-  }, 150_000);
+  beforeAll(
+    async () => {
+      collector = await OtlpCollector.start();
+      const env = {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+        OTEL_SERVICE_NAME: 'hookline-tracing-test',
+      };
+      // One after the other: two ts-node boots at once on a loaded machine can outlast startAppProcess's wait.
+      api = await startAppProcess('api', env, BOOT_MS);
+      worker = await startAppProcess('worker', env, BOOT_MS);
+    },
+    2 * BOOT_MS + 10_000,
+  );
   afterAll(async () => {
     await receivers.closeAll();
     await Promise.all([api?.kill(), worker?.kill()]);
@@ -245,11 +250,15 @@ describe('tracing off', () => {
 
   beforeAll(async () => {
     collector = await OtlpCollector.start();
-    app = await startAppProcess('all', {
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${collector.url}/v1/traces`,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-    });
-  }, 120_000);
+    app = await startAppProcess(
+      'all',
+      {
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${collector.url}/v1/traces`,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+      },
+      BOOT_MS,
+    );
+  }, BOOT_MS + 10_000);
   afterAll(async () => {
     await receivers.closeAll();
     await app?.kill();
@@ -278,5 +287,56 @@ describe('tracing off', () => {
     expect(app.output()).not.toContain('tracing on');
     expect(collector.requests).toBe(0);
     expect(collector.spans).toEqual([]);
+  });
+});
+
+/**
+ * The shutdown flushes: with a batch delay far beyond the test, nothing is exported while the process runs, and
+ * a SIGTERM sends every span of the publish and its attempt before the process exits.
+ */
+describe('tracing flushed on shutdown', () => {
+  let collector: OtlpCollector;
+  let app: AppProcess;
+  const receivers = new ReceiverPool();
+  const token = adminToken({ tenantId: newTenantId() });
+
+  beforeAll(async () => {
+    collector = await OtlpCollector.start();
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '600000' };
+    app = await startAppProcess('all', env, BOOT_MS);
+  }, BOOT_MS + 10_000);
+  afterAll(async () => {
+    await receivers.closeAll();
+    await app?.kill();
+    await collector?.close();
+  });
+
+  it('exports the spans still batched when the process stops', async () => {
+    const receiver = await receivers.start(ok());
+    dataOf(
+      await gql(
+        `${app.url}/graphql`,
+        CREATE_ENDPOINT,
+        { input: { url: receiver.url, eventTypes: ['order.created'] } },
+        token,
+      ),
+    );
+    const [published] = dataOf(
+      await gql(`${app.url}/graphql`, PUBLISH_TWO, { inputs: [{ eventType: 'order.created', payload: ORDER }] }, token),
+    ).publishEvents as { id: string }[];
+    const [request] = await receiver.waitFor(1);
+    const [, traceId, spanId] = TRACEPARENT.exec(request.headers.traceparent ?? '') ?? [];
+    expect(traceId).toEqual(expect.any(String));
+    // Batched for ten minutes: nothing has gone yet.
+    expect(collector.requests).toBe(0);
+
+    expect(await app.kill()).toBe(0);
+    const attempt = one(collector.spans, (s) => s.name === 'hookline.attempt');
+    expect(attempt).toMatchObject({ traceId, spanId, attributes: { 'hookline.event_id': published.id } });
+    const event = one(collector.spans, (s) => s.spanId === attempt.parentSpanId);
+    expect(event).toMatchObject({ name: 'hookline.publish.event', attributes: { 'hookline.event_id': published.id } });
+    const publish = one(collector.spans, (s) => s.spanId === event.parentSpanId);
+    expect(publish.name).toBe('hookline.publish');
+    expect(one(collector.spans, (s) => s.spanId === publish.parentSpanId).name).toBe('mutation PublishTwo');
   });
 });

@@ -3,6 +3,9 @@ import { context, trace } from '@opentelemetry/api';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { SpanKind, SpanName, SpanStatusCode, startSpan, TraceAttribute } from './tracing';
 
+/** Operation names are the client's: a span name stays short whatever the query says. */
+const MAX_NAME = 200;
+
 /**
  * The GraphQL operation span, in two halves. Apollo plugins cannot make a span the active context of the
  * execution, so this middleware (mounted on /graphql by main.ts, only with tracing on) starts the span and runs
@@ -44,7 +47,7 @@ export function graphqlTracingPlugin(): ApolloServerPlugin {
         async didResolveOperation(ctx) {
           if (!ctx.operation) return;
           const type = ctx.operation.operation;
-          const name = ctx.operationName ?? ctx.operation.name?.value;
+          const name = (ctx.operationName ?? ctx.operation.name?.value)?.slice(0, MAX_NAME);
           span.updateName(name ? `${type} ${name}` : type);
           span.setAttribute(TraceAttribute.GraphqlOperationType, type);
           if (name) span.setAttribute(TraceAttribute.GraphqlOperationName, name);

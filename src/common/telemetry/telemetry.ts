@@ -4,6 +4,7 @@ import { enableTracing } from './tracing';
 
 export const DEFAULT_SERVICE_NAME = 'hookline';
 export const ROLE_ATTRIBUTE = 'hookline.role';
+const MAX_ATTRIBUTE_LENGTH = 2048;
 
 export interface TelemetryOptions {
   /** OTEL_EXPORTER_OTLP_ENDPOINT, validated by the config. Null: tracing off, no SDK loaded or started. */
@@ -37,6 +38,10 @@ export function startTelemetry(options: TelemetryOptions): boolean {
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [],
+    // A bound on every attribute value (ours hold ids, names and error messages), unless the operator sets one.
+    ...(process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT
+      ? {}
+      : { spanLimits: { attributeValueLengthLimit: MAX_ATTRIBUTE_LENGTH } }),
   });
   sdk.start();
   enableTracing(true);

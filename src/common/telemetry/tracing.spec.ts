@@ -43,6 +43,12 @@ describe('tracing helpers', () => {
       });
       const span = trace.wrapSpanContext({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: TraceFlags.SAMPLED });
       expect(traceparentOf(span)).toBe(TRACEPARENT);
+      // An unsampled parent stays unsampled.
+      const unsampled = trace.getSpanContext(contextFromTraceparent(`00-${TRACE_ID}-${SPAN_ID}-00`));
+      expect(unsampled?.traceFlags).toBe(TraceFlags.NONE);
+      expect(traceparentOf(trace.wrapSpanContext({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 0 }))).toBe(
+        `00-${TRACE_ID}-${SPAN_ID}-00`,
+      );
     });
 
     it('starts a new trace from null, empty or malformed values', () => {

@@ -1,16 +1,4 @@
-import {
-  Attributes,
-  context,
-  Context,
-  defaultTextMapGetter,
-  defaultTextMapSetter,
-  ROOT_CONTEXT,
-  Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { Attributes, context, Context, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 
 /**
  * The spans Hookline makes by hand, through @opentelemetry/api only. Until `enableTracing` (called by
@@ -50,7 +38,8 @@ export enum TraceAttribute {
 }
 
 export const TRACER_NAME = 'hookline';
-const w3c = new W3CTraceContextPropagator();
+/** W3C Trace Context: version 00 has exactly these four fields; ids are lowercase hex, not all zeros. */
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 let enabled = false;
 
 /** Called once the SDK is registered (telemetry.ts); never by feature code. */
@@ -120,16 +109,21 @@ export function failSpan(span: Span, error: unknown): void {
 
 /** The W3C `traceparent` of a span (00-traceid-spanid-flags); null for none or an invalid (no-op) span. */
 export function traceparentOf(span: Span | null): string | null {
-  if (!span || !trace.isSpanContextValid(span.spanContext())) return null;
-  const carrier: Record<string, string> = {};
-  w3c.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
-  return carrier.traceparent ?? null;
+  if (!span) return null;
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  if (!trace.isSpanContextValid(span.spanContext())) return null;
+  return `00-${traceId}-${spanId}-${(traceFlags & 0xff).toString(16).padStart(2, '0')}`;
 }
 
-/** A context whose parent is the span a stored `traceparent` names; the root context for null or a malformed one. */
+/**
+ * A context whose parent is the span a stored `traceparent` names; the root context for null or a malformed one.
+ * Written by hand rather than with the SDK's propagator, so a process with tracing off loads only the API.
+ */
 export function contextFromTraceparent(traceparent: string | null | undefined): Context {
-  if (!traceparent) return ROOT_CONTEXT;
-  return w3c.extract(ROOT_CONTEXT, { traceparent }, defaultTextMapGetter);
+  const match = traceparent ? TRACEPARENT.exec(traceparent) : null;
+  if (!match) return ROOT_CONTEXT;
+  const parent = { traceId: match[1], spanId: match[2], traceFlags: parseInt(match[3], 16), isRemote: true };
+  return trace.isSpanContextValid(parent) ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
 }
 
 export { SpanKind, SpanStatusCode };
