@@ -45,7 +45,7 @@ module.exports = {
     // Node's own modules, from anywhere.
     { from: {}, to: { dependencyTypes: ['core'] } },
     // The composition roots wire everything together.
-    { from: { path: '^src/(app\\.module|main|cli|worker)\\.ts$' }, to: { path: '^(src/|node_modules/)' } },
+    { from: { path: '^src/(app\\.module|main|cli|worker|worker-processes)\\.ts$' }, to: { path: '^(src/|node_modules/)' } },
     // The database folder registers every module's entities and runs the migrations, nothing else.
     { from: { path: '^src/database/' }, to: { path: '^src/[^/]+/.*\\.entity\\.ts$' } },
     // The SQL helper every store uses.
@@ -73,6 +73,14 @@ module.exports = {
       comment: 'common/ and config/ are below every feature; a feature import there is a cycle waiting to happen.',
       from: { path: '^src/(common|config)/' },
       to: { path: '^src/', pathNot: '^src/(common|config)/' },
+    },
+    {
+      name: 'opentelemetry-only-in-common-telemetry',
+      severity: 'error',
+      comment:
+        'Spans are made through common/telemetry (a no-op branch when tracing is off); only it knows the OTel packages.',
+      from: { path: '^src/', pathNot: '^src/common/telemetry/' },
+      to: { path: '^node_modules/@opentelemetry/' },
     },
     {
       name: 'src-never-imports-tests',

@@ -22,6 +22,7 @@ import { IntegrationsModule } from './integrations/integrations.module';
 import { KeyRotationModule } from './key-rotation/key-rotation.module';
 import { RegistrationsModule } from './registrations/registrations.module';
 import { RetentionModule } from './retention/retention.module';
+import { TelemetryModule } from './common/telemetry/telemetry.module';
 
 export const FEATURE_MODULES = [
   EventTypesModule,
@@ -50,6 +51,7 @@ export class AppModule {
         }),
         // In-process domain events (endpoint enabled/disabled, attempt recorded, event published).
         EventEmitterModule.forRoot(),
+        TelemetryModule,
         AuthModule,
         IdempotencyModule,
         TrackedJobsModule,

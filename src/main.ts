@@ -13,6 +13,9 @@ import { isSupervisor, superviseWorkers } from './worker-processes';
 import { ensureDatabaseExists } from './database/data-source';
 import { runMigrations } from './database/migrate';
 import { validationPipe } from './common/errors/validation-pipe';
+import { graphqlSpanMiddleware } from './common/telemetry/graphql-tracing';
+import { startTelemetry } from './common/telemetry/telemetry';
+import { tracingEnabled } from './common/telemetry/tracing';
 
 export const INBOUND_BODY_LIMIT = 1024 * 1024;
 
@@ -35,6 +38,7 @@ export function configureHttpApp(app: NestExpressApplication): void {
   app.use(metrics.httpMiddleware());
   app.use('/inbound', raw({ type: () => true, limit: INBOUND_BODY_LIMIT }));
   app.use('/graphql', json({ limit: '2mb' }));
+  if (tracingEnabled()) app.use('/graphql', graphqlSpanMiddleware());
   app.useGlobalPipes(validationPipe());
   // Exit 0 once shutdown completes (Nest would otherwise re-raise the signal: exit code 143 on SIGTERM).
   app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
@@ -60,6 +64,9 @@ export async function bootstrap(): Promise<INestApplication | INestApplicationCo
     throw error;
   }
   const logger = new JsonLogger(config.logLevel);
+  // Before Nest builds anything: the GraphQL plugin and the /graphql middleware are added only with tracing on.
+  if (startTelemetry({ endpoint: config.otlpEndpoint, role: config.role, serviceName: config.otelServiceName }))
+    logger.log({ msg: 'tracing on', endpoint: config.otlpEndpoint }, 'Bootstrap');
   await prepareDatabase(config, logger);
 
   if (config.role === AppRole.Worker && isSupervisor(config)) {

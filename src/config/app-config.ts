@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
   Matches,
   Max,
   MaxLength,
@@ -30,6 +31,9 @@ export const RETENTION_MAX_DAYS = 3650;
 
 const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' || value === true ? true : value === 'false' || value === false ? false : value;
+
+/** An OTLP collector: the operator's, on any host (loopback and private networks included). */
+const OTLP_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
 /** The environment, as the contract's configuration table names it. */
 class EnvSchema {
@@ -235,6 +239,22 @@ class EnvSchema {
   @IsOptional()
   @IsString()
   CONSOLE_DIR?: string;
+
+  /** Set: spans are exported over OTLP/HTTP to this collector (README "Tracing"). Unset: tracing is off. */
+  @IsOptional()
+  @IsUrl(OTLP_URL, { message: '$property must be an http:// or https:// URL' })
+  @MaxLength(2048)
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** Read by the exporter itself; validated here so a typo fails the boot instead of every export. */
+  @IsOptional()
+  @IsUrl(OTLP_URL, { message: '$property must be an http:// or https:// URL' })
+  @MaxLength(2048)
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+
+  @IsString()
+  @Matches(/^[\w.-]{1,100}$/, { message: '$property must be 1 to 100 letters, digits, dots, dashes or underscores' })
+  OTEL_SERVICE_NAME = 'hookline';
 }
 
 /** A token bucket of the rate limiter: its steady rate and its burst (README "Rate limits"). */
@@ -285,6 +305,9 @@ export interface AppConfig {
   rateLimitRedisUrl: string;
   consoleFrameAncestors: string;
   consoleDir: string;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT; null: tracing off. */
+  otlpEndpoint: string | null;
+  otelServiceName: string;
 }
 
 export class ConfigError extends Error {}
@@ -408,6 +431,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitRedisUrl: env.RATE_LIMIT_REDIS_URL ?? env.REDIS_URL,
     consoleFrameAncestors,
     consoleDir: resolve(env.CONSOLE_DIR ?? join(__dirname, '..', '..', 'dist', 'console')),
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+    otelServiceName: env.OTEL_SERVICE_NAME,
   };
 }
 

@@ -1,8 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OutboundHttpClient } from '../common/http/http-client';
+import {
+  Span,
+  SpanKind,
+  SpanName,
+  SpanStatusCode,
+  TraceAttribute,
+  traceparentOf,
+  withSpan,
+} from '../common/telemetry/tracing';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EndpointSecrets } from '../endpoints/endpoint-secrets.service';
-import { decideOutcome, unsignableOutcome } from './delivery-outcome';
+import { AttemptOutcome, decideOutcome, unsignableOutcome } from './delivery-outcome';
+import { DeliveryStatus } from './delivery.entity';
 import { AttemptRecord, ClaimedRow } from './delivery-store';
 import { buildSignatureHeaders } from '../common/crypto/sign-payload';
 import { SecretKeyMissingError } from '../common/crypto/crypto.errors';
@@ -19,8 +29,23 @@ export class AttemptRunner {
     private readonly secrets: EndpointSecrets,
   ) {}
 
-  async run(claimed: ClaimedRow): Promise<AttemptRecord> {
-    const body = claimed.body;
+  /** Under a `hookline.attempt` span, child of the event's publish span whose traceparent the delivery stores. */
+  run(claimed: ClaimedRow): Promise<AttemptRecord> {
+    const attributes = {
+      [TraceAttribute.TenantId]: claimed.tenant_id,
+      [TraceAttribute.DeliveryId]: claimed.id,
+      [TraceAttribute.EventId]: claimed.event_id,
+      [TraceAttribute.EndpointId]: claimed.endpoint_id,
+      [TraceAttribute.AttemptNumber]: claimed.attempt_count,
+    };
+    return withSpan(SpanName.Attempt, attributes, (span) => this.attempt(claimed, span), {
+      kind: SpanKind.CLIENT,
+      parentTraceparent: claimed.trace_parent,
+    });
+  }
+
+  private async attempt(claimed: ClaimedRow, span: Span | null): Promise<AttemptRecord> {
+    const body = claimed.body; // the JSON text stored at publish, sent as it is
     let secrets: string[];
     try {
       secrets = this.secrets.secretsOf({
@@ -31,7 +56,9 @@ export class AttemptRunner {
     } catch (error) {
       // Its key was removed from the ring: nothing is sent, and retrying cannot help until an operator acts.
       if (!(error instanceof SecretKeyMissingError)) throw error;
-      return this.notSent(claimed, error);
+      const record = this.notSent(claimed, error);
+      if (span) describeAttempt(span, record.outcome, 0);
+      return record;
     }
     const signature = buildSignatureHeaders({
       msgId: claimed.event_id,
@@ -39,15 +66,20 @@ export class AttemptRunner {
       body,
       secrets,
     });
+    // The receiver may join the trace; with tracing off no traceparent is sent. Standard Webhooks signs the id,
+    // timestamp and body only, so the header changes no signature.
+    const traceparent = traceparentOf(span);
     const headers = {
       ...(claimed.headers ?? {}),
       'content-type': 'application/json',
       'user-agent': USER_AGENT,
+      ...(traceparent ? { traceparent } : {}),
       ...signature,
     };
     const startedAt = new Date();
     const result = await this.http.post(claimed.url, body, headers, { timeoutMs: this.config.deliveryTimeoutMs });
     const outcome = decideOutcome(result, claimed.attempt_count, this.config.retryScheduleMs);
+    if (span) describeAttempt(span, outcome, result.durationMs);
     return {
       claimed,
       startedAt,
@@ -62,4 +94,13 @@ export class AttemptRunner {
     const outcome = unsignableOutcome(`${error.reasonCode}: ${error.message}`);
     return { claimed, startedAt: new Date(), outcome, responseTimeMs: null, responseBody: null, nextAttemptAt: null };
   }
+}
+
+/** The attempt's answer on its span: status code, duration, outcome; ERROR unless it succeeded. */
+function describeAttempt(span: Span, outcome: AttemptOutcome, durationMs: number): void {
+  span.setAttribute(TraceAttribute.DurationMs, Math.round(durationMs));
+  span.setAttribute(TraceAttribute.Outcome, outcome.status);
+  if (outcome.responseStatus !== null) span.setAttribute(TraceAttribute.HttpStatusCode, outcome.responseStatus);
+  if (outcome.status !== DeliveryStatus.SUCCEEDED)
+    span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error ?? outcome.status });
 }

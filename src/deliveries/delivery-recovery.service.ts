@@ -150,9 +150,9 @@ export class DeliveryRecovery implements OnModuleInit {
     const [row] = await queryReturning(
       this.dataSource,
       `INSERT INTO deliveries (id, tenant_id, endpoint_id, event_id, event_type, status, attempt_count, next_attempt_at,
-                               ordering_key, is_test, replay_of_id, payload, created_at, updated_at)
+                               ordering_key, is_test, replay_of_id, payload, trace_parent, created_at, updated_at)
        SELECT $1, tenant_id, endpoint_id, event_id, event_type, $4, 0, CASE WHEN $5 THEN now() END,
-              ordering_key, is_test, id, payload, now(), now()
+              ordering_key, is_test, id, payload, trace_parent, now(), now()
          FROM deliveries WHERE id = $2 AND tenant_id = $3
        RETURNING *`,
       [

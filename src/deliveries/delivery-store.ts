@@ -31,6 +31,8 @@ export interface ClaimedRow {
   secret_encrypted: string;
   previous_secret_encrypted: string | null;
   previous_secret_expires_at: Date | null;
+  /** The event's publish span (README "Tracing"); null when it was published with tracing off. */
+  trace_parent: string | null;
 }
 
 /** The result of one attempt, as the store writes it. */
@@ -129,7 +131,7 @@ export class DeliveryStore {
                    AND p.status <> ALL($6::text[])))
         RETURNING d.id, d.tenant_id, d.endpoint_id, d.event_id, d.event_type, d.status, d.attempt_count, d.payload::text AS body,
                   d.ordering_key, d.seq, d.replay_of_id, d.is_test, d.created_at, e.url, e.headers, e.rate_limit_per_second,
-                  e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at`,
+                  e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at, d.trace_parent`,
       [ids, leaseSeconds, DeliveryStatus.IN_FLIGHT, DeliveryStatus.HELD, DUE_STATUSES, FINAL_STATUSES],
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -191,6 +193,7 @@ export function claimedToEntity(r: ClaimedRow): DeliveryEntity {
     isTest: r.is_test,
     orderingKey: r.ordering_key,
     payload: JSON.parse(r.body) as Record<string, unknown>,
+    traceParent: r.trace_parent,
     createdAt: r.created_at,
     updatedAt: new Date(),
   };
@@ -215,6 +218,7 @@ export function fromRow(r: Record<string, unknown>): DeliveryEntity {
     isTest: Boolean(r.is_test),
     orderingKey: (r.ordering_key as string | null) ?? null,
     payload: r.payload as Record<string, unknown>,
+    traceParent: (r.trace_parent as string | null) ?? null,
     createdAt: r.created_at as Date,
     updatedAt: r.updated_at as Date,
   };

@@ -96,6 +96,14 @@ export class DeliveryEntity {
   @Column('text', { name: 'ordering_key', nullable: true })
   orderingKey: string | null;
 
+  /**
+   * The W3C traceparent of the publish span of this delivery's event (README "Tracing"): its attempts, in any
+   * worker and after any retry, re-queue or Redis restart, are that span's children. Null with tracing off.
+   * Optional in the type: rows built before the column (and replays copying them) have none.
+   */
+  @Column('text', { name: 'trace_parent', nullable: true })
+  traceParent?: string | null;
+
   /** The exact JSON body sent: {id, type, timestamp, data} with data after any reducer; json keeps its text. */
   @Column('json')
   payload: Record<string, unknown>;

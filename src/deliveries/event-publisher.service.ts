@@ -13,6 +13,7 @@ import { findEventOf } from './delivery-lookups';
 import { DeliveryEntity } from './delivery.entity';
 import { EventEntity } from './event.entity';
 import { FanoutService, NewEvent } from './fanout.service';
+import { SpanName, TraceAttribute, withSpan } from '../common/telemetry/tracing';
 
 export const MAX_BATCH = 100;
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -54,7 +55,13 @@ export class EventPublisher {
     private readonly audit: AuditService,
   ) {}
 
-  async publish(principal: Principal, input: PublishInput, headerKey?: string): Promise<EventEntity> {
+  /** `hookline.publish` spans parent the event spans of the fan-out (publish-tracing.ts). */
+  publish(principal: Principal, input: PublishInput, headerKey?: string): Promise<EventEntity> {
+    const attributes = { [TraceAttribute.TenantId]: principal.tenantId, [TraceAttribute.EventCount]: 1 };
+    return withSpan(SpanName.Publish, attributes, () => this.publishOne(principal, input, headerKey));
+  }
+
+  private async publishOne(principal: Principal, input: PublishInput, headerKey?: string): Promise<EventEntity> {
     const key = input.idempotencyKey ?? headerKey ?? null;
     this.idempotency.validateKey(key);
     const event = await this.toNewEvent(principal.tenantId, { ...input, idempotencyKey: key });
@@ -82,7 +89,12 @@ export class EventPublisher {
   }
 
   /** Up to 100 events in one transaction. Items with an idempotency key already used return their first event. */
-  async publishMany(principal: Principal, inputs: PublishInput[]): Promise<EventEntity[]> {
+  publishMany(principal: Principal, inputs: PublishInput[]): Promise<EventEntity[]> {
+    const attributes = { [TraceAttribute.TenantId]: principal.tenantId, [TraceAttribute.EventCount]: inputs.length };
+    return withSpan(SpanName.Publish, attributes, () => this.publishBatch(principal, inputs));
+  }
+
+  private async publishBatch(principal: Principal, inputs: PublishInput[]): Promise<EventEntity[]> {
     if (inputs.length === 0 || inputs.length > MAX_BATCH)
       throw new InvalidBatchError(`must hold 1 to ${MAX_BATCH} events`);
     const events: NewEvent[] = [];

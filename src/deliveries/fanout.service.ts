@@ -11,6 +11,7 @@ import { DeliveryNotifier } from './delivery-notifier';
 import { DeliveryQueue, QueuedDelivery } from './deliveries.queue';
 import { EventEntity } from './event.entity';
 import { FanoutTargeting } from './fanout-targeting';
+import { tracedFanout } from './publish-tracing';
 
 export interface NewEvent {
   eventType: string;
@@ -123,7 +124,10 @@ export class FanoutService {
         );
       }
     }
-    await insertEventsAndDeliveries(manager, tenantId, events, deliveries, bodies);
+    // One span per event, child of the caller's (publish, inbound processing); its deliveries keep its traceparent.
+    await tracedFanout(events, deliveries, () =>
+      insertEventsAndDeliveries(manager, tenantId, events, deliveries, bodies),
+    );
     return { events, deliveries };
   }
 
@@ -186,10 +190,10 @@ async function insertEventsAndDeliveries(
          FROM unnest($1::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
               AS u(id, event_type, payload, channels, ordering_key, idempotency_key, created_at)
      )
-     INSERT INTO deliveries (id, tenant_id, endpoint_id, event_id, event_type, status, attempt_count, next_attempt_at, ordering_key, is_test, replay_of_id, payload, created_at, updated_at)
-     SELECT u.id, u.tenant_id, u.endpoint_id, u.event_id, u.event_type, u.status, u.attempt_count, u.next_attempt_at, u.ordering_key, u.is_test, u.replay_of_id, u.payload::json, u.created_at, u.updated_at
-       FROM unnest($9::uuid[], $10::text[], $11::uuid[], $12::uuid[], $13::text[], $14::text[], $15::int[], $16::timestamptz[], $17::text[], $18::bool[], $19::uuid[], $20::text[], $21::timestamptz[], $22::timestamptz[])
-            WITH ORDINALITY AS u(id, tenant_id, endpoint_id, event_id, event_type, status, attempt_count, next_attempt_at, ordering_key, is_test, replay_of_id, payload, created_at, updated_at, n)
+     INSERT INTO deliveries (id, tenant_id, endpoint_id, event_id, event_type, status, attempt_count, next_attempt_at, ordering_key, is_test, replay_of_id, payload, created_at, updated_at, trace_parent)
+     SELECT u.id, u.tenant_id, u.endpoint_id, u.event_id, u.event_type, u.status, u.attempt_count, u.next_attempt_at, u.ordering_key, u.is_test, u.replay_of_id, u.payload::json, u.created_at, u.updated_at, u.trace_parent
+       FROM unnest($9::uuid[], $10::text[], $11::uuid[], $12::uuid[], $13::text[], $14::text[], $15::int[], $16::timestamptz[], $17::text[], $18::bool[], $19::uuid[], $20::text[], $21::timestamptz[], $22::timestamptz[], $23::text[])
+            WITH ORDINALITY AS u(id, tenant_id, endpoint_id, event_id, event_type, status, attempt_count, next_attempt_at, ordering_key, is_test, replay_of_id, payload, created_at, updated_at, trace_parent, n)
       ORDER BY u.n
      RETURNING id, seq::text AS seq`,
     [
@@ -215,6 +219,7 @@ async function insertEventsAndDeliveries(
       bodies,
       dl((d) => d.createdAt),
       dl((d) => d.updatedAt),
+      dl((d) => d.traceParent ?? null),
     ],
   );
   const seqs = new Map(rows.map((r) => [r.id, r.seq]));

@@ -1,6 +1,7 @@
 import { Process, Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
 import { JobName, ProcessInboundEventJob, QueueName } from '../common/queue/queue.constants';
+import { SpanName, TraceAttribute, withSpan } from '../common/telemetry/tracing';
 import { InboundProcessingService } from './inbound-processing.service';
 
 @Processor(QueueName.InboundEvents)
@@ -10,6 +11,7 @@ export class InboundEventsProcessor {
   /** Failures are recorded on the row (FAILED, lastError), so the job itself never fails or retries. */
   @Process({ name: JobName.ProcessInboundEvent, concurrency: 10 })
   async process(job: Job<ProcessInboundEventJob>): Promise<void> {
-    await this.processing.process(job.data.inboundEventId);
+    const attributes = { [TraceAttribute.InboundEventId]: job.data.inboundEventId };
+    await withSpan(SpanName.InboundProcess, attributes, () => this.processing.process(job.data.inboundEventId));
   }
 }

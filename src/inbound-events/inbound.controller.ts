@@ -1,12 +1,22 @@
-import { Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/auth.decorators';
 import { retryAfterSeconds } from '../common/rate-limits/rate-limit-windows';
+import { SpanInterceptor } from '../common/telemetry/span.interceptor';
+import { SpanName, TraceAttribute } from '../common/telemetry/tracing';
 import { InboundCallback, InboundReceipt, InboundReceiverService } from './inbound-receiver.service';
+
+/** The `hookline.inbound.receive` span of every route (README "Tracing"), named by the route's params it has
+ * (cut to 100 characters: anyone may call these routes with any path). */
+const receiveSpan = new SpanInterceptor(SpanName.InboundReceive, ({ params }) => ({
+  ...(params.provider ? { [TraceAttribute.Provider]: String(params.provider).slice(0, 100) } : {}),
+  ...(params.integrationId ? { [TraceAttribute.IntegrationId]: String(params.integrationId).slice(0, 100) } : {}),
+}));
 
 /** Provider callbacks: authenticated by the provider's signature over the raw body, not by a bearer token. */
 @Controller('inbound')
 @Public()
+@UseInterceptors(receiveSpan)
 export class InboundController {
   constructor(private readonly receiver: InboundReceiverService) {}
 

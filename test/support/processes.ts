@@ -25,10 +25,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts the service as its own process (APP_ROLE=api or worker), as production runs it. */
+/**
+ * Starts the service as its own process (APP_ROLE=api or worker), as production runs it. A process that is not up
+ * within `bootTimeoutMs` is killed before the error is thrown: left running, it would boot later and take the
+ * queue jobs of the next test (same queue prefix).
+ */
 export async function startAppProcess(
   role: 'api' | 'worker' | 'all',
   env: Record<string, string> = {},
+  bootTimeoutMs = 60_000,
 ): Promise<AppProcess> {
   applyTestEnv();
   const port = await freePort();
@@ -56,9 +61,12 @@ export async function startAppProcess(
             () => false,
           );
     },
-    60_000,
+    bootTimeoutMs,
     200,
-  );
+  ).catch((error: unknown) => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    throw error;
+  });
   return {
     child,
     url,

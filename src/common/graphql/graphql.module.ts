@@ -19,6 +19,8 @@ import { queryLimitsRule } from './query-limits';
 import { rateLimitPlugin, rateLimitRefusal } from './rate-limit.plugin';
 import { DateTimeScalar } from './scalars';
 import { variablesDepthPlugin } from './variables-depth.plugin';
+import { graphqlTracingPlugin } from '../telemetry/graphql-tracing';
+import { tracingEnabled } from '../telemetry/tracing';
 import { namesIn, redactSchemaDetails, schemaDetailsPlugin } from './schema-details';
 import type { WsContext } from './graphql-context';
 import { SOCKET_AUTHENTICATOR, SocketAuthenticator } from './socket-authenticator';
@@ -113,6 +115,7 @@ export function graphqlModule(options: {
           variablesDepthPlugin(),
           queryCostPlugin(MAX_OPERATION_COST),
           ...(production ? [schemaDetailsPlugin()] : []),
+          ...(tracingEnabled() ? [graphqlTracingPlugin()] : []),
         ],
         transformSchema: (built: GraphQLSchema) => (schema = built),
         context: buildGraphqlContext,
