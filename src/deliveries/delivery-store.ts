@@ -134,8 +134,13 @@ export class DeliveryStore {
                   e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at, d.trace_parent`,
       [ids, leaseSeconds, DeliveryStatus.IN_FLIGHT, DeliveryStatus.HELD, DUE_STATUSES, FINAL_STATUSES],
     );
+    // A delivery asked for twice in one batch (two jobs naming it) is claimed once: only its first caller gets it.
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return requested.map((id) => byId.get(id) ?? null);
+    return requested.map((id) => {
+      const row = byId.get(id) ?? null;
+      byId.delete(id);
+      return row;
+    });
   }
 
   /** One statement: insert the attempts and move each delivery out of IN_FLIGHT. */
