@@ -3,6 +3,7 @@ import { createTestApp, TestApp } from '../support/app';
 import {
   createApiKey,
   ensureConsole,
+  eventually,
   launchBrowser,
   newConsolePage,
   saveScreenshot,
@@ -85,9 +86,8 @@ describe('console: audit log', () => {
     await context.close();
 
     async function expectRows(n: number): Promise<void> {
-      await page.waitForFunction(`document.querySelectorAll('[data-testid="audit-row"]').length === ${n}`, undefined, {
-        timeout: 10_000,
-      });
+      // Polled from the test (a string waitForFunction is evaluated with eval in the page, which the CSP refuses).
+      await eventually(() => page.getByTestId('audit-row').count(), n, 10_000);
     }
   });
 });
