@@ -75,6 +75,11 @@ describe('console: audit log', () => {
     await page.getByLabel('Action').fill('event_type.created');
     await page.getByLabel('Target id').fill(t7 as string);
     await page.getByRole('button', { name: 'Apply filters' }).click();
+    // The previous filter's single row stays on screen until the new answer arrives: wait for t7's row first.
+    await rows
+      .filter({ hasText: t7 as string })
+      .first()
+      .waitFor();
     await expectRows(1);
     expect(await rows.first().innerText()).toContain(t7);
     expect(await rows.first().innerText()).toContain('audit.t7');

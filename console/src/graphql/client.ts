@@ -62,10 +62,7 @@ export function createGraphqlClient(credential: string): { client: Client; dispo
     // POST always: a GET would put the query (and its variables) in URLs and logs.
     preferGetMethod: false,
   });
-  return {
-    client,
-    dispose: () => void ws.dispose(),
-  };
+  return { client, dispose: () => void ws.dispose() };
 }
 
 /** What the error display shows: the message, and the code, reason and errorId when the API gave them. */
