@@ -10,6 +10,11 @@ export interface RouteDef {
   /** Shown in the navigation when set (parameterless routes only). */
   nav?: string;
   title: string;
+  /**
+   * A tenant-wide page (inbound, the audit log): a portal session limited to a channel is refused its operations
+   * (OUTSIDE_CHANNEL_SCOPE), so the console leaves it out of the navigation and explains instead of rendering it.
+   */
+  tenantWide?: boolean;
   page: ComponentType<{ params: Record<string, string> }>;
 }
 
@@ -26,9 +31,9 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/endpoints/:id', title: 'Endpoint', page: EndpointPage },
   { pattern: '/deliveries/:id', title: 'Delivery', page: DeliveryPage },
   { pattern: '/event-types', nav: 'Event catalog', title: 'Event catalog', page: EventTypesPage },
-  { pattern: '/inbound', nav: 'Inbound', title: 'Inbound', page: InboundPage },
-  { pattern: '/inbound/:integrationId', title: 'Integration', page: InboundPage },
-  { pattern: '/audit', nav: 'Audit log', title: 'Audit log', page: AuditPage },
+  { pattern: '/inbound', nav: 'Inbound', title: 'Inbound', tenantWide: true, page: InboundPage },
+  { pattern: '/inbound/:integrationId', title: 'Integration', tenantWide: true, page: InboundPage },
+  { pattern: '/audit', nav: 'Audit log', title: 'Audit log', tenantWide: true, page: AuditPage },
   { pattern: '/graphiql', nav: 'API explorer', title: 'API explorer', page: GraphiqlPage },
 ];
 

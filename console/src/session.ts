@@ -6,6 +6,8 @@
 const KEY = 'hookline.credential';
 const MAX_CREDENTIAL_LENGTH = 8192;
 const listeners = new Set<() => void>();
+/** Why the last portal session stopped working (see endSession); cleared by a new sign-in. */
+let ended: SessionEnd | null = null;
 
 export function readCredential(): string | null {
   try {
@@ -17,6 +19,7 @@ export function readCredential(): string | null {
 
 export function signIn(credential: string): void {
   sessionStorage.setItem(KEY, credential.trim());
+  ended = null;
   listeners.forEach((l) => l());
 }
 
@@ -63,4 +66,27 @@ export function accentFrom(search: string = window.location.search): string | nu
 /** Sets the accent through the CSSOM (no style attribute strings, which the CSP would refuse). */
 export function applyAccent(accent: string | null, root: HTMLElement = document.documentElement): void {
   if (accent) root.style.setProperty('--accent', accent);
+}
+
+/** Why a portal link stopped working, as the API said it (shown instead of the console, once its credential is gone). */
+export interface SessionEnd {
+  reason: 'PORTAL_SESSION_EXPIRED' | 'PORTAL_SESSION_ENDED' | 'PORTAL_SESSION_INVALID';
+  message: string;
+  errorId?: string;
+}
+
+/** The end of a portal session: its credential is forgotten at once, and the reason kept (in memory) to show. */
+export function endSession(end: SessionEnd): void {
+  ended = end;
+  sessionStorage.removeItem(KEY);
+  listeners.forEach((l) => l());
+}
+
+export function readSessionEnd(): SessionEnd | null {
+  return ended;
+}
+
+export function dismissSessionEnd(): void {
+  ended = null;
+  listeners.forEach((l) => l());
 }

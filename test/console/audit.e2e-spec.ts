@@ -3,6 +3,7 @@ import { createTestApp, TestApp } from '../support/app';
 import {
   createApiKey,
   ensureConsole,
+  eventually,
   launchBrowser,
   newConsolePage,
   saveScreenshot,
@@ -74,6 +75,11 @@ describe('console: audit log', () => {
     await page.getByLabel('Action').fill('event_type.created');
     await page.getByLabel('Target id').fill(t7 as string);
     await page.getByRole('button', { name: 'Apply filters' }).click();
+    // The previous filter's single row stays on screen until the new answer arrives: wait for t7's row first.
+    await rows
+      .filter({ hasText: t7 as string })
+      .first()
+      .waitFor();
     await expectRows(1);
     expect(await rows.first().innerText()).toContain(t7);
     expect(await rows.first().innerText()).toContain('audit.t7');
@@ -85,9 +91,8 @@ describe('console: audit log', () => {
     await context.close();
 
     async function expectRows(n: number): Promise<void> {
-      await page.waitForFunction(`document.querySelectorAll('[data-testid="audit-row"]').length === ${n}`, undefined, {
-        timeout: 10_000,
-      });
+      // Polled from the test (a string waitForFunction is evaluated with eval in the page, which the CSP refuses).
+      await eventually(() => page.getByTestId('audit-row').count(), n, 10_000);
     }
   });
 });

@@ -1,5 +1,7 @@
 import { createClient as createWsClient } from 'graphql-ws';
-import { cacheExchange, Client, CombinedError, fetchExchange, subscriptionExchange } from 'urql';
+import { cacheExchange, Client, CombinedError, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
+import { endSession, readCredential } from '../session';
+import { probeViewer, sessionEndOf } from './portal';
 
 /** The console talks to the service only through the public GraphQL API, over HTTP and graphql-ws. */
 export const GRAPHQL_PATH = '/graphql';
@@ -8,19 +10,39 @@ export function wsUrl(loc: Location = window.location): string {
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}${GRAPHQL_PATH}`;
 }
 
-/** One client per credential: signing out or in builds a new one (and closes the old socket). */
+/** graphql-ws closes a socket whose credential is refused (or has died) with 4403. */
+const SOCKET_FORBIDDEN = 4403;
+
+/**
+ * One client per credential: signing out or in builds a new one (and closes the old socket). Any answer saying a
+ * portal session has expired or ended forgets the credential (endSession); a socket closed with 4403 asks the API
+ * over HTTP why, so the console shows the API's own message.
+ */
 export function createGraphqlClient(credential: string): { client: Client; dispose: () => void } {
   const authorization = `Bearer ${credential}`;
+  // Only the credential still signed in may end the session (an old client's late answer changes nothing).
+  const current = () => readCredential() === credential;
   const ws = createWsClient({
     url: wsUrl(),
     connectionParams: { authorization },
     lazy: true,
     retryAttempts: 20,
     shouldRetry: () => true,
+    on: {
+      closed: (event) => {
+        if (current() && (event as { code?: number }).code === SOCKET_FORBIDDEN) void probeViewer(client);
+      },
+    },
   });
-  const client = new Client({
+  const client: Client = new Client({
     url: GRAPHQL_PATH,
     exchanges: [
+      mapExchange({
+        onResult(result) {
+          const end = sessionEndOf(result.error);
+          if (end && current()) endSession(end);
+        },
+      }),
       cacheExchange,
       fetchExchange,
       subscriptionExchange({

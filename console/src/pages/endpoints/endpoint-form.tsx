@@ -1,5 +1,6 @@
 import { FormEvent, useState } from 'react';
 import { EndpointSummary, splitList } from '../../graphql/models';
+import { useViewer } from '../../viewer';
 
 export interface EndpointFormValues {
   url: string;
@@ -9,7 +10,10 @@ export interface EndpointFormValues {
   rateLimitPerSecond: number | null;
 }
 
-/** Create and edit share one form; empty lists mean "every type" / "every channel", as the API says. */
+/**
+ * Create and edit share one form; empty lists mean "every type" / "every channel", as the API says. Under a portal
+ * session limited to a channel, the channels are that channel and cannot be changed (the API accepts nothing else).
+ */
 export function EndpointForm(props: {
   initial?: EndpointSummary;
   submitLabel: string;
@@ -23,6 +27,7 @@ export function EndpointForm(props: {
   const [channels, setChannels] = useState(props.initial?.channels.join(', ') ?? '');
   const [rate, setRate] = useState(props.initial?.rateLimitPerSecond?.toString() ?? '');
   const [problem, setProblem] = useState<string | null>(null);
+  const { channel: sessionChannel } = useViewer();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!/^https?:\/\/\S+$/.test(url.trim())) return setProblem('The URL must start with http:// or https://.');
@@ -32,7 +37,7 @@ export function EndpointForm(props: {
       url: url.trim(),
       description: description.trim() || null,
       eventTypes: splitList(eventTypes),
-      channels: splitList(channels),
+      channels: sessionChannel !== null ? [sessionChannel] : splitList(channels),
       rateLimitPerSecond: rate === '' ? null : Number(rate),
     });
   };
@@ -53,10 +58,17 @@ export function EndpointForm(props: {
           Event types (comma separated, empty: all)
           <input value={eventTypes} onChange={(e) => setEventTypes(e.target.value)} size={36} />
         </label>
-        <label>
-          Channels (comma separated, empty: all)
-          <input value={channels} onChange={(e) => setChannels(e.target.value)} size={24} />
-        </label>
+        {sessionChannel !== null ? (
+          <label>
+            Channel (set by this link)
+            <input value={sessionChannel} readOnly aria-readonly="true" size={24} />
+          </label>
+        ) : (
+          <label>
+            Channels (comma separated, empty: all)
+            <input value={channels} onChange={(e) => setChannels(e.target.value)} size={24} />
+          </label>
+        )}
         <label>
           Rate limit per second
           <input value={rate} onChange={(e) => setRate(e.target.value)} inputMode="numeric" size={8} />

@@ -7,6 +7,7 @@ import { Pager } from '../../components/pager';
 import { EventTypeDetails, SourceBadge } from './event-type-details';
 import { EventTypeForm } from './event-type-form';
 import { EventTypeImport } from './event-type-import';
+import { useViewer } from '../../viewer';
 import { ARCHIVE_EVENT_TYPE, EVENT_TYPES, EventTypeView, UNARCHIVE_EVENT_TYPE } from './event-types.graphql';
 
 const PAGE_SIZE = 20;
@@ -25,6 +26,8 @@ export default function EventTypesPage() {
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
   const [archiving, setArchiving] = useState<EventTypeView | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // Catalog authoring is tenant-wide: a channel-limited portal session only reads the catalog.
+  const authoring = useViewer().channel === null;
   const [{ data, fetching, error }, refetch] = useQuery<{ eventTypes: EventTypeView[] }>({
     query: EVENT_TYPES,
     variables: { includeArchived },
@@ -50,14 +53,16 @@ export default function EventTypesPage() {
   return (
     <section>
       <h1>Event catalog</h1>
-      <div className="toolbar">
-        <button type="button" className="primary" onClick={() => setPanel({ kind: 'create' })}>
-          New event type
-        </button>
-        <button type="button" onClick={() => setPanel({ kind: 'import' })}>
-          Import from OpenAPI
-        </button>
-      </div>
+      {authoring && (
+        <div className="toolbar">
+          <button type="button" className="primary" onClick={() => setPanel({ kind: 'create' })}>
+            New event type
+          </button>
+          <button type="button" onClick={() => setPanel({ kind: 'import' })}>
+            Import from OpenAPI
+          </button>
+        </div>
+      )}
       {notice && (
         <p role="status" className="notice">
           {notice}
@@ -143,7 +148,7 @@ export default function EventTypesPage() {
                     >
                       {open === t.name ? 'Hide' : 'Schema and sample'}
                     </button>
-                    {t.source === 'TENANT' && (
+                    {authoring && t.source === 'TENANT' && (
                       <>
                         <button
                           type="button"
