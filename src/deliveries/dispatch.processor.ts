@@ -28,16 +28,24 @@ export class DispatchProcessor implements OnApplicationBootstrap, OnModuleDestro
     private readonly dispatch: DispatchService,
   ) {}
 
-  /** Bull adds up the concurrency of named processors: batches get WORKER_CONCURRENCY, old single jobs one. */
+  /**
+   * One processor for every job name ('*'), so that Bull runs one loop of WORKER_CONCURRENCY: batch jobs, and the
+   * single-delivery jobs an older version may have left in Redis. (Two named processors ran two loops, and one of
+   * them could report its blocking read cut by a quick close as an error.)
+   */
   onApplicationBootstrap(): void {
     void this.queue.process(
-      JobName.AttemptDeliveries,
+      '*',
       this.config.workerConcurrency,
-      (job: Job<AttemptDeliveriesJob>) => this.dispatch.handleBatch(job.data),
+      (job: Job<AttemptDeliveriesJob | AttemptDeliveryJob>) =>
+        job.name === JobName.AttemptDelivery
+          ? this.legacy(job.data as AttemptDeliveryJob)
+          : this.dispatch.handleBatch(job.data as AttemptDeliveriesJob),
     );
-    void this.queue.process(JobName.AttemptDelivery, 1, (job: Job<AttemptDeliveryJob>) =>
-      this.dispatch.handle(job.data.deliveryId, job.data.endpointId, job.data.tenantId),
-    );
+  }
+
+  private legacy(job: AttemptDeliveryJob): Promise<void> {
+    return this.dispatch.handle(job.deliveryId, job.endpointId, job.tenantId);
   }
 
   /**
