@@ -31,6 +31,7 @@ import {
   Event,
   EventConnection,
   PurgeDeliveriesPayload,
+  PushedDelivery,
   ResponseTimePoint,
   TimeBucket,
   toDeliveryAttemptModel,
@@ -38,6 +39,7 @@ import {
   toDeliveryModel,
   toEventConnection,
   toEventModel,
+  withPushedPayload,
 } from './delivery.model';
 import { DeliveryFilter, EventFilter } from './dto/delivery-filter.input';
 import { PublishEventInput } from './dto/publish-event.input';
@@ -207,6 +209,7 @@ export class DeliveriesResolver {
 
   @Subscription(() => Delivery, {
     description: "Every status change of a delivery of the caller's tenant, optionally narrowed.",
+    resolve: (payload: { deliveryUpdated: PushedDelivery }) => withPushedPayload(payload.deliveryUpdated),
     filter(
       this: DeliveriesResolver,
       payload: { deliveryUpdated: Delivery },

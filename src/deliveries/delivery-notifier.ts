@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { MicroBatcher } from '../common/micro-batcher';
 import { PubSubService, Topic } from '../common/graphql/pubsub';
 import { DeliveryEntity } from './delivery.entity';
-import { toDeliveryModel } from './delivery.model';
+import { deliveryModelFields, PushedDelivery, toDeliveryModel } from './delivery.model';
+import { payloadTextOf } from './delivery-store';
 
 /** Status changes that share one Redis message: a claim or result batch resolves within a few milliseconds. */
 const WINDOW_MS = 5;
@@ -30,7 +31,11 @@ export class DeliveryNotifier {
     const byTenant = new Map<string, Record<string, unknown>[]>();
     for (const d of changes) {
       const models = byTenant.get(d.tenantId) ?? [];
-      models.push({ ...toDeliveryModel(d) });
+      // A claim's or result's entity carries its body as the stored text: it goes as that text, never parsed here.
+      const text = payloadTextOf(d);
+      const model: PushedDelivery =
+        text === undefined ? toDeliveryModel(d) : { ...deliveryModelFields(d), payloadJson: text };
+      models.push({ ...model });
       byTenant.set(d.tenantId, models);
     }
     const messages: Promise<void>[] = [];

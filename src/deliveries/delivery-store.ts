@@ -157,7 +157,7 @@ export class DeliveryStore {
          FROM unnest($1::uuid[], $11::text[], $12::timestamptz[], $6::int[], $7::int[], $9::text[], $4::int[])
               AS v(id, status, next_attempt_at, response_status, response_time_ms, error, attempt_number)
         WHERE d.id = v.id AND d.status = $13 AND d.attempt_count = v.attempt_number
-        RETURNING d.*`,
+        RETURNING ${RESULT_COLUMNS}`,
       [
         col((r) => r.claimed.id),
         col((r) => r.claimed.tenant_id),
@@ -174,14 +174,18 @@ export class DeliveryStore {
         DeliveryStatus.IN_FLIGHT,
       ],
     );
-    const byId = new Map(rows.map((r) => [String(r.id), fromRow(r)]));
-    return records.map((r) => byId.get(r.claimed.id) ?? null);
+    const byId = new Map(rows.map((r) => [String(r.id), r]));
+    return records.map((r) => {
+      const row = byId.get(r.claimed.id);
+      // The body is the claimed one (a delivery's payload never changes): not read back, nor parsed.
+      return row ? withLazyPayload(fieldsFromRow(row), r.claimed.body) : null;
+    });
   }
 }
 
 /** A claimed row in the entity shape (for subscribers: the claim is a status change). */
 export function claimedToEntity(r: ClaimedRow): DeliveryEntity {
-  return {
+  const fields: Omit<DeliveryEntity, 'payload'> = {
     id: r.id,
     seq: r.seq,
     tenantId: r.tenant_id,
@@ -197,15 +201,68 @@ export function claimedToEntity(r: ClaimedRow): DeliveryEntity {
     replayOfId: r.replay_of_id,
     isTest: r.is_test,
     orderingKey: r.ordering_key,
-    payload: JSON.parse(r.body) as Record<string, unknown>,
     traceParent: r.trace_parent,
     createdAt: r.created_at,
     updatedAt: new Date(),
   };
+  return withLazyPayload(fields, r.body);
 }
+
+/** Holds the stored JSON text of an entity built on the hot path (see withLazyPayload). */
+export const PAYLOAD_TEXT = Symbol('deliveries.payloadText');
+
+/**
+ * An entity built from a claim or a result, whose payload is parsed only when something reads it (the status push
+ * sends the text itself, see DeliveryNotifier); the text is kept under PAYLOAD_TEXT. Defined on the object, not
+ * spread into it: a spread would call the getter.
+ */
+function withLazyPayload(fields: Omit<DeliveryEntity, 'payload'>, text: string): DeliveryEntity {
+  let parsed: Record<string, unknown> | undefined;
+  Object.defineProperty(fields, 'payload', {
+    enumerable: true,
+    configurable: true,
+    get: () => (parsed ??= JSON.parse(text) as Record<string, unknown>),
+    set: (value: Record<string, unknown>) => (parsed = value),
+  });
+  Object.defineProperty(fields, PAYLOAD_TEXT, { value: text, enumerable: false });
+  return fields as DeliveryEntity;
+}
+
+export function payloadTextOf(d: DeliveryEntity): string | undefined {
+  return (d as DeliveryEntity & { [PAYLOAD_TEXT]?: string })[PAYLOAD_TEXT];
+}
+
+/** What a result write reads back: every column of the row but its payload. */
+const RESULT_COLUMNS = [
+  'id',
+  'seq',
+  'tenant_id',
+  'endpoint_id',
+  'event_id',
+  'event_type',
+  'status',
+  'attempt_count',
+  'next_attempt_at',
+  'last_response_status',
+  'last_response_time_ms',
+  'last_error',
+  'replay_of_id',
+  'is_test',
+  'ordering_key',
+  'trace_parent',
+  'created_at',
+  'updated_at',
+]
+  .map((c) => `d.${c}`)
+  .join(', ');
 
 /** Raw `RETURNING d.*` row (snake_case) to the entity shape. */
 export function fromRow(r: Record<string, unknown>): DeliveryEntity {
+  return { ...fieldsFromRow(r), payload: r.payload as Record<string, unknown> };
+}
+
+/** Every field of the entity but the payload, from a raw row. */
+function fieldsFromRow(r: Record<string, unknown>): Omit<DeliveryEntity, 'payload'> {
   return {
     id: String(r.id),
     seq: String(r.seq),
@@ -222,7 +279,6 @@ export function fromRow(r: Record<string, unknown>): DeliveryEntity {
     replayOfId: (r.replay_of_id as string | null) ?? null,
     isTest: Boolean(r.is_test),
     orderingKey: (r.ordering_key as string | null) ?? null,
-    payload: r.payload as Record<string, unknown>,
     traceParent: (r.trace_parent as string | null) ?? null,
     createdAt: r.created_at as Date,
     updatedAt: r.updated_at as Date,

@@ -188,6 +188,23 @@ export class PurgeDeliveriesPayload {
 }
 
 export function toDeliveryModel(d: DeliveryEntity): Delivery {
+  return { ...deliveryModelFields(d), payload: d.payload };
+}
+
+/**
+ * A pushed Delivery whose body travels as the stored JSON text (`payloadJson`), so the worker never parses and
+ * re-serialises it; the subscriber's api parses it for the subscriptions that get it (withPushedPayload).
+ */
+export type PushedDelivery = Omit<Delivery, 'payload'> & { payload?: Record<string, unknown>; payloadJson?: string };
+
+export function withPushedPayload(d: PushedDelivery): Delivery {
+  if (typeof d.payloadJson !== 'string') return d as Delivery;
+  const { payloadJson, ...rest } = d;
+  return { ...rest, payload: JSON.parse(payloadJson) as Record<string, unknown> };
+}
+
+/** Every field of the model but the payload. */
+export function deliveryModelFields(d: DeliveryEntity): Omit<Delivery, 'payload'> {
   return {
     id: d.id,
     tenantId: d.tenantId,
@@ -202,7 +219,6 @@ export function toDeliveryModel(d: DeliveryEntity): Delivery {
     lastError: d.lastError,
     replayOfId: d.replayOfId,
     isTest: d.isTest,
-    payload: d.payload,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
   };

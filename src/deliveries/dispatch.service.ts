@@ -133,7 +133,9 @@ export class DispatchService implements BeforeApplicationShutdown {
       await this.recorder.giveBack(claimed, 0); // claimed as the shutdown began (its batch was on its way): released unsent
       return;
     }
-    await this.notifier.changed([claimedToEntity(claimed)]);
+    // Not awaited: the push waits up to the notifier's window for its batch, and the attempt need not. Order holds:
+    // this change is submitted before the attempt's result, to the same FIFO batcher and one Redis connection.
+    void this.notifier.changed([claimedToEntity(claimed)]).catch(() => undefined);
     if (claimed.status === DeliveryStatus.HELD) return; // its endpoint was disabled after the job was queued
     if (!(await this.respectRateLimit(claimed))) {
       await this.recorder.giveBack(claimed, 1000);

@@ -145,17 +145,19 @@ describe('batch delivery jobs', () => {
     expect(enabled.requests).toHaveLength(1);
   });
 
-  it('pushes status changes as one message per tenant per micro-batch, and a subscriber still gets each change', async () => {
+  it('pushes status changes as one message per tenant per micro-batch, and a subscriber still gets each change with its body', async () => {
     const tenantId = newTenantId();
     const token = adminToken({ tenantId });
     const [r1, r2] = [await receivers.start(), await receivers.start()];
     await endpointFor(tenantId, r1);
     await endpointFor(tenantId, r2);
-    const live = subscribe<{ deliveryUpdated: { id: string; status: string } }>(
-      t.wsUrl,
-      token,
-      'subscription { deliveryUpdated { id status } }',
-    );
+    const live = subscribe<{
+      deliveryUpdated: { id: string; status: string; payload: { id: string; data: { order: { id: string } } } };
+    }>(t.wsUrl, token, 'subscription { deliveryUpdated { id status payload } }');
+    const inputs = Array.from({ length: 20 }, (_, i) => ({
+      eventType: 'order.created',
+      payload: { order: { id: `live${i}`, status: 'paid', currency: 'USD', total: i, line_items: [] } },
+    }));
     const pubsub = t.app.get(PubSubService);
     const channel = pubsub.channel(Topic.DeliveryUpdated, tenantId);
     const messages: unknown[][] = [];
@@ -166,10 +168,6 @@ describe('batch delivery jobs', () => {
     });
     try {
       await new Promise((r) => setTimeout(r, 300)); // the subscription is registered on the server
-      const inputs = Array.from({ length: 20 }, (_, i) => ({
-        eventType: 'order.created',
-        payload: { order: { id: `live${i}`, status: 'paid', currency: 'USD', total: i, line_items: [] } },
-      }));
       dataOf(await gql(t.graphqlUrl, PUBLISH_MANY, { inputs }, token));
       await r1.waitFor(20, 15_000);
       await r2.waitFor(20, 15_000);
@@ -189,5 +187,23 @@ describe('batch delivery jobs', () => {
     // The publish call's 40 PENDING changes alone are one message; all 120+ changes took far fewer than one each.
     expect(messages.some((m) => m.length === 40)).toBe(true);
     expect(messages.length).toBeLessThan(changes.length / 2);
+    // A claim's and a result's change carries the body as the stored JSON text, which the worker never parsed...
+    const pushed = changes as { status: string; payload?: unknown; payloadJson?: unknown }[];
+    const claimsAndResults = pushed.filter((c) => c.status === 'IN_FLIGHT' || c.status === 'SUCCEEDED');
+    expect(claimsAndResults.length).toBeGreaterThanOrEqual(80);
+    for (const c of claimsAndResults) {
+      expect(typeof c.payloadJson).toBe('string');
+      expect(c.payload).toBeUndefined();
+    }
+    // ...and the subscriber gets it as JSON, the published body in its member order, for every status.
+    const orderIds = new Set(inputs.map((i) => i.payload.order.id));
+    for (const status of ['PENDING', 'IN_FLIGHT', 'SUCCEEDED']) {
+      const got = live.events.filter((e) => e.deliveryUpdated.status === status).map((e) => e.deliveryUpdated.payload);
+      expect(got).toHaveLength(40);
+      for (const body of got) {
+        expect(Object.keys(body)).toEqual(['id', 'type', 'timestamp', 'data']);
+        expect(orderIds.has(body.data.order.id)).toBe(true);
+      }
+    }
   });
 });
