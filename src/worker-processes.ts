@@ -28,7 +28,8 @@ export function superviseWorkers(config: AppConfig, entry: string, logger: JsonL
     const startedAt = Date.now();
     const child = fork(entry, process.argv.slice(2), {
       // Under ts-node (npm start, tests) the child needs the same loader; the built service runs plain JavaScript.
-      execArgv: entry.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : process.execArgv,
+      // Resolved here, not by the child: `-r name` resolves from the working directory, which may be anywhere.
+      execArgv: entry.endsWith('.ts') ? ['-r', require.resolve('ts-node/register/transpile-only')] : process.execArgv,
       env: { ...process.env, [SUPERVISED_WORKER_ENV]: '1', MIGRATIONS_RUN: 'false' },
       stdio: 'inherit',
     });
