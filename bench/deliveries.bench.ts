@@ -24,8 +24,8 @@ import Bull from 'bull';
 import Redis from 'ioredis';
 import { ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Agent, request } from 'undici';
@@ -72,16 +72,33 @@ import {
   sleep,
 } from './support/metrics';
 import { orderPayload, THREE_LEAF_FILTER, webhookBody } from './support/payload';
+import { PgCountingProxy } from './support/pg-counting-proxy';
 import { Receivers, ReceiverStats } from './support/receivers';
 
+/** Issue 16's targets, each a ratio to a figure of the same run (the soak's to its own baseline run). */
 const TARGETS = {
-  throughputRatio: 0.6,
-  p99Ms: 150,
-  commitsPerDelivery: 0.1,
+  throughputRatio: 0.8,
+  rawRatio: 0.4,
+  p99Ms: 100,
+  commitsPerDelivery: 0.05,
+  redisCommandsPerDelivery: 3,
+  publishCallToInsertRatio: 5,
   connectionsPerDelivery: 0.01,
   filterRatio: 0.9,
   tenantTypeRatio: 0.9,
+  /** The soak's own bound on the healthy tenant's p95 with a dead endpoint beside it, over its baseline run. */
+  soakP95Ratio: 1.2,
 };
+
+/** What the soak measured before issue 16 (bench/results/before-issue-16/soak.json): the "now" of its target. */
+const SOAK_BEFORE = join(__dirname, 'results', 'before-issue-16', 'soak.json');
+
+/** Phases that `--skip a,b` leaves out: the code before issue 16 has no WORKER_PROCESSES, say. */
+const SKIP = new Set((process.argv[process.argv.indexOf('--skip') + 1] ?? '').split(',').filter(Boolean));
+if (!process.argv.includes('--skip')) SKIP.clear();
+const PHASES = ['filters', 'types', 'isolated', 'processes', 'soak'];
+for (const phase of SKIP)
+  if (!PHASES.includes(phase)) throw new Error(`--skip: ${phase} is not one of ${PHASES.join(', ')}`);
 
 /** The tenant type of (d): order.created's schema and sample under a tenant's own name. */
 const TENANT_TYPE = 'ORDER_PLACED';
@@ -112,6 +129,12 @@ const CONFIG = {
   filterRounds: 8,
   filterRoundEvents: 800,
   loadFraction: 0.5,
+  /** Sequential publishEvents calls of (e), each of `batch` events, with the worker stopped. */
+  isolatedCalls: flag('isolated-calls', 15),
+  /** 0: raised to WORKER_CONCURRENCY (one tenant publishes here); N measures the per-tenant cap at N. */
+  tenantConcurrency: flag('tenant-concurrency', 0, true),
+  /** Worker processes of the second throughput run of (f). */
+  workerProcesses: flag('worker-processes', 2),
 };
 
 const STARTED = nowMs();
@@ -325,6 +348,8 @@ interface ThroughputResult {
 class Bench {
   private readonly gql: GraphqlClient;
   private seq = 0;
+  /** Deliveries each tenant's publishes owe its endpoints, for the final "every delivery SUCCEEDED" check. */
+  readonly expected = new Map<Tenant, number>();
 
   constructor(
     private readonly api: ServiceProcess,
@@ -335,6 +360,11 @@ class Bench {
     private readonly named: Record<string, number>,
   ) {
     this.gql = new GraphqlClient(api.url);
+  }
+
+  /** A process group of the CPU table started anew (a worker restarted with other settings). */
+  setProcess(group: string, pid: number): void {
+    this.named[group] = pid;
   }
 
   cpu(): Promise<CpuSample> {
@@ -377,11 +407,12 @@ class Bench {
     }));
   }
 
-  async publishBatch(t: Tenant, count: number): Promise<number> {
+  /** One publishEvents call of `count` events, through this bench's api or another api process (`via`). */
+  async publishBatch(t: Tenant, count: number, via: GraphqlClient = this.gql): Promise<number> {
+    const inputs = this.inputs(count, t.eventType);
+    this.expected.set(t, (this.expected.get(t) ?? 0) + count * t.endpointIds.length);
     const started = nowMs();
-    const res = await this.gql.call<{ publishEvents: { id: string }[] }>(t.token, PUBLISH_EVENTS, {
-      inputs: this.inputs(count, t.eventType),
-    });
+    const res = await via.call<{ publishEvents: { id: string }[] }>(t.token, PUBLISH_EVENTS, { inputs });
     if (res.publishEvents.length !== count)
       throw new Error(`publishEvents returned ${res.publishEvents.length} events, expected ${count}`);
     return nowMs() - started;
@@ -533,6 +564,151 @@ async function abRounds(
   return { plain: totals(arms.get(plain) ?? []), filtered: totals(arms.get(filtered) ?? []) };
 }
 
+// ------------------------------------------------------------------------------------------------ (e) one publish call
+
+interface IsolatedPublish {
+  calls: number;
+  /** publishEvents of 100 events × 8 endpoints through the bench's api, the worker stopped. */
+  publishCallMs: Percentiles;
+  /** One multi-row INSERT of the same 800 delivery rows (same columns, bodies and indexes) into a scratch table. */
+  scratchInsertMs: Percentiles;
+  ratioP50: number;
+  /** Counted on a second api process whose Postgres connections go through PgCountingProxy: medians per call. */
+  perCall: { pgStatements: number; pgRoundTrips: number; redisCommands: number };
+  perCallRuns: { pgStatements: number; pgRoundTrips: number; redisCommands: number; redisTop: [string, number][] }[];
+}
+
+const SCRATCH_TABLE = 'bench_scratch_deliveries';
+
+/** The 800 rows one publish call inserts into deliveries, as one multi-row INSERT: the floor of that call. */
+async function scratchInsert(pg: Client, endpointIds: string[], seq: number): Promise<number> {
+  const params: unknown[] = [];
+  const tuples: string[] = [];
+  for (let e = 0; e < CONFIG.batch; e++) {
+    const eventId = randomUUID();
+    const body = webhookBody(eventId, seq + e);
+    for (const endpointId of endpointIds) {
+      const b = params.length;
+      params.push(randomUUID(), 'bench-scratch', endpointId, eventId, 'order.created', 'PENDING', body);
+      tuples.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::json)`);
+    }
+  }
+  const text = `INSERT INTO ${SCRATCH_TABLE} (id, tenant_id, endpoint_id, event_id, event_type, status, payload) VALUES ${tuples.join(', ')}`;
+  const t0 = nowMs();
+  await pg.query(text, params);
+  return nowMs() - t0;
+}
+
+/**
+ * Sequential publish calls with the worker stopped (SIGSTOP: it reads nothing, so the api, Postgres and Redis do
+ * only the call's work), alternating with the scratch INSERT in the same conditions; then the same call on a
+ * counted api, whose statements the proxy counts and whose Redis commands INFO counts (nothing else runs).
+ */
+async function isolatedPublish(
+  bench: Bench,
+  t: Tenant,
+  counted: GraphqlClient,
+  proxy: PgCountingProxy,
+  worker: ServiceProcess,
+  pg: Client,
+  redis: Redis,
+): Promise<IsolatedPublish> {
+  await pg.query(`DROP TABLE IF EXISTS ${SCRATCH_TABLE}`);
+  await pg.query(`CREATE TABLE ${SCRATCH_TABLE} (LIKE deliveries INCLUDING DEFAULTS INCLUDING INDEXES)`);
+  const publishMs: number[] = [];
+  const insertMs: number[] = [];
+  const runs: IsolatedPublish['perCallRuns'] = [];
+  process.kill(worker.pid, 'SIGSTOP');
+  try {
+    for (let i = 0; i < 2; i++) {
+      await bench.publishBatch(t, CONFIG.batch);
+      await bench.publishBatch(t, CONFIG.batch, counted);
+      await scratchInsert(pg, t.endpointIds, i * CONFIG.batch);
+    }
+    for (let i = 0; i < CONFIG.isolatedCalls; i++) {
+      const seq = (i + 2) * CONFIG.batch;
+      if (i % 2 === 0) {
+        publishMs.push(await bench.publishBatch(t, CONFIG.batch));
+        insertMs.push(await scratchInsert(pg, t.endpointIds, seq));
+      } else {
+        insertMs.push(await scratchInsert(pg, t.endpointIds, seq));
+        publishMs.push(await bench.publishBatch(t, CONFIG.batch));
+      }
+      const [p0, r0] = [proxy.read(), await redisCounters(redis)];
+      await bench.publishBatch(t, CONFIG.batch, counted);
+      const [p1, r1] = [proxy.read(), await redisCounters(redis)];
+      const rd = redisDelta(r0, r1);
+      runs.push({
+        pgStatements: p1.statements - p0.statements,
+        pgRoundTrips: p1.roundTrips - p0.roundTrips,
+        redisCommands: rd.total,
+        redisTop: rd.top.slice(0, 8),
+      });
+    }
+  } finally {
+    process.kill(worker.pid, 'SIGCONT');
+    await pg.query(`DROP TABLE IF EXISTS ${SCRATCH_TABLE}`);
+  }
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const publishCallMs = percentiles(publishMs);
+  const scratchInsertMs = percentiles(insertMs);
+  return {
+    calls: CONFIG.isolatedCalls,
+    publishCallMs,
+    scratchInsertMs,
+    ratioP50: round(publishCallMs.p50 / scratchInsertMs.p50, 2),
+    perCall: {
+      pgStatements: median(runs.map((r) => r.pgStatements)),
+      pgRoundTrips: median(runs.map((r) => r.pgRoundTrips)),
+      redisCommands: median(runs.map((r) => r.redisCommands)),
+    },
+    perCallRuns: runs,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ (g) soak
+
+interface SoakFigures {
+  ok: boolean;
+  baselineP95Ms: number;
+  withDeadEndpointP95Ms: number;
+  ratio: number;
+  before: { baselineP95Ms: number; withDeadEndpointP95Ms: number; ratio: number; date: string } | null;
+  failedChecks: string[];
+}
+
+interface SoakFile {
+  date: string;
+  ok: boolean;
+  checks: { check: string; ok: boolean; informational?: boolean }[];
+  runs: Record<'baseline' | 'withBadTenant', { healthy: { endToEndMs: Percentiles } } | null>;
+}
+
+function soakFigures(file: SoakFile): { baselineP95Ms: number; withDeadEndpointP95Ms: number; ratio: number } {
+  const base = file.runs.baseline?.healthy.endToEndMs.p95 ?? NaN;
+  const bad = file.runs.withBadTenant?.healthy.endToEndMs.p95 ?? NaN;
+  return { baselineP95Ms: base, withDeadEndpointP95Ms: bad, ratio: round(bad / base, 2) };
+}
+
+/** The soak's one-minute form in a process of its own (its own database and services), after ours stopped. */
+async function soak(): Promise<SoakFigures> {
+  // BENCH_SOAK_OUT keeps the soak's own file (how bench/results/before-issue-16/soak.json was made).
+  const out = process.env.BENCH_SOAK_OUT ?? join(mkdtempSync(join(tmpdir(), 'hookline-bench-soak-')), 'soak.json');
+  const child = fork(join(__dirname, 'soak.ts'), ['--minutes', '1', '--out', out], {
+    execArgv: ['--require', require.resolve('ts-node/register/transpile-only')],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise((r) => child.once('exit', r));
+  const file = JSON.parse(readFileSync(out, 'utf8')) as SoakFile;
+  const before = existsSync(SOAK_BEFORE) ? (JSON.parse(readFileSync(SOAK_BEFORE, 'utf8')) as SoakFile) : null;
+  return {
+    ok: file.ok,
+    ...soakFigures(file),
+    before: before ? { ...soakFigures(before), date: before.date } : null,
+    failedChecks: file.checks.filter((c) => !c.ok && !c.informational).map((c) => c.check),
+  };
+}
+
 // ------------------------------------------------------------------------------------------------ report
 
 interface Line {
@@ -598,7 +774,14 @@ async function main(): Promise<void> {
     const env = { databaseUrl, redisUrl: redisUrl(), queuePrefix: prefix, extra: {} as Record<string, string> };
     const workerConcurrency = CONFIG.workerConcurrency || effectiveConfig(env).workerConcurrency;
     const endpointConcurrency = Math.max(workerConcurrency, effectiveConfig(env).endpointConcurrency);
-    env.extra = { WORKER_CONCURRENCY: String(workerConcurrency), ENDPOINT_CONCURRENCY: String(endpointConcurrency) };
+    // One tenant publishes here: the per-tenant fairness cap (TENANT_CONCURRENCY, default 50) would measure the cap,
+    // not the machine, so it is raised like the endpoint cap (--tenant-concurrency N measures it at N).
+    const tenantConcurrency = CONFIG.tenantConcurrency || workerConcurrency;
+    env.extra = {
+      WORKER_CONCURRENCY: String(workerConcurrency),
+      ENDPOINT_CONCURRENCY: String(endpointConcurrency),
+      TENANT_CONCURRENCY: String(tenantConcurrency),
+    };
 
     // (a) limits, before Hookline starts, so that nothing else competes for the cores.
     log(
@@ -637,21 +820,18 @@ async function main(): Promise<void> {
 
     // (b) Hookline
     log(
-      `\n(b) Hookline: api + worker processes on ${database}, WORKER_CONCURRENCY=${workerConcurrency}, ENDPOINT_CONCURRENCY=${endpointConcurrency}`,
+      `\n(b) Hookline: api + worker processes on ${database}, WORKER_CONCURRENCY=${workerConcurrency}, ENDPOINT_CONCURRENCY=${endpointConcurrency}, TENANT_CONCURRENCY=${tenantConcurrency}`,
     );
-    const [api, worker] = await Promise.all([startService('api', env), startService('worker', env)]);
+    const [api, firstWorker] = await Promise.all([startService('api', env), startService('worker', env)]);
+    let worker = firstWorker;
     cleanups.push(() => api.stop());
     cleanups.push(() => worker.stop());
     const bench = new Bench(api, receivers, pg, redis, database, { ...named, api: api.pid, worker: worker.pid });
     cleanups.push(() => bench.close());
 
     const plain = await bench.tenant('plain');
-    const filtered = await bench.tenant('filtered');
-    await bench.saveFilters(filtered);
-    log(`  ${plain.endpointIds.length} endpoints per tenant; warming up with ${CONFIG.warmupEvents} events each`);
-    for (const t of [plain, filtered]) {
-      await bench.throughput(t, CONFIG.warmupEvents);
-    }
+    log(`  ${plain.endpointIds.length} endpoints per tenant; warming up with ${CONFIG.warmupEvents} events`);
+    await bench.throughput(plain, CONFIG.warmupEvents);
 
     const w0 = await bench.settledWindow();
     log(
@@ -670,49 +850,129 @@ async function main(): Promise<void> {
     log(`    publish→receive p50 ${lat.latencyMs.p50} ms, p95 ${lat.latencyMs.p95} ms, p99 ${lat.latencyMs.p99} ms`);
     const w2 = await bench.settledWindow();
 
-    log(
-      `\n(c) 3-leaf filter on all ${CONFIG.endpoints} endpoints: ${CONFIG.filterRounds} rounds of ${CONFIG.filterRoundEvents} events, filtered and unfiltered alternating (ABBA…)`,
-    );
-    const ab = await abRounds(bench, plain, filtered);
-    log(
-      `    unfiltered: publish ${ab.plain.publishEventsPerSecond.toLocaleString('en-US')} events/s, ${ab.plain.deliveriesPerSecond.toLocaleString('en-US')} deliveries/s end to end`,
-    );
-    log(
-      `    filtered:   publish ${ab.filtered.publishEventsPerSecond.toLocaleString('en-US')} events/s, ${ab.filtered.deliveriesPerSecond.toLocaleString('en-US')} deliveries/s end to end`,
-    );
+    let filters: { plain: ArmTotals; filtered: ArmTotals } | null = null;
+    if (!SKIP.has('filters')) {
+      log(
+        `\n(c) 3-leaf filter on all ${CONFIG.endpoints} endpoints: ${CONFIG.filterRounds} rounds of ${CONFIG.filterRoundEvents} events, filtered and unfiltered alternating (ABBA…)`,
+      );
+      const filtered = await bench.tenant('filtered');
+      await bench.saveFilters(filtered);
+      await bench.throughput(filtered, CONFIG.warmupEvents);
+      filters = await abRounds(bench, plain, filtered);
+      log(
+        `    unfiltered: publish ${filters.plain.publishEventsPerSecond.toLocaleString('en-US')} events/s, ${filters.plain.deliveriesPerSecond.toLocaleString('en-US')} deliveries/s end to end`,
+      );
+      log(
+        `    filtered:   publish ${filters.filtered.publishEventsPerSecond.toLocaleString('en-US')} events/s, ${filters.filtered.deliveriesPerSecond.toLocaleString('en-US')} deliveries/s end to end`,
+      );
+    }
+
+    let types: { plain: ArmTotals; filtered: ArmTotals } | null = null;
+    if (!SKIP.has('types')) {
+      log(
+        `\n(d) a tenant type (${TENANT_TYPE}) vs the built-in order.created, same schema and payloads: ${CONFIG.filterRounds} rounds of ${CONFIG.filterRoundEvents} events, alternating (ABBA…)`,
+      );
+      const builtInTenant = await bench.tenant('built-in-type');
+      const tenantTypeTenant = await bench.tenant('tenant-type', TENANT_TYPE);
+      for (const t of [builtInTenant, tenantTypeTenant]) await bench.throughput(t, CONFIG.warmupEvents);
+      types = await abRounds(bench, builtInTenant, tenantTypeTenant);
+      log(
+        `    built-in type: publish ${types.plain.publishEventsPerSecond.toLocaleString('en-US')} events/s; tenant type: ${types.filtered.publishEventsPerSecond.toLocaleString('en-US')} events/s; ratio ${(types.filtered.publishEventsPerSecond / types.plain.publishEventsPerSecond).toFixed(3)}`,
+      );
+    }
+
+    let isolated: IsolatedPublish | null = null;
+    if (!SKIP.has('isolated')) {
+      log(
+        `\n(e) one publishEvents call of ${CONFIG.batch} events × ${CONFIG.endpoints} endpoints, the worker stopped: ${CONFIG.isolatedCalls} calls alternating with one multi-row INSERT of the same ${CONFIG.batch * CONFIG.endpoints} rows into a scratch table; statements and Redis commands counted on a second api`,
+      );
+      const target = new URL(databaseUrl);
+      const proxy = await PgCountingProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+      cleanups.push(() => proxy.close());
+      const proxied = new URL(databaseUrl);
+      proxied.hostname = '127.0.0.1';
+      proxied.port = String(proxy.port);
+      const countedApi = await startService('api', { ...env, databaseUrl: proxied.toString() });
+      cleanups.push(() => countedApi.stop());
+      const counted = new GraphqlClient(countedApi.url);
+      cleanups.push(() => counted.close());
+      const before = await receivers.stats();
+      const owedBefore = [...bench.expected.values()].reduce((a, b) => a + b, 0);
+      const one = await bench.tenant('isolated');
+      isolated = await isolatedPublish(bench, one, counted, proxy, worker, pg, redis);
+      const owed = [...bench.expected.values()].reduce((a, b) => a + b, 0) - owedBefore;
+      await receivers.waitForTotal(before.total + owed, 120_000);
+      await countedApi.stop();
+      log(
+        `    publish call p50 ${isolated.publishCallMs.p50} ms vs the scratch INSERT's ${isolated.scratchInsertMs.p50} ms (×${isolated.ratioP50}); per call: ${isolated.perCall.pgStatements} Postgres statements in ${isolated.perCall.pgRoundTrips} round trips, ${isolated.perCall.redisCommands} Redis commands`,
+      );
+    }
+
+    const processes: { one: ThroughputResult[]; many: ThroughputResult | null } = { one: [tp], many: null };
+    if (!SKIP.has('processes')) {
+      log(
+        `\n(f) WORKER_PROCESSES=${CONFIG.workerProcesses} vs 1: ${CONFIG.events.toLocaleString('en-US')} events each, 1 → ${CONFIG.workerProcesses} → 1 (the first 1 is (b))`,
+      );
+      const restart = async (count: number): Promise<void> => {
+        await worker.stop();
+        worker = await startService('worker', { ...env, extra: { ...env.extra, WORKER_PROCESSES: String(count) } });
+        bench.setProcess('worker', worker.pid);
+        await bench.throughput(plain, CONFIG.warmupEvents);
+      };
+      await restart(CONFIG.workerProcesses);
+      processes.many = await bench.throughput(plain, CONFIG.events);
+      log(
+        `    ${CONFIG.workerProcesses} processes: ${processes.many.deliveriesPerSecond.toLocaleString('en-US')} deliveries/s   cpu ${JSON.stringify(processes.many.cpu)}`,
+      );
+      await restart(1);
+      processes.one.push(await bench.throughput(plain, CONFIG.events));
+      log(
+        `    1 process again: ${processes.one[1].deliveriesPerSecond.toLocaleString('en-US')} deliveries/s   cpu ${JSON.stringify(processes.one[1].cpu)}`,
+      );
+    }
 
     // A receipt comes before the worker's batched write of its result: give the last writes a moment to commit.
-    let [plainStats, filteredStats] = [await bench.deliveryStats(plain), await bench.deliveryStats(filtered)];
-    for (let i = 0; i < 30 && plainStats.pending + filteredStats.pending > 0; i++) {
+    const tenantStats = async (): Promise<{ tenant: string; expected: number; stats: DeliveryStatsView }[]> =>
+      Promise.all(
+        [...bench.expected].map(async ([t, expected]) => ({
+          tenant: t.name,
+          expected,
+          stats: await bench.deliveryStats(t),
+        })),
+      );
+    let stats = await tenantStats();
+    for (let i = 0; i < 30 && stats.some((s) => s.stats.pending > 0); i++) {
       await sleep(500);
-      [plainStats, filteredStats] = [await bench.deliveryStats(plain), await bench.deliveryStats(filtered)];
+      stats = await tenantStats();
     }
-    const roundEvents = (CONFIG.filterRounds / 2) * CONFIG.filterRoundEvents;
-    const expectPlain = (CONFIG.warmupEvents + CONFIG.events + lat.events + roundEvents) * CONFIG.endpoints;
-    const expectFiltered = (CONFIG.warmupEvents + roundEvents) * CONFIG.endpoints;
-    const complete =
-      plainStats.succeeded === expectPlain &&
-      plainStats.total === expectPlain &&
-      filteredStats.succeeded === expectFiltered &&
-      filteredStats.total === expectFiltered;
-
-    log(
-      `\n(d) a tenant type (${TENANT_TYPE}) vs the built-in order.created, same schema and payloads: ${CONFIG.filterRounds} rounds of ${CONFIG.filterRoundEvents} events, alternating (ABBA…)`,
-    );
-    const builtInTenant = await bench.tenant('built-in-type');
-    const tenantTypeTenant = await bench.tenant('tenant-type', TENANT_TYPE);
-    for (const t of [builtInTenant, tenantTypeTenant]) await bench.throughput(t, CONFIG.warmupEvents);
-    const types = await abRounds(bench, builtInTenant, tenantTypeTenant);
-    const tenantTypeRatio = types.filtered.publishEventsPerSecond / types.plain.publishEventsPerSecond;
-    log(
-      `    built-in type: publish ${types.plain.publishEventsPerSecond.toLocaleString('en-US')} events/s; tenant type: ${types.filtered.publishEventsPerSecond.toLocaleString('en-US')} events/s; ratio ${tenantTypeRatio.toFixed(3)}`,
-    );
+    const complete = stats.every((s) => s.stats.succeeded === s.expected && s.stats.total === s.expected);
 
     const full = bench.cost(w0, w1);
     const half = bench.cost(w1, w2);
+    // Hookline's own processes stop before the soak, which starts its own api and worker.
+    await worker.stop();
+    await api.stop();
+
+    let soakRun: SoakFigures | null = null;
+    if (!SKIP.has('soak')) {
+      log(
+        `\n(g) soak, one minute: healthy tenant's p95 with another tenant's never-answering endpoint beside it, over a run without it`,
+      );
+      soakRun = await soak();
+      log(
+        `    p95 ${soakRun.withDeadEndpointP95Ms} ms vs ${soakRun.baselineP95Ms} ms (×${soakRun.ratio}); before issue 16: ${soakRun.before ? `×${soakRun.before.ratio}` : 'not recorded'}; required checks ${soakRun.ok ? 'passed' : `failed: ${soakRun.failedChecks.join('; ')}`}`,
+      );
+    }
+
     const throughputRatio = tp.deliveriesPerSecond / chain.perSecond;
-    const filterPublishRatio = ab.filtered.publishEventsPerSecond / ab.plain.publishEventsPerSecond;
-    const filterEndToEndRatio = ab.filtered.deliveriesPerSecond / ab.plain.deliveriesPerSecond;
+    const rawRatio = tp.deliveriesPerSecond / raw.perSecond;
+    const ratioOf = (ab: { plain: ArmTotals; filtered: ArmTotals } | null, key: keyof ArmTotals): number =>
+      ab ? (ab.filtered[key] as number) / (ab.plain[key] as number) : NaN;
+    const filterPublishRatio = ratioOf(filters, 'publishEventsPerSecond');
+    const filterEndToEndRatio = ratioOf(filters, 'deliveriesPerSecond');
+    const tenantTypeRatio = ratioOf(types, 'publishEventsPerSecond');
+    const oneProcess = Math.round(processes.one.reduce((n, r) => n + r.deliveriesPerSecond, 0) / processes.one.length);
+    const halfLoad = `${Math.round(CONFIG.loadFraction * 100)} % load`;
 
     const lines: Line[] = [
       line('limit: raw undici POST + HMAC (req/s)', raw.perSecond),
@@ -727,13 +987,24 @@ async function main(): Promise<void> {
         throughputRatio,
         verdict(throughputRatio >= TARGETS.throughputRatio),
       ),
-      line('  … vs raw undici + HMAC', tp.deliveriesPerSecond, 'raw', tp.deliveriesPerSecond / raw.perSecond),
-      line('  … vs Bull no-op', tp.deliveriesPerSecond, 'Bull', tp.deliveriesPerSecond / bullNoop.perSecond),
-      line('Hookline publish (events/s, fan-out ×8)', tp.publishEventsPerSecond),
-      line(`p50 publish→receive at ${Math.round(CONFIG.loadFraction * 100)} % load (ms)`, lat.latencyMs.p50),
-      line(`p95 publish→receive at ${Math.round(CONFIG.loadFraction * 100)} % load (ms)`, lat.latencyMs.p95),
       line(
-        `p99 publish→receive at ${Math.round(CONFIG.loadFraction * 100)} % load (ms)`,
+        '  … vs raw undici + HMAC',
+        tp.deliveriesPerSecond,
+        `≥ ${TARGETS.rawRatio} × raw (${raw.perSecond})`,
+        rawRatio,
+        verdict(rawRatio >= TARGETS.rawRatio),
+      ),
+      line(
+        '  … vs Bull no-op',
+        tp.deliveriesPerSecond,
+        `Bull (${bullNoop.perSecond})`,
+        tp.deliveriesPerSecond / bullNoop.perSecond,
+      ),
+      line('Hookline publish (events/s, fan-out ×8)', tp.publishEventsPerSecond),
+      line(`p50 publish→receive at ${halfLoad} (ms)`, lat.latencyMs.p50),
+      line(`p95 publish→receive at ${halfLoad} (ms)`, lat.latencyMs.p95),
+      line(
+        `p99 publish→receive at ${halfLoad} (ms)`,
         lat.latencyMs.p99,
         `≤ ${TARGETS.p99Ms} ms`,
         lat.latencyMs.p99 / TARGETS.p99Ms,
@@ -746,13 +1017,7 @@ async function main(): Promise<void> {
         full.pgCommitsPerDelivery / TARGETS.commitsPerDelivery,
         verdict(full.pgCommitsPerDelivery <= TARGETS.commitsPerDelivery),
       ),
-      line(
-        'Postgres commits / delivery (half load)',
-        half.pgCommitsPerDelivery,
-        `≤ ${TARGETS.commitsPerDelivery}`,
-        half.pgCommitsPerDelivery / TARGETS.commitsPerDelivery,
-        verdict(half.pgCommitsPerDelivery <= TARGETS.commitsPerDelivery),
-      ),
+      line('Postgres commits / delivery (half load)', half.pgCommitsPerDelivery, 'information: fewer to batch'),
       line(
         '  … of which wrote (xids, whole cluster)',
         full.pgWriteTransactionsPerDelivery,
@@ -762,8 +1027,9 @@ async function main(): Promise<void> {
       line(
         'Redis commands / delivery (full load)',
         full.redisCommandsPerDelivery,
-        `Bull no-op: ${bullNoop.redisCommandsPer}/job`,
-        full.redisCommandsPerDelivery / (bullNoop.redisCommandsPer ?? 1),
+        `≤ ${TARGETS.redisCommandsPerDelivery} (Bull no-op: ${bullNoop.redisCommandsPer}/job)`,
+        full.redisCommandsPerDelivery / TARGETS.redisCommandsPerDelivery,
+        verdict(full.redisCommandsPerDelivery <= TARGETS.redisCommandsPerDelivery),
       ),
       line(
         'new TCP connections / delivery (full load)',
@@ -772,37 +1038,83 @@ async function main(): Promise<void> {
         full.newConnectionsPerDelivery / TARGETS.connectionsPerDelivery,
         verdict(full.newConnectionsPerDelivery <= TARGETS.connectionsPerDelivery),
       ),
-      line(
-        'new TCP connections / delivery (half load)',
-        half.newConnectionsPerDelivery,
-        `≤ ${TARGETS.connectionsPerDelivery}`,
-        half.newConnectionsPerDelivery / TARGETS.connectionsPerDelivery,
-        verdict(half.newConnectionsPerDelivery <= TARGETS.connectionsPerDelivery),
-      ),
-      line(
-        'publish with 3-leaf filters (events/s)',
-        ab.filtered.publishEventsPerSecond,
-        `≥ ${TARGETS.filterRatio} × unfiltered (${ab.plain.publishEventsPerSecond})`,
-        filterPublishRatio,
-        verdict(filterPublishRatio >= TARGETS.filterRatio),
-      ),
-      line(
-        'deliveries/s with 3-leaf filters, end to end',
-        ab.filtered.deliveriesPerSecond,
-        `≥ ${TARGETS.filterRatio} × unfiltered (${ab.plain.deliveriesPerSecond})`,
-        filterEndToEndRatio,
-        verdict(filterEndToEndRatio >= TARGETS.filterRatio),
-      ),
-      line(
-        `publish of a tenant type (${TENANT_TYPE}, events/s)`,
-        types.filtered.publishEventsPerSecond,
-        `≥ ${TARGETS.tenantTypeRatio} × built-in order.created (${types.plain.publishEventsPerSecond})`,
-        tenantTypeRatio,
-        verdict(tenantTypeRatio >= TARGETS.tenantTypeRatio),
-      ),
+      ...(isolated
+        ? [
+            line(
+              `publishEvents call, ${CONFIG.batch} events × ${CONFIG.endpoints} endpoints, p50 (ms)`,
+              isolated.publishCallMs.p50,
+              `≤ ${TARGETS.publishCallToInsertRatio} × one multi-row INSERT of its ${CONFIG.batch * CONFIG.endpoints} rows (${isolated.scratchInsertMs.p50} ms)`,
+              isolated.ratioP50,
+              verdict(isolated.ratioP50 <= TARGETS.publishCallToInsertRatio),
+            ),
+            line(
+              '  … Postgres statements per call',
+              isolated.perCall.pgStatements,
+              `in ${isolated.perCall.pgRoundTrips} round trips`,
+            ),
+            line('  … Redis commands per call', isolated.perCall.redisCommands, 'Lua scripts count their calls'),
+          ]
+        : []),
+      ...(processes.many
+        ? [
+            line(
+              `deliveries/s with WORKER_PROCESSES=${CONFIG.workerProcesses}`,
+              processes.many.deliveriesPerSecond,
+              `1 process: ${processes.one.map((r) => r.deliveriesPerSecond).join(' and ')}`,
+              processes.many.deliveriesPerSecond / oneProcess,
+            ),
+          ]
+        : []),
+      ...(filters
+        ? [
+            line(
+              'publish with 3-leaf filters (events/s)',
+              filters.filtered.publishEventsPerSecond,
+              `≥ ${TARGETS.filterRatio} × unfiltered (${filters.plain.publishEventsPerSecond})`,
+              filterPublishRatio,
+              verdict(filterPublishRatio >= TARGETS.filterRatio),
+            ),
+            line(
+              'deliveries/s with 3-leaf filters, end to end',
+              filters.filtered.deliveriesPerSecond,
+              `≥ ${TARGETS.filterRatio} × unfiltered (${filters.plain.deliveriesPerSecond})`,
+              filterEndToEndRatio,
+              verdict(filterEndToEndRatio >= TARGETS.filterRatio),
+            ),
+          ]
+        : []),
+      ...(types
+        ? [
+            line(
+              `publish of a tenant type (${TENANT_TYPE}, events/s)`,
+              types.filtered.publishEventsPerSecond,
+              `≥ ${TARGETS.tenantTypeRatio} × built-in order.created (${types.plain.publishEventsPerSecond})`,
+              tenantTypeRatio,
+              verdict(tenantTypeRatio >= TARGETS.tenantTypeRatio),
+            ),
+          ]
+        : []),
+      ...(soakRun
+        ? [
+            line(
+              'soak: healthy p95 beside a dead endpoint (ms)',
+              soakRun.withDeadEndpointP95Ms,
+              `≤ ${TARGETS.soakP95Ratio} × without it (${soakRun.baselineP95Ms} ms); before issue 16 ×${soakRun.before?.ratio ?? '?'}`,
+              soakRun.ratio,
+              verdict(soakRun.ratio <= TARGETS.soakP95Ratio),
+            ),
+            line(
+              'soak: required checks',
+              soakRun.ok ? 'passed' : soakRun.failedChecks.join('; '),
+              '',
+              null,
+              verdict(soakRun.ok),
+            ),
+          ]
+        : []),
       line(
         'every delivery SUCCEEDED, counts equal',
-        complete ? 'yes' : `no: ${JSON.stringify({ plainStats, filteredStats })}`,
+        complete ? 'yes' : `no: ${JSON.stringify(stats)}`,
         '',
         null,
         verdict(complete),
@@ -812,6 +1124,8 @@ async function main(): Promise<void> {
     console.table(lines);
     log(`Redis commands per delivery (full load), busiest: ${JSON.stringify(full.redisTopCommandsPerDelivery)}`);
     log(`Postgres rows by table (full load): ${JSON.stringify(full.pgRowsByTable)}`);
+    if (isolated)
+      log(`Redis commands of one publish call, busiest: ${JSON.stringify(isolated.perCallRuns[0]?.redisTop)}`);
 
     const result = {
       date: new Date().toISOString(),
@@ -820,13 +1134,13 @@ async function main(): Promise<void> {
       cpuModel: cpus()[0]?.model ?? '',
       loadAverageAtStart: loadAverage,
       machineBusyPercentBeforeStart: busyBefore,
-      config: { ...CONFIG, workerConcurrency, endpointConcurrency },
+      config: { ...CONFIG, workerConcurrency, endpointConcurrency, tenantConcurrency, skipped: [...SKIP] },
       targets: TARGETS,
       limits: { rawUndiciHmac: raw, bullNoop, chainNoDatabase: chain, chainRuns: chains },
       hookline: {
         throughput: tp,
         throughputRatioToChain: round(throughputRatio, 3),
-        throughputRatioToRaw: round(tp.deliveriesPerSecond / raw.perSecond, 3),
+        throughputRatioToRaw: round(rawRatio, 3),
         latencyAtHalfLoad: {
           targetEventsPerSecond: round(targetEvents, 1),
           ...lat,
@@ -834,22 +1148,35 @@ async function main(): Promise<void> {
         },
         costFullLoad: full,
         costHalfLoad: half,
-        deliveryStats: {
-          plain: plainStats,
-          filtered: filteredStats,
-          expected: { plain: expectPlain, filtered: expectFiltered },
-          complete,
-        },
+        deliveryStats: { tenants: stats, complete },
       },
-      filtered: { ...ab, publishRatio: round(filterPublishRatio, 3), endToEndRatio: round(filterEndToEndRatio, 3) },
-      tenantType: { builtIn: types.plain, tenantType: types.filtered, publishRatio: round(tenantTypeRatio, 3) },
+      publishCall: isolated,
+      workerProcesses: {
+        processes: CONFIG.workerProcesses,
+        one: processes.one,
+        many: processes.many,
+        ratio: processes.many ? round(processes.many.deliveriesPerSecond / oneProcess, 3) : null,
+      },
+      filtered: filters
+        ? { ...filters, publishRatio: round(filterPublishRatio, 3), endToEndRatio: round(filterEndToEndRatio, 3) }
+        : null,
+      tenantType: types
+        ? { builtIn: types.plain, tenantType: types.filtered, publishRatio: round(tenantTypeRatio, 3) }
+        : null,
+      soak: soakRun,
       verdicts: {
         throughput: throughputRatio >= TARGETS.throughputRatio,
+        throughputToRaw: rawRatio >= TARGETS.rawRatio,
         p99: lat.latencyMs.p99 <= TARGETS.p99Ms,
         commits: full.pgCommitsPerDelivery <= TARGETS.commitsPerDelivery,
+        redisCommands: full.redisCommandsPerDelivery <= TARGETS.redisCommandsPerDelivery,
         connections: full.newConnectionsPerDelivery <= TARGETS.connectionsPerDelivery,
-        filters: filterPublishRatio >= TARGETS.filterRatio,
-        tenantType: tenantTypeRatio >= TARGETS.tenantTypeRatio,
+        publishCall: isolated ? isolated.ratioP50 <= TARGETS.publishCallToInsertRatio : null,
+        filters: filters
+          ? filterPublishRatio >= TARGETS.filterRatio && filterEndToEndRatio >= TARGETS.filterRatio
+          : null,
+        tenantType: types ? tenantTypeRatio >= TARGETS.tenantTypeRatio : null,
+        soak: soakRun ? soakRun.ok && soakRun.ratio <= TARGETS.soakP95Ratio : null,
         complete,
       },
       durationSeconds: 0,
@@ -858,8 +1185,9 @@ async function main(): Promise<void> {
     result.durationSeconds = round((nowMs() - started) / 1000, 1);
     const outDir = join(__dirname, 'results');
     mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-    log(`\nwrote bench/results/latest.json (${result.durationSeconds} s)`);
+    const outFile = process.env.BENCH_OUT ?? join(outDir, 'latest.json');
+    writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+    log(`\nwrote ${outFile} (${result.durationSeconds} s)`);
     if (!complete) process.exitCode = 1;
   } catch (error) {
     await cleanup();

@@ -165,7 +165,8 @@ export async function startService(role: 'api' | 'worker', env: ServiceEnv): Pro
       const before = (await probe.getWorkers()).length;
       await until('worker', 90_000, async () => {
         alive();
-        return (await probe.getWorkers()).length > before;
+        // WORKER_PROCESSES=N: ready when all N are listening (each is a Bull worker of its own).
+        return (await probe.getWorkers()).length >= before + Math.max(1, Number(env.extra?.WORKER_PROCESSES ?? 1));
       });
     } finally {
       await probe.close();

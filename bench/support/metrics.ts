@@ -147,6 +147,33 @@ function pidTicks(pid: number): number | null {
   }
 }
 
+/** The processes started by `pid`, their children and so on (Linux: /proc/PID/task/TID/children). */
+export function descendants(pid: number): number[] {
+  const found: number[] = [];
+  const visit = (p: number): void => {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${p}/task`);
+    } catch {
+      return; // gone meanwhile
+    }
+    for (const tid of tasks) {
+      let children: string;
+      try {
+        children = readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const c of children.trim().split(/\s+/).filter(Boolean).map(Number)) {
+        found.push(c);
+        visit(c);
+      }
+    }
+  };
+  if (pid > 0) visit(pid);
+  return found;
+}
+
 function processesNamed(name: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -170,8 +197,11 @@ export async function cpuSample(named: Record<string, number>, pg: Client, datab
   const ourBackends = new Set(ours.rows.map((r) => Number(r.pid)));
   const perPid = new Map<number, { group: string; ticks: number }>();
   for (const [group, pid] of Object.entries(named)) {
-    const ticks = pidTicks(pid);
-    if (ticks !== null) perPid.set(pid, { group, ticks });
+    // A supervisor's workers (WORKER_PROCESSES) count with it.
+    for (const p of [pid, ...descendants(pid)]) {
+      const ticks = pidTicks(p);
+      if (ticks !== null) perPid.set(p, { group, ticks });
+    }
   }
   for (const pid of processesNamed('postgres')) {
     const ticks = pidTicks(pid);
