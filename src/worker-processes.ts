@@ -4,6 +4,8 @@
  * that dies, and on SIGTERM/SIGINT passes the signal on and exits once every one of them has drained.
  */
 import { ChildProcess, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { AppConfig } from './config/app-config';
 import { JsonLogger } from './common/logging/json-logger';
 
@@ -15,6 +17,18 @@ const RESTART_BACKOFF_MS = 2_000;
 
 export function isSupervisor(config: AppConfig): boolean {
   return config.workerProcesses > 1 && process.env[SUPERVISED_WORKER_ENV] !== '1';
+}
+
+/**
+ * Under ts-node, the loader of a child looks for tsconfig.json from its working directory, and without one it compiles
+ * with defaults TypeScript 6 refuses: point it at the project's, the nearest one above the entry.
+ */
+function tsNodeProject(entry: string): Record<string, string> {
+  if (!entry.endsWith('.ts') || process.env.TS_NODE_PROJECT) return {};
+  for (let dir = dirname(entry); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'tsconfig.json'))) return { TS_NODE_PROJECT: join(dir, 'tsconfig.json') };
+    if (dirname(dir) === dir) return {};
+  }
 }
 
 export function superviseWorkers(config: AppConfig, entry: string, logger: JsonLogger): Promise<number> {
@@ -30,7 +44,7 @@ export function superviseWorkers(config: AppConfig, entry: string, logger: JsonL
       // Under ts-node (npm start, tests) the child needs the same loader; the built service runs plain JavaScript.
       // Resolved here, not by the child: `-r name` resolves from the working directory, which may be anywhere.
       execArgv: entry.endsWith('.ts') ? ['-r', require.resolve('ts-node/register/transpile-only')] : process.execArgv,
-      env: { ...process.env, [SUPERVISED_WORKER_ENV]: '1', MIGRATIONS_RUN: 'false' },
+      env: { ...process.env, ...tsNodeProject(entry), [SUPERVISED_WORKER_ENV]: '1', MIGRATIONS_RUN: 'false' },
       stdio: 'inherit',
     });
     children.add(child);

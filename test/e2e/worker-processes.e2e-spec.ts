@@ -2,6 +2,9 @@
  * WORKER_PROCESSES: one APP_ROLE=worker process starts and supervises that many worker processes, restarts one
  * that dies, and on SIGTERM drains them all and exits 0.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expectReceived } from '../support/fault-checks';
 import { dataOf, gql } from '../support/graphql-client';
 import { AppProcess, startAppProcess } from '../support/processes';
@@ -52,7 +55,15 @@ describe('WORKER_PROCESSES', () => {
     };
     const api = await startAppProcess('api', env);
     processes.push(api);
-    const supervisor = await startAppProcess('worker', env);
+    // Started from another directory, as a deployment may: each worker it forks must still find its loader and
+    // the project's tsconfig.json (a child once looked for them in the working directory and never came up).
+    const elsewhere = mkdtempSync(join(tmpdir(), 'hookline-wp-'));
+    const supervisor = await startAppProcess(
+      'worker',
+      { ...env, DATA_DIR: join(process.cwd(), '.data') },
+      60_000,
+      elsewhere,
+    );
     processes.push(supervisor);
     await waitUntil(async () => workerPids(supervisor).size === 2, 60_000, 100);
     const first = [...workerPids(supervisor)];

@@ -34,15 +34,17 @@ export async function startAppProcess(
   role: 'api' | 'worker' | 'all',
   env: Record<string, string> = {},
   bootTimeoutMs = 60_000,
+  /** The working directory; the repository's by default (a deployment may start the service from anywhere). */
+  cwd = process.cwd(),
 ): Promise<AppProcess> {
   applyTestEnv();
   const port = await freePort();
   let out = '';
   const child = spawn(
     process.execPath,
-    [join(process.cwd(), 'node_modules/ts-node/dist/bin.js'), '--transpile-only', 'src/main.ts'],
+    [join(process.cwd(), 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(process.cwd(), 'src/main.ts')],
     {
-      cwd: process.cwd(),
+      cwd,
       env: { ...process.env, APP_ROLE: role, PORT: String(port), LOG_LEVEL: 'info', MIGRATIONS_RUN: 'false', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
