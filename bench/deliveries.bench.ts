@@ -3,8 +3,11 @@
  * Run: npm run bench (starts or finds Postgres and Redis), or with DATABASE_URL and REDIS_URL set:
  *   npx ts-node --transpile-only bench/deliveries.bench.ts [--events 5000] [--latency-seconds 20]
  *     [--worker-concurrency N (default: the app's WORKER_CONCURRENCY)] [--limit-concurrency 50]
+ *     [--tenant-concurrency N (default: raised to the worker concurrency, as the endpoint cap is)]
+ *     [--isolated-calls 15] [--worker-processes 2] [--skip filters,types,isolated,processes,soak]
  * BENCH_DATABASE_URL overrides the database (default: hookline_bench on DATABASE_URL's server); BENCH_PROFILE_DIR=dir
- * makes api and worker write V8 CPU profiles there. Takes about 2.5 minutes on 2 cores; run it on a quiet machine:
+ * makes api and worker write V8 CPU profiles there; BENCH_OUT and BENCH_SOAK_OUT write the results elsewhere than
+ * bench/results/latest.json. Takes about 9 minutes on 2 cores (under 4 with --skip); run it on a quiet machine:
  * every figure shares the cores with whatever else runs (the CPU table says how much went elsewhere).
  *
  * (a) limits: raw undici POST + HMAC (concurrency 50), Bull add + process of no-op jobs (concurrency 50), and the
@@ -17,7 +20,12 @@
  *     filtering, as publish events/s and end-to-end deliveries/s, filtered over unfiltered;
  * (d) the same ABBA rounds for two fresh tenants, one publishing the built-in order.created, the other a tenant type
  *     of its own (created with createEventType, with order.created's schema and sample): the cost of a tenant
- *     type's per-tenant catalog lookup, as publish events/s, tenant type over built-in (target: within 10 %).
+ *     type's per-tenant catalog lookup, as publish events/s, tenant type over built-in (target: within 10 %);
+ * (e) one publishEvents call of 100 events × 8 endpoints with the worker stopped (SIGSTOP), alternating with one
+ *     multi-row INSERT of the same 800 rows into a scratch table, and the call's Postgres statements and round
+ *     trips (through a counting proxy, on a second api) and Redis commands (INFO commandstats deltas);
+ * (f) deliveries/s with WORKER_PROCESSES=2 against 1, in the order 1 → 2 → 1;
+ * (g) the one-minute soak as a child (bench/soak.ts): healthy p95 beside another tenant's dead endpoint.
  * Prints each figure with its ratio to the limit or target and writes bench/results/latest.json.
  */
 import Bull from 'bull';
