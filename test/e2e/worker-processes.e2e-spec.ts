@@ -2,7 +2,7 @@
  * WORKER_PROCESSES: one APP_ROLE=worker process starts and supervises that many worker processes, restarts one
  * that dies, and on SIGTERM drains them all and exits 0.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectReceived } from '../support/fault-checks';
@@ -38,10 +38,13 @@ const alive = (pid: number): boolean => {
 describe('WORKER_PROCESSES', () => {
   const processes: AppProcess[] = [];
   let receiver: Receiver | undefined;
+  // Where the supervisor is started: not the repository (see below).
+  const elsewhere = mkdtempSync(join(tmpdir(), 'hookline-wp-'));
 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.kill('SIGKILL')));
     await receiver?.close();
+    rmSync(elsewhere, { recursive: true, force: true });
   });
 
   it('starts that many workers that share the work, replaces one that dies, and drains them all on SIGTERM', async () => {
@@ -57,7 +60,6 @@ describe('WORKER_PROCESSES', () => {
     processes.push(api);
     // Started from another directory, as a deployment may: each worker it forks must still find its loader and
     // the project's tsconfig.json (a child once looked for them in the working directory and never came up).
-    const elsewhere = mkdtempSync(join(tmpdir(), 'hookline-wp-'));
     const supervisor = await startAppProcess(
       'worker',
       { ...env, DATA_DIR: join(process.cwd(), '.data') },
