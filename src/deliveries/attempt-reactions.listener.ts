@@ -3,12 +3,29 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { DisableCause } from '../endpoints/endpoint.events';
 import { EndpointHealthTracker } from '../endpoints/endpoint-health-tracker.service';
 import { isOperationalEventType, OperationalEventType } from '../event-types/platform-event-types';
+import { Semaphore } from '../common/semaphore';
 import { DeliveryStatus } from './delivery.entity';
 import { AttemptRecorded, DeliveryEvent } from './delivery.events';
 import { FanoutService } from './fanout.service';
 import { deadLetteredPayload, endpointFailingPayload } from './operational-events';
 
 const HEALTHY_CACHE_MS = 5_000;
+/**
+ * Reactions that write at once, per worker process (successes that write, 410 disables, and the publishes of a
+ * dead letter or a FAILING transition; failures are batched by the health tracker under its own bound). Without a
+ * bound, a backlog failing fast (two tenants' thousand dead endpoints) had every in-flight attempt waiting in the
+ * pool's queue at once, about a hundred acquisitions, and an API request in the same process (APP_ROLE=all)
+ * waited behind them for seconds. Over the bound they wait here, and the pool (20) keeps connections for the rest.
+ */
+export const REACTION_WRITE_CONCURRENCY = 4;
+
+/** Shared by the reactions below: one bound for all of them. */
+@Injectable()
+export class ReactionWrites extends Semaphore {
+  constructor() {
+    super(REACTION_WRITE_CONCURRENCY);
+  }
+}
 
 /**
  * The endpoint's health follows each recorded attempt: a success makes it HEALTHY, a 410 disables it, a failure
@@ -23,6 +40,7 @@ export class EndpointHealthReaction {
   constructor(
     private readonly health: EndpointHealthTracker,
     private readonly fanout: FanoutService,
+    private readonly writes: ReactionWrites,
   ) {}
 
   @OnEvent(DeliveryEvent.AttemptRecorded)
@@ -31,23 +49,23 @@ export class EndpointHealthReaction {
     if (outcome.status === DeliveryStatus.SUCCEEDED) {
       const seen = this.knownHealthy.get(endpointId);
       if (seen && Date.now() - seen < HEALTHY_CACHE_MS) return;
-      await this.health.recordSuccess(endpointId, startedAt);
+      await this.writes.run(() => this.health.recordSuccess(endpointId, startedAt));
       this.knownHealthy.set(endpointId, Date.now());
       return;
     }
     this.knownHealthy.delete(endpointId);
     if (outcome.gone) {
-      await this.health.disable(endpointId, 'endpoint answered 410 Gone', DisableCause.GONE, outcome.error);
+      await this.writes.run(() =>
+        this.health.disable(endpointId, 'endpoint answered 410 Gone', DisableCause.GONE, outcome.error),
+      );
       return;
     }
+    // Not under `writes`: the tracker batches failures itself, and a bound here would cap its batches.
     const { endpoint, transition } = await this.health.recordFailure(endpointId, startedAt, outcome.error);
     if (transition === 'failing') {
       const payload = endpointFailingPayload(endpoint, outcome.error, startedAt);
-      await this.fanout.publishOperational(
-        delivery.tenantId,
-        OperationalEventType.EndpointFailing,
-        payload,
-        endpointId,
+      await this.writes.run(() =>
+        this.fanout.publishOperational(delivery.tenantId, OperationalEventType.EndpointFailing, payload, endpointId),
       );
     }
   }
@@ -56,7 +74,10 @@ export class EndpointHealthReaction {
 /** A business delivery that ran out of attempts is announced as delivery.dead_lettered (never one about itself). */
 @Injectable()
 export class DeadLetterAnnouncer {
-  constructor(private readonly fanout: FanoutService) {}
+  constructor(
+    private readonly fanout: FanoutService,
+    private readonly writes: ReactionWrites,
+  ) {}
 
   @OnEvent(DeliveryEvent.AttemptRecorded)
   async onAttemptRecorded({ delivery, outcome, url }: AttemptRecorded): Promise<void> {
@@ -71,11 +92,13 @@ export class DeadLetterAnnouncer {
       lastError: outcome.error,
       lastResponseStatus: outcome.responseStatus,
     });
-    await this.fanout.publishOperational(
-      delivery.tenantId,
-      OperationalEventType.DeliveryDeadLettered,
-      payload,
-      delivery.endpointId,
+    await this.writes.run(() =>
+      this.fanout.publishOperational(
+        delivery.tenantId,
+        OperationalEventType.DeliveryDeadLettered,
+        payload,
+        delivery.endpointId,
+      ),
     );
   }
 }

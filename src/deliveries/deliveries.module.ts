@@ -23,7 +23,7 @@ import { DispatchProcessor } from './dispatch.processor';
 import { DispatchService } from './dispatch.service';
 import { AttemptRecorder } from './attempt-recorder';
 import { AttemptRunner } from './attempt-runner';
-import { DeadLetterAnnouncer, EndpointHealthReaction } from './attempt-reactions.listener';
+import { DeadLetterAnnouncer, EndpointHealthReaction, ReactionWrites } from './attempt-reactions.listener';
 import { DeliveryStore } from './delivery-store';
 import { EndpointLifecycleListener } from './endpoint-lifecycle.listener';
 import { EndpointStatsResolver } from './endpoint-stats.resolver';
@@ -69,6 +69,7 @@ import { ReconcilerService } from './reconciler.service';
       AttemptRecorder,
       EndpointHealthReaction,
       DeadLetterAnnouncer,
+      ReactionWrites,
     ),
   ],
   exports: [EventPublisher, DeliveryRecovery, DeliveryQueries, DeliveryStatistics, DeliveryRetention],

@@ -79,6 +79,14 @@ export class DispatchService implements BeforeApplicationShutdown {
     }
   }
 
+  /**
+   * Whether this worker already holds the delivery, waiting for a slot under its tenant's, endpoint's or its own
+   * cap. Its row is overdue in Postgres (nothing changed it) but its job is not lost: the reconciler leaves it.
+   */
+  holds(deliveryId: string): boolean {
+    return this.slots.isQueued(deliveryId);
+  }
+
   async handle(deliveryId: string, endpointId: string, tenantId?: string): Promise<void> {
     if (this.closing) return;
     // Jobs queued before they carried a tenant are capped as a tenant of their own endpoint.

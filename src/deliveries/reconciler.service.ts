@@ -10,6 +10,7 @@ import { DeliveryStatus, DUE_STATUSES } from './delivery.entity';
 import { fromRow } from './delivery-store';
 import { DeliveryNotifier } from './delivery-notifier';
 import { DeliveryQueue } from './deliveries.queue';
+import { DispatchService } from './dispatch.service';
 import { EndpointHealthTracker } from '../endpoints/endpoint-health-tracker.service';
 
 const RECONCILE_LOCK_ID = AdvisoryLock.DeliveryReconcile;
@@ -29,6 +30,8 @@ const REDIS_DEADLINE_MS = 5_000;
 export interface ReconcileReport {
   abandoned: number;
   requeued: number;
+  /** Overdue deliveries left alone because this worker holds them, parked behind a cap (see DispatchService.holds). */
+  heldHere: number;
   expiredHeld: number;
   /** FAILING endpoints disabled because their disableAt passed. */
   disabledEndpoints: number;
@@ -55,6 +58,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
     private readonly queue: DeliveryQueue,
     private readonly notifier: DeliveryNotifier,
     private readonly endpointHealth: EndpointHealthTracker,
+    private readonly dispatch: DispatchService,
   ) {
     this.task = new PeriodicTask('reconcile', config.reconcileIntervalMs, () => this.reconcile(), this.logger);
   }
@@ -138,7 +142,14 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
       return { abandoned, overdue, expired };
     });
     if (!found) return null;
-    const { abandoned, overdue, expired } = found;
+    const { abandoned, expired } = found;
+    // A tenant's backlog parked in this worker behind its cap is overdue in Postgres, but its job is not lost.
+    // Re-queued every tick, each of up to BATCH rows would become a queue job again only to be found a duplicate:
+    // with a one-second interval, a thousand jobs a second of churn for nothing, which slowed the backlog itself
+    // and every request in the process. Another worker process's parked work is still re-queued (a duplicate
+    // there, and harmless).
+    const overdue = found.overdue.filter((r) => !this.dispatch.holds(r.id));
+    const heldHere = found.overdue.length - overdue.length;
 
     // After the commit, and bounded: Redis is only told what Postgres already says. A Redis that is down must not
     // hold the transaction (and the lock) open, nor wedge this task and the shutdown that waits for it; whatever
@@ -179,9 +190,16 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
         msg: 'reconciled deliveries',
         abandoned: abandoned.length,
         requeued: overdue.length,
+        heldHere,
         expiredHeld: expired.length,
       });
     }
-    return { abandoned: abandoned.length, requeued: overdue.length, expiredHeld: expired.length, disabledEndpoints: 0 };
+    return {
+      abandoned: abandoned.length,
+      requeued: overdue.length,
+      heldHere,
+      expiredHeld: expired.length,
+      disabledEndpoints: 0,
+    };
   }
 }

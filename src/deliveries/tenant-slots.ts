@@ -86,6 +86,11 @@ export class TenantSlots<W extends SlotWork = SlotWork> {
 
   constructor(private readonly limits: SlotLimits) {}
 
+  /** Whether this delivery waits here for a slot (parked or waiting): its queue job has already been taken. */
+  isQueued(deliveryId: string): boolean {
+    return this.queuedIds.has(deliveryId);
+  }
+
   admit(work: W): Admission {
     if (this.queuedIds.has(work.deliveryId)) return 'duplicate';
     const tenant = this.tenant(work.tenantId);

@@ -1,20 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DataSource, In } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { systemPrincipal } from '../auth/principal';
 import { isUuid } from '../common/ids';
+import { MicroBatcher } from '../common/micro-batcher';
 import { EndpointEntity, EndpointHealth } from './endpoint.entity';
 import { DisableCause, EndpointDisabled, EndpointEvent } from './endpoint.events';
-import { failingReason, HealthTransition, nextHealth } from './endpoint-health';
+import { failingReason, HealthDecision, HealthTransition, nextHealth } from './endpoint-health';
 import { EndpointNotFoundError } from './endpoints.errors';
 
 /** lastSuccessAt of a healthy endpoint is refreshed at this resolution, so most successes write nothing. */
 const LAST_SUCCESS_RESOLUTION_MS = 60_000;
 /** Overdue endpoints disabled by one sweep. */
 const OVERDUE_BATCH = 100;
+/** Failures counted per transaction, and transactions at once: the pool (20) keeps room for requests. */
+const FAILURE_BATCH = 200;
+const FAILURE_BATCHES_AT_ONCE = 2;
+
+interface FailureItem {
+  endpointId: string;
+  at: Date;
+}
+type FailureResult = { endpoint: EndpointEntity; transition: HealthTransition };
 
 /**
  * An endpoint's health as its deliveries go: the rules of endpoint-health.ts (nextHealth) applied under a row lock,
@@ -23,6 +32,11 @@ const OVERDUE_BATCH = 100;
  */
 @Injectable()
 export class EndpointHealthTracker {
+  private readonly failureBatches = new MicroBatcher<FailureItem, FailureResult | null>(
+    (items) => this.recordFailures(items),
+    { maxItems: FAILURE_BATCH, maxWaitMs: 2, maxConcurrent: FAILURE_BATCHES_AT_ONCE },
+  );
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
@@ -47,7 +61,8 @@ export class EndpointHealthTracker {
   /**
    * A delivery failed: counts it atomically and applies the health rules (nextHealth). The row stays locked
    * until the decision is written, so concurrent failures see each other and each transition happens once;
-   * `transition` is the one made by this call.
+   * `transition` is the one made by this call. Failures arriving together are counted in one transaction
+   * (failureBatches): a backlog failing fast costs a few statements per batch, not five per attempt.
    */
   async recordFailure(
     endpointId: string,
@@ -55,42 +70,97 @@ export class EndpointHealthTracker {
     lastError: string | null = null,
   ): Promise<{ endpoint: EndpointEntity; transition: HealthTransition }> {
     if (!isUuid(endpointId)) throw new EndpointNotFoundError(endpointId);
-    type Result = { endpoint: EndpointEntity; transition: HealthTransition };
-    const result = await this.dataSource.transaction(async (m): Promise<Result> => {
-      const counted = await m
-        .createQueryBuilder()
-        .update(EndpointEntity)
-        .set({
-          consecutiveFailures: () => 'consecutive_failures + 1',
-          firstFailureAt: () => 'COALESCE(first_failure_at, :at)',
-        })
-        .where('id = :id', { id: endpointId })
-        .setParameter('at', at)
-        .returning('id')
-        .execute();
-      if ((counted.raw as unknown[]).length === 0) throw new EndpointNotFoundError(endpointId);
-      const endpoint = await m.findOneByOrFail(EndpointEntity, { id: endpointId });
-      const decision = nextHealth({ ...endpoint, firstFailureAt: endpoint.firstFailureAt ?? at }, at);
-      const sameDisableAt = decision.disableAt?.getTime() === endpoint.disableAt?.getTime();
-      if (decision.transition === 'none' && sameDisableAt) return { endpoint, transition: 'none' };
-
-      const patch: Partial<EndpointEntity> = { health: decision.health, disableAt: decision.disableAt };
-      if (decision.disable) {
-        Object.assign(patch, { isActive: false, disabledReason: failingReason(endpoint.firstFailureAt ?? at) });
-      }
-      await m.update(EndpointEntity, { id: endpointId }, patch as QueryDeepPartialEntity<EndpointEntity>);
-      if (decision.disable) {
-        const target = { type: 'endpoint', id: endpointId };
-        const system = systemPrincipal(endpoint.tenantId);
-        await this.audit.record(system, 'endpoint.disabled', target, { reason: patch.disabledReason }, m);
-      }
-      return { endpoint: await m.findOneByOrFail(EndpointEntity, { id: endpointId }), transition: decision.transition };
-    });
+    const result = await this.failureBatches.submit({ endpointId, at });
+    if (!result) throw new EndpointNotFoundError(endpointId);
     if (result.transition === 'disabled') {
       const disabled = new EndpointDisabled(result.endpoint, DisableCause.FAILING, lastError);
       await this.events.emitAsync(EndpointEvent.Disabled, disabled);
     }
     return result;
+  }
+
+  /**
+   * One transaction for a batch of failures: the endpoints' rows locked in id order (two batches never deadlock),
+   * each endpoint's failures counted at once, the rules applied to what that leaves with the batch's latest time,
+   * and the changed endpoints written in one statement. The first failure of an endpoint in the batch carries its
+   * transition; the others report 'none'.
+   */
+  private async recordFailures(items: FailureItem[]): Promise<(FailureResult | null)[]> {
+    const byEndpoint = new Map<string, { count: number; first: Date; last: Date }>();
+    for (const { endpointId, at } of items) {
+      const seen = byEndpoint.get(endpointId);
+      if (!seen) byEndpoint.set(endpointId, { count: 1, first: at, last: at });
+      else {
+        seen.count += 1;
+        if (at < seen.first) seen.first = at;
+        if (at > seen.last) seen.last = at;
+      }
+    }
+    const ids = [...byEndpoint.keys()].sort();
+    const outcomes = await this.dataSource.transaction(async (m) => {
+      await m.query('SELECT id FROM endpoints WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
+      await m.query(
+        `UPDATE endpoints e SET consecutive_failures = e.consecutive_failures + v.n,
+                first_failure_at = COALESCE(e.first_failure_at, v.first_at), updated_at = now()
+           FROM unnest($1::uuid[], $2::int[], $3::timestamptz[]) AS v(id, n, first_at)
+          WHERE e.id = v.id`,
+        [ids, ids.map((id) => byEndpoint.get(id)!.count), ids.map((id) => byEndpoint.get(id)!.first)],
+      );
+      const endpoints = await m.find(EndpointEntity, { where: { id: In(ids) } });
+      const decided = new Map<string, FailureResult>();
+      const changed: { endpoint: EndpointEntity; decision: HealthDecision; reason: string | null }[] = [];
+      for (const endpoint of endpoints) {
+        const { first, last } = byEndpoint.get(endpoint.id)!;
+        const decision = nextHealth({ ...endpoint, firstFailureAt: endpoint.firstFailureAt ?? first }, last);
+        const sameDisableAt = decision.disableAt?.getTime() === endpoint.disableAt?.getTime();
+        if (decision.transition === 'none' && sameDisableAt) {
+          decided.set(endpoint.id, { endpoint, transition: 'none' });
+          continue;
+        }
+        changed.push({
+          endpoint,
+          decision,
+          reason: decision.disable ? failingReason(endpoint.firstFailureAt ?? first) : null,
+        });
+      }
+      if (changed.length > 0) {
+        await m.query(
+          `UPDATE endpoints e SET health = v.health, disable_at = v.disable_at,
+                  is_active = e.is_active AND NOT v.disable,
+                  disabled_reason = CASE WHEN v.disable THEN v.reason ELSE e.disabled_reason END,
+                  updated_at = now()
+             FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::bool[], $5::text[])
+                  AS v(id, health, disable_at, disable, reason)
+            WHERE e.id = v.id`,
+          [
+            changed.map((c) => c.endpoint.id),
+            changed.map((c) => c.decision.health),
+            changed.map((c) => c.decision.disableAt),
+            changed.map((c) => c.decision.disable),
+            changed.map((c) => c.reason),
+          ],
+        );
+        for (const { endpoint, reason } of changed) {
+          if (reason === null) continue;
+          const target = { type: 'endpoint', id: endpoint.id };
+          await this.audit.record(systemPrincipal(endpoint.tenantId), 'endpoint.disabled', target, { reason }, m);
+        }
+        const reloaded = await m.find(EndpointEntity, { where: { id: In(changed.map((c) => c.endpoint.id)) } });
+        const transitions = new Map(changed.map((c) => [c.endpoint.id, c.decision.transition]));
+        for (const endpoint of reloaded) {
+          decided.set(endpoint.id, { endpoint, transition: transitions.get(endpoint.id) ?? 'none' });
+        }
+      }
+      return decided;
+    });
+    const reported = new Set<string>();
+    return items.map(({ endpointId }) => {
+      const outcome = outcomes.get(endpointId);
+      if (!outcome) return null;
+      if (reported.has(endpointId)) return { endpoint: outcome.endpoint, transition: 'none' };
+      reported.add(endpointId);
+      return outcome;
+    });
   }
 
   /** Disables an endpoint for the platform (410 Gone); `changed` is false when it was already disabled. */

@@ -988,6 +988,54 @@ describe('endpoints (real Postgres + Redis, receivers on 127.0.0.1)', () => {
       });
     });
 
+    it('failures arriving together are counted per endpoint in one go: each endpoint moves once, a disable is audited, an unknown id is NOT_FOUND', async () => {
+      const tenant = newTenantId();
+      const token = adminToken({ tenantId: tenant });
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++)
+        ids.push((await create(token, { url: `https://hooks.example.com/burst/${i}` })).endpoint.id);
+      const old = new Date(Date.now() - 6 * 24 * 3_600_000);
+      // The third endpoint's run of failures began six days ago: its next failure disables it.
+      await dataSource.query('UPDATE endpoints SET first_failure_at = $2, consecutive_failures = 10 WHERE id = $1', [
+        ids[2],
+        old,
+      ]);
+      type Batch = { endpointId: string }[];
+      const batches = jest.spyOn(
+        health as unknown as { recordFailures(items: Batch): Promise<unknown> },
+        'recordFailures',
+      );
+
+      const now = Date.now();
+      const calls = [0, 1, 2, 0, 1, 2, 0].map((k, i) => health.recordFailure(ids[k], new Date(now + i)));
+      const unknown = health.recordFailure('00000000-0000-4000-8000-000000000000', new Date(now));
+      const results = await Promise.all(calls);
+      await expect(unknown).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      const ours = batches.mock.calls.filter(([items]) => items.some((item) => ids.includes(item.endpointId)));
+      batches.mockRestore();
+      expect(ours).toHaveLength(1);
+      expect(ours[0][0].filter((item) => ids.includes(item.endpointId))).toHaveLength(7);
+
+      const transitions = (k: number): string[] =>
+        results
+          .filter((r) => r.endpoint.id === ids[k])
+          .map((r) => r.transition)
+          .filter((x) => x !== 'none');
+      expect(transitions(0)).toEqual(['degraded']);
+      expect(transitions(1)).toEqual([]);
+      expect(transitions(2)).toEqual(['disabled']);
+      const rows = await Promise.all(ids.map((id) => service.find(tenant, id, ALL_CHANNELS)));
+      expect(rows.map((r) => [r.consecutiveFailures, r.health, r.isActive])).toEqual([
+        [3, EndpointHealth.DEGRADED, true],
+        [2, EndpointHealth.HEALTHY, true],
+        [12, EndpointHealth.DISABLED, false],
+      ]);
+      expect(rows[2].disabledReason).toBe(`failing since ${old.toISOString()}`);
+      expect(rows[0].disableAt).toBeNull(); // set once FAILING, not at DEGRADED
+      const audit = (await auditEntries(token)).filter((a) => a.action === 'endpoint.disabled');
+      expect(audit.map((a) => a.targetId)).toEqual([ids[2]]);
+    });
+
     it('recordSuccess() writes nothing for an endpoint that is already healthy', async () => {
       const tenant = newTenantId();
       const { endpoint } = await create(adminToken({ tenantId: tenant }), { url: 'https://hooks.example.com/quiet' });
