@@ -36,7 +36,7 @@ export class MicroBatcher<In, Out> {
       )
       .finally(() => {
         this.inFlight -= 1;
-        // What gathered meanwhile goes now; a lone request still waits out maxWaitMs for company.
+        // What gathered meanwhile goes now if it is a full batch or its timer already fired; else the timer sends it.
         if (this.pending.length >= this.opts.maxItems || (this.pending.length > 0 && this.timer === null)) {
           this.flush();
         }

@@ -98,12 +98,13 @@ export class EndpointHealthTracker {
     }
     const ids = [...byEndpoint.keys()].sort();
     const outcomes = await this.dataSource.transaction(async (m) => {
-      await m.query('SELECT id FROM endpoints WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
+      // One statement: the sub-select takes the row locks in id order, then the rows are counted.
       await m.query(
         `UPDATE endpoints e SET consecutive_failures = e.consecutive_failures + v.n,
                 first_failure_at = COALESCE(e.first_failure_at, v.first_at), updated_at = now()
            FROM unnest($1::uuid[], $2::int[], $3::timestamptz[]) AS v(id, n, first_at)
-          WHERE e.id = v.id`,
+          WHERE e.id = v.id
+            AND e.id IN (SELECT id FROM endpoints WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)`,
         [ids, ids.map((id) => byEndpoint.get(id)!.count), ids.map((id) => byEndpoint.get(id)!.first)],
       );
       const endpoints = await m.find(EndpointEntity, { where: { id: In(ids) } });
